@@ -1,0 +1,2 @@
+/** Avro contracts of every calmon topic, and the codecs that read and write them. */
+package io.calmon.schemas;

@@ -1,0 +1,39 @@
+package io.calmon.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The single entry point: {@code calmon <command>}. Each subcommand is a thin edge that parses
+ * flags, validates them into an immutable config and hands over to a core or a service.
+ */
+@Command(
+    name = "calmon",
+    mixinStandardHelpOptions = true,
+    versionProvider = CalmonVersion.class,
+    description = "Live calibration monitoring for prompt-tuned vision-language classifiers.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Calmon {
+
+  private Calmon() {}
+
+  /** Exit code for user errors: bad flags, bad input files. */
+  public static final int USER_ERROR = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code; tests call this instead of {@link #main}. */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured picocli command line, shared by {@link #run} and tests. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Calmon());
+    cli.setParameterExceptionHandler(new UserErrorHandler());
+    cli.setExecutionExceptionHandler(new UserErrorHandler());
+    return cli;
+  }
+}

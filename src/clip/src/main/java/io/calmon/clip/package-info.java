@@ -1,0 +1,2 @@
+/** CLIP on DJL: encoders with prompt injection, weights, tokenizer and preprocessing. */
+package io.calmon.clip;

@@ -1,0 +1,2 @@
+/** Pure calibration math: metrics, reliability bins and mergeable sketches; no Kafka, no DJL. */
+package io.calmon.core;

@@ -1,0 +1,4 @@
+/**
+ * Kafka plumbing shared by the services: topic handles, serdes, dead letters, the embedded broker.
+ */
+package io.calmon.kafka;
