@@ -3,6 +3,7 @@ package io.calmon.kafka.serde;
 import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -63,7 +64,7 @@ public final class AvroSerde<T extends SpecificRecord>
   }
 
   @Override
-  public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+  public void configure(Map<String, ?> configs, boolean isKey) {
     // Nothing to configure: the codec is complete at construction.
   }
 
