@@ -1,0 +1,145 @@
+package io.calmon.monitor.alerting;
+
+import io.calmon.schemas.Alert;
+import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.CalibrationReport;
+import io.calmon.schemas.Severity;
+import io.calmon.schemas.state.AlertStreak;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Decides, one final window report at a time, whether calibration alerts fire. Pure: the state of
+ * one (deployment, group) goes in and comes out, so the Kafka Streams processor only stores it.
+ *
+ * <p>Rules, per group (see {@link EceAlertRule}): a window with too few labels neither extends nor
+ * breaks a streak; a window under the threshold breaks it; a report for another prompt version
+ * starts a new streak (a new version deserves fresh evidence); reports for windows older than the
+ * last one evaluated are ignored. Alert ids are derived from the firing report, so reprocessing the
+ * same reports yields the same alert ids.
+ */
+public final class AlertPolicy {
+
+  /** Rule name carried by ECE alerts. */
+  public static final String ECE_RULE = "ece-above-threshold";
+
+  private final Map<CalibrationGroup, EceAlertRule> rules;
+
+  /**
+   * @param rules the rule for each group to watch; groups without a rule never alert
+   */
+  public AlertPolicy(Map<CalibrationGroup, EceAlertRule> rules) {
+    this.rules = rules.isEmpty() ? Map.of() : new EnumMap<>(rules);
+  }
+
+  /** What evaluating one report produced: the next state and maybe an alert. */
+  public record Outcome(AlertStreak state, Optional<Alert> alert) {}
+
+  /**
+   * Evaluates one report.
+   *
+   * @param state the current state of the report's (deployment, group), or null for none yet
+   * @param report a final window report
+   */
+  public Outcome evaluate(AlertStreak state, CalibrationReport report) {
+    EceAlertRule rule = rules.get(report.getGroup());
+    AlertStreak next = state == null ? fresh(report) : AlertStreak.newBuilder(state).build();
+    if (rule == null || !report.getFinal$()) {
+      return new Outcome(next, Optional.empty());
+    }
+    if (next.getPromptVersion() != report.getPromptVersion()) {
+      next.setPromptVersion(report.getPromptVersion());
+      next.setStreak(new ArrayList<>());
+    }
+    Instant windowEnd = report.getWindowEnd();
+    if (next.getLastWindowEnd() != null && !windowEnd.isAfter(next.getLastWindowEnd())) {
+      return new Outcome(next, Optional.empty());
+    }
+    next.setLastWindowEnd(windowEnd);
+    if (report.getLabelledCount() < rule.minLabelled()) {
+      return new Outcome(next, Optional.empty());
+    }
+    if (!breaches(rule, report)) {
+      next.setStreak(new ArrayList<>());
+      return new Outcome(next, Optional.empty());
+    }
+    List<CalibrationReport> streak = new ArrayList<>(next.getStreak());
+    streak.add(report);
+    while (streak.size() > rule.consecutiveWindows()) {
+      streak.remove(0);
+    }
+    next.setStreak(streak);
+    if (streak.size() < rule.consecutiveWindows() || coolingDown(rule, next, windowEnd)) {
+      return new Outcome(next, Optional.empty());
+    }
+    next.setLastAlertWindowEnd(windowEnd);
+    Alert alert = alert(rule, report, streak);
+    next.setStreak(new ArrayList<>());
+    return new Outcome(next, Optional.of(alert));
+  }
+
+  private static boolean breaches(EceAlertRule rule, CalibrationReport report) {
+    boolean above = report.getEce() > rule.eceThreshold();
+    return above && (!rule.requireCiAboveThreshold() || report.getEceCiLow() > rule.eceThreshold());
+  }
+
+  private static boolean coolingDown(EceAlertRule rule, AlertStreak state, Instant windowEnd) {
+    Instant last = state.getLastAlertWindowEnd();
+    return last != null && windowEnd.isBefore(last.plus(rule.cooldown()));
+  }
+
+  private static AlertStreak fresh(CalibrationReport report) {
+    return AlertStreak.newBuilder()
+        .setDeployment(report.getDeployment())
+        .setGroup(report.getGroup())
+        .setPromptVersion(report.getPromptVersion())
+        .setStreak(new ArrayList<>())
+        .build();
+  }
+
+  private static Alert alert(
+      EceAlertRule rule, CalibrationReport report, List<CalibrationReport> evidence) {
+    boolean critical = report.getEceCiLow() > 2 * rule.eceThreshold();
+    String group = report.getGroup().name().toLowerCase(java.util.Locale.ROOT);
+    String message =
+        String.format(
+            java.util.Locale.ROOT,
+            "%s-class ECE %.1f%% (95%% CI %.1f-%.1f%%) above %.1f%% for %d window(s) in a row,"
+                + " prompt version %d, %d labelled in the last window",
+            group,
+            100 * report.getEce(),
+            100 * report.getEceCiLow(),
+            100 * report.getEceCiHigh(),
+            100 * rule.eceThreshold(),
+            evidence.size(),
+            report.getPromptVersion(),
+            report.getLabelledCount());
+    String identity =
+        String.join(
+            "|",
+            ECE_RULE,
+            report.getDeployment(),
+            report.getGroup().name(),
+            Long.toString(report.getPromptVersion()),
+            Long.toString(report.getWindowEnd().toEpochMilli()));
+    return Alert.newBuilder()
+        .setAlertId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)))
+        .setDeployment(report.getDeployment())
+        .setPromptVersion(report.getPromptVersion())
+        .setGroup(report.getGroup())
+        .setRule(ECE_RULE)
+        .setSeverity(critical ? Severity.CRITICAL : Severity.WARNING)
+        .setRaisedAt(report.getEmittedAt())
+        .setThreshold(rule.eceThreshold())
+        .setObserved(report.getEce())
+        .setMessage(message)
+        .setEvidence(List.copyOf(evidence))
+        .build();
+  }
+}
