@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CalmonVersion.class,
     description = "Live calibration monitoring for prompt-tuned vision-language classifiers.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, CalibrationCommand.class})
 public final class Calmon {
 
   private Calmon() {}
@@ -34,6 +34,7 @@ public final class Calmon {
     CommandLine cli = new CommandLine(new Calmon());
     cli.setParameterExceptionHandler(new UserErrorHandler());
     cli.setExecutionExceptionHandler(new UserErrorHandler());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }
 }
