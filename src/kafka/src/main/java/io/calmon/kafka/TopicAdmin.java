@@ -3,6 +3,8 @@ package io.calmon.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +14,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,13 +109,12 @@ public final class TopicAdmin implements AutoCloseable {
                         TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy().configValue())));
       }
     }
-    List<String> created = new ArrayList<>();
-    List<String> alreadyThere = new ArrayList<>();
+    Set<String> createdNow = new HashSet<>();
     CreateTopicsResult result = admin.createTopics(missing);
     for (Map.Entry<String, KafkaFuture<Void>> e : result.values().entrySet()) {
       try {
         await(e.getValue(), "create topic " + e.getKey());
-        created.add(e.getKey());
+        createdNow.add(e.getKey());
       } catch (ExecutionException ex) {
         if (!(ex.getCause() instanceof TopicExistsException)) {
           throw new IllegalStateException(
@@ -123,10 +124,11 @@ public final class TopicAdmin implements AutoCloseable {
         // Created by someone else since we listed: as good as existing.
       }
     }
+    // Both lists in catalogue (data-flow) order, whatever order Kafka answered in.
+    List<String> created = new ArrayList<>();
+    List<String> alreadyThere = new ArrayList<>();
     for (CalmonTopic topic : topics.all()) {
-      if (!created.contains(topic.name())) {
-        alreadyThere.add(topic.name());
-      }
+      (createdNow.contains(topic.name()) ? created : alreadyThere).add(topic.name());
     }
     checkCleanupPolicies(topics.all());
     LOG.info("topics at {}: created {}, existing {}", bootstrapServers, created, alreadyThere);
@@ -179,22 +181,38 @@ public final class TopicAdmin implements AutoCloseable {
   private Map<String, String> describeCleanupPolicies(List<String> topicNames) {
     List<ConfigResource> resources =
         topicNames.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        Map<ConfigResource, Config> configs =
+            await(admin.describeConfigs(resources).all(), "describe topic configs");
+        Map<String, String> policies = new HashMap<>();
+        configs.forEach(
+            (resource, config) -> {
+              ConfigEntry entry = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+              if (entry != null) {
+                policies.put(resource.name(), entry.value());
+              }
+            });
+        return policies;
+      } catch (ExecutionException e) {
+        // A topic created a moment ago may not have reached the broker's metadata yet.
+        boolean propagating = e.getCause() instanceof UnknownTopicOrPartitionException;
+        if (!propagating || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "could not describe topics " + topicNames + ": " + e.getCause(), e.getCause());
+        }
+      }
+      pause();
+    }
+  }
+
+  private static void pause() {
     try {
-      Map<ConfigResource, Config> configs =
-          await(admin.describeConfigs(resources).all(), "describe topic configs");
-      return configs.entrySet().stream()
-          .filter(e -> e.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG) != null)
-          .collect(
-              Collectors.toMap(
-                  e -> e.getKey().name(),
-                  e -> {
-                    ConfigEntry entry = e.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG);
-                    return entry.value();
-                  }));
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "could not describe topics " + topicNames + ": " + e.getCause().getMessage(),
-          e.getCause());
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for topic metadata", e);
     }
   }
 
