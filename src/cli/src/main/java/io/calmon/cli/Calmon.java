@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CalmonVersion.class,
     description = "Live calibration monitoring for prompt-tuned vision-language classifiers.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, BrokerCommand.class, TopicsCommand.class})
 public final class Calmon {
 
   private Calmon() {}
