@@ -83,6 +83,7 @@ final class BrokerCommand implements Callable<Integer> {
             },
             "calmon-broker-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    boolean interrupted = false;
     try {
       PrintWriter out = spec.commandLine().getOut();
       out.println("bootstrap: " + broker.bootstrapServers());
@@ -93,12 +94,17 @@ final class BrokerCommand implements Callable<Integer> {
       System.err.println("calmon: broker running; Ctrl-C or SIGTERM stops it");
       stopRequested.await();
     } catch (InterruptedException e) {
-      // Interrupting the command's thread is how an embedding program (or a test) stops it.
-      Thread.currentThread().interrupt();
+      // Interrupting the command's thread is how an embedding program (or a test) stops it. The
+      // flag is restored only after close(): the broker's controlled shutdown waits on futures
+      // and would be cut short by a pending interrupt.
+      interrupted = true;
     } finally {
       broker.close();
       stopped.countDown();
       removeHook(hook);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     return 0;
   }
