@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CalmonVersion.class,
     description = "Live calibration monitoring for prompt-tuned vision-language classifiers.",
-    subcommands = {CommandLine.HelpCommand.class, CalibrationCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      CalibrationCommand.class,
+      BrokerCommand.class,
+      TopicsCommand.class,
+    })
 public final class Calmon {
 
   private Calmon() {}

@@ -1,0 +1,88 @@
+package io.calmon.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
+
+/** Waits until a Kafka cluster answers an admin request with at least one live broker. */
+final class BrokerReadiness {
+
+  private static final long RETRY_PAUSE_MS = 100;
+
+  private BrokerReadiness() {}
+
+  /**
+   * Blocks until {@code describeCluster} on {@code bootstrapServers} lists a broker.
+   *
+   * @return the number of brokers the cluster reports
+   * @throws KafkaUnreachableException if none answered within the timeout, or the address is bad
+   */
+  static int await(String bootstrapServers, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    try (Admin admin = Admin.create(adminConfig(bootstrapServers, timeout))) {
+      while (System.nanoTime() < deadline) {
+        long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        try {
+          Collection<Node> nodes =
+              admin
+                  .describeCluster(
+                      new DescribeClusterOptions().timeoutMs((int) Math.min(remainingMs, 5_000)))
+                  .nodes()
+                  .get(remainingMs, TimeUnit.MILLISECONDS);
+          if (!nodes.isEmpty()) {
+            return nodes.size();
+          }
+        } catch (ExecutionException e) {
+          last = e.getCause() instanceof Exception cause ? cause : e;
+        } catch (java.util.concurrent.TimeoutException e) {
+          last = e;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new KafkaUnreachableException(
+              bootstrapServers, "interrupted while waiting for the broker", e);
+        }
+        sleep(RETRY_PAUSE_MS);
+      }
+    } catch (KafkaException e) {
+      // Thrown by Admin.create for addresses it cannot parse or resolve.
+      throw new KafkaUnreachableException(bootstrapServers, e.getMessage(), e);
+    }
+    throw new KafkaUnreachableException(
+        bootstrapServers,
+        "no broker answered within "
+            + timeout.toMillis()
+            + " ms"
+            + (last != null ? " (last error: " + last + ")" : ""),
+        last);
+  }
+
+  /** Admin client settings that fail within the timeout instead of Kafka's default minute. */
+  static Map<String, Object> adminConfig(String bootstrapServers, Duration timeout) {
+    int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    return Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        timeoutMs,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        Math.min(timeoutMs, 5_000),
+        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+        1_000);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

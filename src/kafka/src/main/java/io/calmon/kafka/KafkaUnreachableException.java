@@ -1,0 +1,18 @@
+package io.calmon.kafka;
+
+/** No Kafka broker answered at the given bootstrap servers within the allowed time. */
+public final class KafkaUnreachableException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final String bootstrapServers;
+
+  public KafkaUnreachableException(String bootstrapServers, String reason, Throwable cause) {
+    super("Kafka at " + bootstrapServers + " is not reachable: " + reason, cause);
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /** The bootstrap servers that were tried. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+}

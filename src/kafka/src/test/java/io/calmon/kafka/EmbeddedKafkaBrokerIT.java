@@ -1,0 +1,83 @@
+package io.calmon.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real KRaft broker in this JVM: start, round trips, transactions, restart on the same dir. */
+class EmbeddedKafkaBrokerIT {
+
+  private static EmbeddedKafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.builder().build().start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void shouldAdvertiseLoopbackBootstrapServers() {
+    assertTrue(
+        broker.bootstrapServers().matches("127\\.0\\.0\\.1:\\d+"), broker.bootstrapServers());
+  }
+
+  @Test
+  void shouldConsumeWhatWasProduced() throws Exception {
+    RoundTrip.assertPlainRoundTrip(broker.bootstrapServers(), "round-trip");
+  }
+
+  @Test
+  void shouldShowOnlyCommittedTransactionsToReadCommittedConsumers() throws Exception {
+    RoundTrip.assertTransactionalRoundTrip(broker.bootstrapServers(), "transactions");
+  }
+
+  @Test
+  void shouldKeepTopicsAndRecordsWhenRestartedOnTheSameDataDir(@TempDir Path dir) throws Exception {
+    Path dataDir = dir.resolve("kafka");
+    try (EmbeddedKafkaBroker first =
+        EmbeddedKafkaBroker.builder().optDataDir(dataDir).build().start()) {
+      RoundTrip.createTopic(first.bootstrapServers(), "durable");
+      RoundTrip.produce(first.bootstrapServers(), "durable", List.of("before-restart"));
+    }
+    assertTrue(Files.isRegularFile(dataDir.resolve("meta.properties")), "data dir kept on close");
+    try (EmbeddedKafkaBroker second =
+        EmbeddedKafkaBroker.builder().optDataDir(dataDir).build().start()) {
+      assertEquals(
+          List.of("before-restart"),
+          RoundTrip.consume(second.bootstrapServers(), "durable", 1, false));
+    }
+  }
+
+  @Test
+  void shouldDeleteItsTemporaryDataDirOnClose() {
+    EmbeddedKafkaBroker temporary = EmbeddedKafkaBroker.builder().build().start();
+    Path dataDir = temporary.dataDir();
+    assertTrue(Files.isDirectory(dataDir));
+    temporary.close();
+    assertFalse(Files.exists(dataDir));
+    assertThrows(IllegalStateException.class, temporary::bootstrapServers);
+  }
+
+  @Test
+  void shouldRefuseADataDirThatIsNotKafkas(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("notes.txt"), "not a broker");
+    EmbeddedKafkaBroker wrong = EmbeddedKafkaBroker.builder().optDataDir(dir).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, wrong::start);
+    assertTrue(e.getMessage().contains("neither empty nor a Kafka data dir"), e.getMessage());
+  }
+}
