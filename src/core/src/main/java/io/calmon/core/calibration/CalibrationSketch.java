@@ -23,9 +23,9 @@ import java.util.OptionalDouble;
  *       probability vector or the true class's probability.
  * </ul>
  *
- * <p>{@code add...} methods mutate this sketch and are not thread-safe; {@link #merge} returns a
- * new sketch and leaves both inputs unchanged. Merging is commutative and associative: counts
- * exactly, sums up to floating-point reassociation.
+ * <p>{@code add...} methods (including {@link #addAll}) mutate this sketch and are not thread-safe;
+ * {@link #merge} returns a new sketch and leaves both inputs unchanged. Merging is commutative and
+ * associative: counts exactly, sums up to floating-point reassociation.
  */
 public final class CalibrationSketch {
 
@@ -189,6 +189,37 @@ public final class CalibrationSketch {
    * @throws IllegalArgumentException if the two differ in bins or fine bins per bin
    */
   public CalibrationSketch merge(CalibrationSketch other) {
+    requireSameShape(other);
+    return copy().addAll(other);
+  }
+
+  /**
+   * Adds everything {@code other} holds into this sketch (mutating it, not {@code other}), for
+   * aggregators that own their accumulator; {@code a.copy().addAll(b)} is {@code a.merge(b)}.
+   *
+   * @return this sketch
+   * @throws IllegalArgumentException if the two differ in bins or fine bins per bin
+   */
+  public CalibrationSketch addAll(CalibrationSketch other) {
+    requireSameShape(other);
+    for (int f = 0; f < counts.length; f++) {
+      counts[f] += other.counts[f];
+      confidenceSums[f] += other.confidenceSums[f];
+      correctCounts[f] += other.correctCounts[f];
+    }
+    ensureClasses(other.classCount);
+    for (int k = 0; k < other.classCount; k++) {
+      classLabelled[k] += other.classLabelled[k];
+      classCorrect[k] += other.classCorrect[k];
+    }
+    brierSum += other.brierSum;
+    brierCount += other.brierCount;
+    nllSum += other.nllSum;
+    nllCount += other.nllCount;
+    return this;
+  }
+
+  private void requireSameShape(CalibrationSketch other) {
     if (other.bins != bins || other.fineBinsPerBin != fineBinsPerBin) {
       throw new IllegalArgumentException(
           "cannot merge sketches of different shape: "
@@ -200,22 +231,6 @@ public final class CalibrationSketch {
               + "x"
               + other.fineBinsPerBin);
     }
-    CalibrationSketch merged = copy();
-    for (int f = 0; f < counts.length; f++) {
-      merged.counts[f] += other.counts[f];
-      merged.confidenceSums[f] += other.confidenceSums[f];
-      merged.correctCounts[f] += other.correctCounts[f];
-    }
-    merged.ensureClasses(other.classCount);
-    for (int k = 0; k < other.classCount; k++) {
-      merged.classLabelled[k] += other.classLabelled[k];
-      merged.classCorrect[k] += other.classCorrect[k];
-    }
-    merged.brierSum += other.brierSum;
-    merged.brierCount += other.brierCount;
-    merged.nllSum += other.nllSum;
-    merged.nllCount += other.nllCount;
-    return merged;
   }
 
   /** An independent copy. */

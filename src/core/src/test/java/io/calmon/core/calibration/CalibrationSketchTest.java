@@ -126,6 +126,20 @@ class CalibrationSketchTest {
   }
 
   @Test
+  void shouldAddAllInPlaceLikeMerge() {
+    CalibrationSketch a = new CalibrationSketch(15);
+    a.add(0.9, true, 1);
+    CalibrationSketch b = new CalibrationSketch(15);
+    b.add(0.3, false, 4);
+    b.addBrier(0.5);
+    CalibrationSketch merged = a.merge(b);
+    CalibrationSketch target = a.copy();
+    assertEquals(merged, target.addAll(b));
+    assertEquals(2, target.count());
+    assertEquals(1, b.count());
+  }
+
+  @Test
   void shouldCountPerTrueClass() {
     CalibrationSketch sketch = new CalibrationSketch(15);
     sketch.add(0.9, true, 2);
