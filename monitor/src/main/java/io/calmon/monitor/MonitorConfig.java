@@ -1,0 +1,97 @@
+package io.calmon.monitor;
+
+import io.calmon.monitor.alerting.EceAlertRule;
+import io.calmon.schemas.CalibrationGroup;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Everything the monitor topology needs, validated once. Durations are event time.
+ *
+ * @param windowSize length of each report window
+ * @param windowAdvance hop between window starts (equal to the size for tumbling windows)
+ * @param labelDelay longest a label may take after its event to be used
+ * @param grace extra time on top of the label delay before a window's report is final
+ * @param bins equal-width bins of the reports (M)
+ * @param fineBinsPerBin sketch resolution for approximate ACE
+ * @param bootstrapResamples resamples of the ECE interval
+ * @param maxFutureSkew how far ahead of the wall clock an event time may be before it is rejected
+ * @param rules alert rule per group; groups without one are reported but never alert
+ */
+public record MonitorConfig(
+    Duration windowSize,
+    Duration windowAdvance,
+    Duration labelDelay,
+    Duration grace,
+    int bins,
+    int fineBinsPerBin,
+    int bootstrapResamples,
+    Duration maxFutureSkew,
+    Map<CalibrationGroup, EceAlertRule> rules) {
+
+  public MonitorConfig {
+    requirePositive("window-size", windowSize);
+    requirePositive("window-advance", windowAdvance);
+    if (windowAdvance.compareTo(windowSize) > 0) {
+      throw new IllegalArgumentException(
+          "window-advance must not exceed window-size (" + windowSize + "), got " + windowAdvance);
+    }
+    requireNonNegative("label-delay", labelDelay);
+    requireNonNegative("grace", grace);
+    requireNonNegative("max-future-skew", maxFutureSkew);
+    if (bins < 1 || bins > 1000) {
+      throw new IllegalArgumentException("bins must be in [1, 1000], got " + bins);
+    }
+    if (fineBinsPerBin < 1 || fineBinsPerBin > 1000) {
+      throw new IllegalArgumentException(
+          "fine-bins-per-bin must be in [1, 1000], got " + fineBinsPerBin);
+    }
+    if (bootstrapResamples < 10 || bootstrapResamples > 100_000) {
+      throw new IllegalArgumentException(
+          "bootstrap-resamples must be in [10, 100000], got " + bootstrapResamples);
+    }
+    rules = rules.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(rules));
+  }
+
+  /**
+   * Defaults: hourly tumbling windows, labels up to 10 minutes late plus 1 minute grace, 15 bins,
+   * and the default ECE rule on base and new classes.
+   */
+  public static MonitorConfig defaults() {
+    return new MonitorConfig(
+        Duration.ofHours(1),
+        Duration.ofHours(1),
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(1),
+        15,
+        20,
+        1000,
+        Duration.ofMinutes(5),
+        Map.of(
+            CalibrationGroup.BASE, EceAlertRule.defaults(),
+            CalibrationGroup.NEW, EceAlertRule.defaults()));
+  }
+
+  /** Label delay plus grace: how long after its event a prediction's window stays open. */
+  public Duration closeAfter() {
+    return labelDelay.plus(grace);
+  }
+
+  /** How long predictions wait for labels: twice {@link #closeAfter()}, so late labels are seen. */
+  public Duration predictionRetention() {
+    return closeAfter().multipliedBy(2);
+  }
+
+  private static void requirePositive(String key, Duration value) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(key + " must be positive, got " + value);
+    }
+  }
+
+  private static void requireNonNegative(String key, Duration value) {
+    if (value == null || value.isNegative()) {
+      throw new IllegalArgumentException(key + " must be zero or positive, got " + value);
+    }
+  }
+}

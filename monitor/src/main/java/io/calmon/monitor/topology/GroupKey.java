@@ -1,0 +1,36 @@
+package io.calmon.monitor.topology;
+
+import io.calmon.schemas.CalibrationGroup;
+
+/**
+ * The aggregation key: deployment, prompt version and group, written {@code
+ * deployment|version|GROUP}. Parsed from the right, so a deployment name may itself contain '|'.
+ */
+record GroupKey(String deployment, long promptVersion, CalibrationGroup group) {
+
+  static GroupKey parse(String key) {
+    int groupAt = key.lastIndexOf('|');
+    int versionAt = key.lastIndexOf('|', groupAt - 1);
+    if (groupAt < 0 || versionAt < 0) {
+      throw new IllegalArgumentException("not a group key: " + key);
+    }
+    return new GroupKey(
+        key.substring(0, versionAt),
+        Long.parseLong(key.substring(versionAt + 1, groupAt)),
+        CalibrationGroup.valueOf(key.substring(groupAt + 1)));
+  }
+
+  GroupKey withGroup(CalibrationGroup other) {
+    return new GroupKey(deployment, promptVersion, other);
+  }
+
+  @Override
+  public String toString() {
+    return deployment + "|" + promptVersion + "|" + group.name();
+  }
+
+  /** The key of reports on the calibration-reports topic: {@code deployment/version/group}. */
+  String reportKey() {
+    return deployment + "/" + promptVersion + "/" + group.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

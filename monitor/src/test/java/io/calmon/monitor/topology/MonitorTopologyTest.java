@@ -1,0 +1,382 @@
+package io.calmon.monitor.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.calmon.core.calibration.ExpectedCalibrationError;
+import io.calmon.core.calibration.TopLabelRows;
+import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.serde.AvroSerde;
+import io.calmon.monitor.MonitorConfig;
+import io.calmon.monitor.alerting.EceAlertRule;
+import io.calmon.schemas.Alert;
+import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.CalibrationReport;
+import io.calmon.schemas.ClassProbability;
+import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.DeadLetter;
+import io.calmon.schemas.Label;
+import io.calmon.schemas.Prediction;
+import io.calmon.schemas.RetrainRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The monitor topology on {@link TopologyTestDriver}, with explicit record timestamps. Windows are
+ * 10 minutes, labels may take 2 minutes plus 1 minute grace: a window [0, 10) is final once stream
+ * time reaches 13 minutes.
+ */
+class MonitorTopologyTest {
+  private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+  private static final List<String> CLASSES = List.of("red circle", "blue square", "green star");
+
+  private final CalmonTopics topics = CalmonTopics.standard();
+  private final MonitorCounters counters = new MonitorCounters();
+  private final List<KeyValue<String, CalibrationReport>> readReports = new ArrayList<>();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> predictions;
+  private TestInputTopic<String, byte[]> labels;
+  private TestOutputTopic<String, CalibrationReport> reports;
+  private TestOutputTopic<String, Alert> alerts;
+  private TestOutputTopic<String, RetrainRequest> retrains;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+
+  private static MonitorConfig config() {
+    return new MonitorConfig(
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(2),
+        Duration.ofMinutes(1),
+        10,
+        20,
+        200,
+        Duration.ofMinutes(5),
+        Map.of(CalibrationGroup.NEW, new EceAlertRule(0.05, 20, 2, Duration.ofMinutes(30), false)));
+  }
+
+  @BeforeEach
+  void start() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "monitor-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    driver =
+        new TopologyTestDriver(
+            MonitorTopology.build(config(), topics, counters), props, T0.plus(Duration.ofDays(1)));
+    predictions =
+        driver.createInputTopic(
+            topics.predictions().name(),
+            Serdes.String().serializer(),
+            Serdes.ByteArray().serializer());
+    labels =
+        driver.createInputTopic(
+            topics.labels().name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    reports = output(topics.calibrationReports().name(), CalibrationReport.class);
+    alerts = output(topics.calibrationAlerts().name(), Alert.class);
+    retrains = output(topics.retrainRequests().name(), RetrainRequest.class);
+    deadLetters = output(topics.deadLetters().name(), DeadLetter.class);
+    driver
+        .createInputTopic(
+            topics.classSets().name(),
+            Serdes.String().serializer(),
+            AvroSerde.of(ClassSet.class).serializer())
+        .pipeInput(
+            "default",
+            ClassSet.newBuilder()
+                .setDeployment("default")
+                .setVersion(1)
+                .setCreatedAt(T0)
+                .setClassNames(CLASSES)
+                .build(),
+            T0);
+  }
+
+  private <T extends org.apache.avro.specific.SpecificRecord> TestOutputTopic<String, T> output(
+      String topic, Class<T> type) {
+    return driver.createOutputTopic(
+        topic, Serdes.String().deserializer(), AvroSerde.of(type).deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  @Test
+  void shouldReportTheBatchEceOfDelayedLabelsExactlyInTheFinalReport() {
+    double[] confidences = {0.95, 0.91, 0.85, 0.72, 0.66, 0.55, 0.45, 0.99, 0.88, 0.61};
+    boolean[] correct = {true, false, true, true, false, true, false, true, true, false};
+    for (int i = 0; i < confidences.length; i++) {
+      Instant eventTime = T0.plusSeconds(30L * i);
+      predict("e" + i, eventTime, correct[i] ? "red circle" : "blue square", confidences[i]);
+      label("e" + i, "red circle", eventTime.plusSeconds(90));
+    }
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    CalibrationReport all = finalReport(CalibrationGroup.ALL, 3);
+    double batch = ExpectedCalibrationError.of(new TopLabelRows(confidences, correct), 10);
+    assertEquals(batch, all.getEce(), 1e-12);
+    assertEquals(10, all.getScoredCount());
+    assertEquals(10, all.getLabelledCount());
+    assertEquals(0.6, all.getAccuracy(), 1e-12);
+    assertEquals(T0, all.getWindowStart());
+    assertEquals(T0.plus(Duration.ofMinutes(10)), all.getWindowEnd());
+    assertTrue(all.getEceCiLow() <= all.getEce() && all.getEce() <= all.getEceCiHigh());
+    assertEquals(10, all.getBins().size());
+  }
+
+  @Test
+  void shouldEmitProvisionalReportsAsLabelsArriveAndOneFinalReport() {
+    predict("a", T0, "red circle", 0.9);
+    predict("b", T0.plusSeconds(10), "red circle", 0.8);
+    label("a", "red circle", T0.plusSeconds(60));
+    label("b", "blue square", T0.plusSeconds(70));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    List<CalibrationReport> newGroup = reportsOf(CalibrationGroup.NEW, 3);
+    List<CalibrationReport> provisional = newGroup.stream().filter(r -> !r.getFinal$()).toList();
+    List<CalibrationReport> finals =
+        newGroup.stream().filter(CalibrationReport::getFinal$).toList();
+    assertFalse(provisional.isEmpty());
+    assertEquals(1, finals.size());
+    assertEquals(2, finals.get(0).getLabelledCount());
+    assertEquals(0.5, finals.get(0).getAccuracy(), 1e-12);
+  }
+
+  @Test
+  void shouldCountLabelsLaterThanDelayPlusGraceWithoutUsingThem() {
+    predict("late", T0.plusSeconds(60), "red circle", 0.9);
+    predict("ontime", T0.plusSeconds(60), "red circle", 0.7);
+    label("ontime", "red circle", T0.plusSeconds(120));
+    // 4 minutes after its event: more than the 2 min delay + 1 min grace.
+    label("late", "red circle", T0.plusSeconds(60 + 240));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    CalibrationReport window = finalReport(CalibrationGroup.NEW, 3);
+    assertEquals(2, window.getScoredCount());
+    assertEquals(1, window.getLabelledCount(), "the late label is not used");
+    assertEquals(1, window.getLateLabelCount(), "but it is counted in the window it arrived in");
+    assertEquals(1, counters.lateLabels());
+  }
+
+  @Test
+  void shouldJoinALabelThatArrivesBeforeItsPrediction() {
+    label("early", "green star", T0.plusSeconds(5));
+    predict("early", T0, "green star", 0.6);
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+    CalibrationReport window = finalReport(CalibrationGroup.NEW, 3);
+    assertEquals(1, window.getLabelledCount());
+    assertEquals(1.0, window.getAccuracy());
+  }
+
+  @Test
+  void shouldIgnoreDuplicatePredictionsAndLabels() {
+    predict("d", T0, "red circle", 0.9);
+    predict("d", T0, "red circle", 0.9);
+    label("d", "red circle", T0.plusSeconds(30));
+    label("d", "blue square", T0.plusSeconds(40));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+    CalibrationReport window = finalReport(CalibrationGroup.NEW, 3);
+    assertEquals(1, window.getScoredCount());
+    assertEquals(1, window.getLabelledCount());
+    assertEquals(1.0, window.getAccuracy());
+    assertEquals(1, counters.duplicatePredictions());
+    assertEquals(1, counters.duplicateLabels());
+  }
+
+  @Test
+  void shouldReportBaseNewAndAllAndEachPromptVersionSeparately() {
+    pipePrediction(prediction("b1", T0, "red circle", 0.9, CalibrationGroup.BASE, 3));
+    pipePrediction(prediction("n1", T0, "green star", 0.6, CalibrationGroup.NEW, 3));
+    pipePrediction(prediction("v4", T0, "green star", 0.7, CalibrationGroup.NEW, 4));
+    for (String id : List.of("b1", "n1", "v4")) {
+      label(id, id.equals("b1") ? "red circle" : "green star", T0.plusSeconds(30));
+    }
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    assertEquals(1, finalReport(CalibrationGroup.BASE, 3).getLabelledCount());
+    assertEquals(1, finalReport(CalibrationGroup.NEW, 3).getLabelledCount());
+    CalibrationReport all3 = finalReport(CalibrationGroup.ALL, 3);
+    assertEquals(2, all3.getLabelledCount());
+    assertEquals(0.5, all3.getNewClassShare(), 1e-12);
+    assertNull(finalReport(CalibrationGroup.NEW, 3).getNewClassShare(), "share is for ALL only");
+    assertEquals(1, finalReport(CalibrationGroup.NEW, 4).getLabelledCount());
+    assertTrue(readReports.stream().anyMatch(kv -> kv.key.equals("default/3/base")));
+    assertTrue(readReports.stream().anyMatch(kv -> kv.key.equals("default/4/all")));
+  }
+
+  @Test
+  void shouldComputeBrierAndNllFromShippedProbabilities() {
+    Prediction p = prediction("p", T0, "red circle", 0.7, CalibrationGroup.NEW, 3);
+    p.setClassProbabilities(List.of(0.7f, 0.2f, 0.1f));
+    pipePrediction(p);
+    label("p", "blue square", T0.plusSeconds(30));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+    CalibrationReport window = finalReport(CalibrationGroup.NEW, 3);
+    // Brier: 0.7^2 + (0.2 - 1)^2 + 0.1^2 = 0.49 + 0.64 + 0.01 = 1.14; NLL: -ln 0.2.
+    assertEquals(1.14, window.getBrier(), 1e-6);
+    assertEquals(-Math.log(0.2), window.getNll(), 1e-6);
+  }
+
+  @Test
+  void shouldAlertAndRequestRetrainingAfterTwoOverconfidentWindows() {
+    // Two windows of new-class predictions at 95% confidence that are right half the time.
+    for (int w = 0; w < 2; w++) {
+      for (int i = 0; i < 24; i++) {
+        String id = "w" + w + "-" + i;
+        Instant eventTime = T0.plus(Duration.ofMinutes(10L * w)).plusSeconds(20L * i);
+        predict(id, eventTime, "green star", 0.95);
+        label(id, i % 2 == 0 ? "green star" : "blue square", eventTime.plusSeconds(60));
+      }
+    }
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(24)));
+
+    List<Alert> raised = alerts.readValuesToList();
+    assertEquals(1, raised.size());
+    Alert alert = raised.get(0);
+    assertEquals(CalibrationGroup.NEW, alert.getGroup());
+    assertEquals(0.45, alert.getObserved(), 1e-9);
+    assertEquals(2, alert.getEvidence().size());
+    List<RetrainRequest> requests = retrains.readValuesToList();
+    assertEquals(1, requests.size());
+    assertEquals(alert.getAlertId(), requests.get(0).getAlertId());
+    assertEquals(3, requests.get(0).getCurrentPromptVersion());
+  }
+
+  @Test
+  void shouldNotAlertOnWindowsWithTooFewLabels() {
+    for (int w = 0; w < 2; w++) {
+      for (int i = 0; i < 10; i++) {
+        String id = "w" + w + "-" + i;
+        Instant eventTime = T0.plus(Duration.ofMinutes(10L * w)).plusSeconds(20L * i);
+        predict(id, eventTime, "green star", 0.95);
+        label(id, "blue square", eventTime.plusSeconds(60));
+      }
+    }
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(24)));
+    assertTrue(alerts.isEmpty());
+    assertTrue(retrains.isEmpty());
+  }
+
+  @Test
+  void shouldSendUndecodableAndInvalidRecordsToDeadLettersAndCarryOn() {
+    predictions.pipeInput("junk", "not avro".getBytes(), T0);
+    labels.pipeInput("junk-label", new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9}, T0);
+    Label unknown =
+        Label.newBuilder().setEventId("u").setTrueClass("purple hexagon").setLabelledAt(T0).build();
+    labels.pipeInput("u", AvroSerde.of(Label.class).serialize("labels", unknown), T0);
+    pipePrediction(
+        prediction(
+            "future", T0.plus(Duration.ofDays(2)), "red circle", 0.9, CalibrationGroup.NEW, 3));
+    predict("good", T0, "red circle", 0.9);
+    label("good", "red circle", T0.plusSeconds(30));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    Map<String, DeadLetter> dead =
+        deadLetters.readKeyValuesToList().stream()
+            .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
+    assertEquals(4, dead.size(), dead.toString());
+    assertEquals("NOT_SINGLE_OBJECT_ENCODING", dead.get("junk").getErrorType());
+    assertEquals("not avro", new String(dead.get("junk").getOriginalValue().array()));
+    assertEquals(topics.predictions().name(), dead.get("junk").getSourceTopic());
+    assertEquals("UNKNOWN_SCHEMA", dead.get("junk-label").getErrorType());
+    assertEquals("UNKNOWN_CLASS", dead.get("u").getErrorType());
+    assertTrue(dead.get("u").getErrorMessage().contains("purple hexagon"));
+    assertEquals("EVENT_TIME_IN_FUTURE", dead.get("future").getErrorType());
+    assertEquals(4, counters.deadLetters());
+    assertEquals(1, finalReport(CalibrationGroup.NEW, 3).getLabelledCount());
+  }
+
+  @Test
+  void shouldMeasureConfidenceShiftAgainstTheFirstFullWindow() {
+    for (int i = 0; i < 60; i++) {
+      predict("ref" + i, T0.plusSeconds(5L * i), "red circle", 0.95);
+    }
+    for (int i = 0; i < 60; i++) {
+      predict("shift" + i, T0.plus(Duration.ofMinutes(10)).plusSeconds(5L * i), "red circle", 0.35);
+    }
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(24)));
+    List<CalibrationReport> finals =
+        reportsOf(CalibrationGroup.NEW, 3).stream().filter(CalibrationReport::getFinal$).toList();
+    assertEquals(2, finals.size());
+    assertEquals(0.0, finals.get(0).getConfidencePsi(), 1e-12, "the reference against itself");
+    assertTrue(finals.get(1).getConfidencePsi() > 1.0, "all mass moved: " + finals.get(1));
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  private List<CalibrationReport> reportsOf(CalibrationGroup group, long version) {
+    readReports.addAll(reports.readKeyValuesToList());
+    return readReports.stream()
+        .map(kv -> kv.value)
+        .filter(r -> r.getGroup() == group && r.getPromptVersion() == version)
+        .toList();
+  }
+
+  private CalibrationReport finalReport(CalibrationGroup group, long version) {
+    List<CalibrationReport> finals =
+        reportsOf(group, version).stream().filter(CalibrationReport::getFinal$).toList();
+    assertEquals(1, finals.size(), "final reports for " + group + " v" + version);
+    return finals.get(0);
+  }
+
+  /** Advances stream time with a prediction of another prompt version, closing earlier windows. */
+  private void closeWindowsUpTo(Instant time) {
+    pipePrediction(prediction("tick-" + time, time, "red circle", 0.5, CalibrationGroup.NEW, 99));
+  }
+
+  private void predict(String id, Instant eventTime, String predicted, double confidence) {
+    pipePrediction(prediction(id, eventTime, predicted, confidence, CalibrationGroup.NEW, 3));
+  }
+
+  private void pipePrediction(Prediction prediction) {
+    predictions.pipeInput(
+        prediction.getEventId(),
+        AvroSerde.of(Prediction.class).serialize("predictions", prediction),
+        prediction.getEventTime());
+  }
+
+  private void label(String id, String trueClass, Instant at) {
+    Label label =
+        Label.newBuilder().setEventId(id).setTrueClass(trueClass).setLabelledAt(at).build();
+    labels.pipeInput(id, AvroSerde.of(Label.class).serialize("labels", label), at);
+  }
+
+  private static Prediction prediction(
+      String id,
+      Instant eventTime,
+      String predicted,
+      double confidence,
+      CalibrationGroup group,
+      long version) {
+    return Prediction.newBuilder()
+        .setEventId(id)
+        .setEventTime(eventTime)
+        .setScoredAt(eventTime)
+        .setPromptVersion(version)
+        .setClassSetVersion(1)
+        .setPredictedClass(predicted)
+        .setConfidence(confidence)
+        .setGroup(group)
+        .setTopK(List.of(new ClassProbability(predicted, confidence)))
+        .setEntropy(0.1)
+        .setScorerId("test")
+        .build();
+  }
+}
