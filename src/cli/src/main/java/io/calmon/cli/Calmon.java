@@ -1,5 +1,6 @@
 package io.calmon.cli;
 
+import io.calmon.cli.world.WorldCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CalmonVersion.class,
     description = "Live calibration monitoring for prompt-tuned vision-language classifiers.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, WorldCommand.class})
 public final class Calmon {
 
   private Calmon() {}

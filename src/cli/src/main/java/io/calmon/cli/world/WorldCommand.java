@@ -1,0 +1,18 @@
+package io.calmon.cli.world;
+
+import picocli.CommandLine.Command;
+
+/** {@code calmon world}: the procedural image world (export a task, look at samples). */
+@Command(
+    name = "world",
+    mixinStandardHelpOptions = true,
+    description = "The procedural image world: export a base-to-new task, sample images.",
+    subcommands = {WorldExportCommand.class, WorldSampleCommand.class, WorldTokenizerCommand.class})
+public final class WorldCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
