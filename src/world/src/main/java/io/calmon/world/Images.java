@@ -40,7 +40,10 @@ public final class Images {
     int w = img.getWidth();
     int h = img.getHeight();
     int plane = w * h;
-    int[] px = img.getRGB(0, 0, w, h, null, 0, w);
+    int[] px =
+        img.getType() == BufferedImage.TYPE_INT_RGB
+            ? (int[]) img.getRaster().getDataElements(0, 0, w, h, null)
+            : img.getRGB(0, 0, w, h, null, 0, w);
     for (int i = 0; i < plane; i++) {
       int p = px[i];
       out[offset + i] = ((p >> 16) & 0xFF) / 255f; // [0, y, x] red

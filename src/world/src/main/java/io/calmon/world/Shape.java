@@ -55,8 +55,23 @@ public enum Shape {
     throw new IllegalArgumentException("unknown shape word '" + word + "'");
   }
 
-  /** The outline of this shape, centred on the origin, inside the unit circle. */
+  private static final java.util.Map<Shape, java.awt.Shape> UNIT_PATHS = unitPaths();
+
+  /** The outline of this shape, centred on the origin, inside the unit circle (do not mutate). */
   public java.awt.Shape unitPath() {
+    return UNIT_PATHS.get(this);
+  }
+
+  private static java.util.Map<Shape, java.awt.Shape> unitPaths() {
+    java.util.Map<Shape, java.awt.Shape> m = new java.util.EnumMap<>(Shape.class);
+    for (Shape s : values()) {
+      // Flattened to a Path2D once: Area arithmetic is the costly part of drawing a shape.
+      m.put(s, new Path2D.Double(s.build()));
+    }
+    return m;
+  }
+
+  private java.awt.Shape build() {
     switch (this) {
       case CIRCLE:
         return new Ellipse2D.Double(-0.9, -0.9, 1.8, 1.8);
