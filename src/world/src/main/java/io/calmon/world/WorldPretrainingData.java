@@ -62,8 +62,17 @@ public final class WorldPretrainingData {
     this.captions = new CaptionSampler(config);
   }
 
+  /** The scene and caption of pair {@code index}, without rendering (cheap). */
+  public record Description(Scene scene, String caption) {}
+
   /** The pair at {@code index} (any non-negative long). */
   public Sample get(long index) {
+    Description d = describe(index);
+    return new Sample(index, d.scene(), d.caption(), renderer.render(d.scene()));
+  }
+
+  /** The scene and caption of pair {@code index}, exactly as {@link #get} has them. */
+  public Description describe(long index) {
     if (index < 0) {
       throw new IllegalArgumentException("index must be >= 0, got " + index);
     }
@@ -73,8 +82,7 @@ public final class WorldPretrainingData {
     Style style = STYLES[rng.nextInt(STYLES.length)];
     Background bg = BACKGROUNDS[rng.nextInt(BACKGROUNDS.length)];
     Scene scene = sampler.sample(rng, cls, style, bg);
-    String caption = captions.caption(scene, rng);
-    return new Sample(index, scene, caption, renderer.render(scene));
+    return new Description(scene, captions.caption(scene, rng));
   }
 
   /** Pairs {@code from, from+1, ...} without end. */

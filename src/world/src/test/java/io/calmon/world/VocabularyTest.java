@@ -21,14 +21,15 @@ class VocabularyTest {
             .optMaxClutter(3)
             .build();
     for (WorldConfig config : List.of(WorldConfig.defaults(), everything)) {
-      new WorldPretrainingData(config, 3)
-          .stream(0, 400)
-              .forEach(
-                  s -> {
-                    for (String w : Vocabulary.tokenize(s.caption())) {
-                      assertTrue(vocabulary.contains(w), "'" + w + "' of: " + s.caption());
-                    }
-                  });
+      WorldPretrainingData data = new WorldPretrainingData(config, 3);
+      java.util.stream.LongStream.range(0, 3000)
+          .mapToObj(data::describe)
+          .forEach(
+              s -> {
+                for (String w : Vocabulary.tokenize(s.caption())) {
+                  assertTrue(vocabulary.contains(w), "'" + w + "' of: " + s.caption());
+                }
+              });
     }
   }
 

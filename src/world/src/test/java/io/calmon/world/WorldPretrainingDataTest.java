@@ -26,6 +26,13 @@ class WorldPretrainingDataTest {
   }
 
   @Test
+  void shouldDescribeExactlyWhatGetRenders() {
+    WorldPretrainingData data = new WorldPretrainingData(CONFIG, 7);
+    assertEquals(data.get(4).caption(), data.describe(4).caption());
+    assertEquals(data.get(4).scene(), data.describe(4).scene());
+  }
+
+  @Test
   void shouldGenerateTheSamePairWhateverTheOrder() {
     WorldPretrainingData data = new WorldPretrainingData(CONFIG, 7);
     WorldPretrainingData.Sample late = data.get(5);
@@ -79,8 +86,8 @@ class WorldPretrainingDataTest {
     Set<Style> styles = new HashSet<>();
     Set<Colour> colours = new HashSet<>();
     Set<Shape> shapes = new HashSet<>();
-    data.stream(0, 600)
-        .map(WorldPretrainingData.Sample::scene)
+    java.util.stream.LongStream.range(0, 600)
+        .mapToObj(i -> data.describe(i).scene())
         .forEach(
             scene -> {
               styles.add(scene.style());
@@ -95,7 +102,8 @@ class WorldPretrainingDataTest {
   @Test
   void shouldNameTheClassInEveryCaption() {
     WorldPretrainingData data = new WorldPretrainingData(CONFIG, 5);
-    data.stream(0, 200)
+    java.util.stream.LongStream.range(0, 1000)
+        .mapToObj(data::describe)
         .forEach(
             s -> {
               SceneObject o = s.scene().objects().get(0);

@@ -1,6 +1,8 @@
 package io.calmon.cli.world;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code calmon world}: the procedural image world (export a task, look at samples). */
 @Command(
@@ -9,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "The procedural image world: export a base-to-new task, sample images.",
     subcommands = {WorldExportCommand.class, WorldSampleCommand.class, WorldTokenizerCommand.class})
 public final class WorldCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
