@@ -1,5 +1,6 @@
 package io.calmon.cli;
 
+import io.calmon.cli.world.WorldCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
       CalibrationCommand.class,
       BrokerCommand.class,
       TopicsCommand.class,
+      WorldCommand.class,
     })
 public final class Calmon {
 

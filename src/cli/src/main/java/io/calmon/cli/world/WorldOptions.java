@@ -1,0 +1,65 @@
+package io.calmon.cli.world;
+
+import io.calmon.cli.UserError;
+import io.calmon.world.Style;
+import io.calmon.world.WorldConfig;
+import picocli.CommandLine.Option;
+
+/** Flags shared by the world subcommands: the image size and the knobs that set difficulty. */
+final class WorldOptions {
+  @Option(
+      names = "--size",
+      defaultValue = "48",
+      description = "Image side in pixels (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(
+      names = "--colour-jitter",
+      description = "Per-object colour jitter, 0-0.5; higher is harder (default 0.05).")
+  Double colourJitter;
+
+  @Option(
+      names = "--noise",
+      description =
+          "Heavy pixel noise std of noisy images, 0-0.5; higher is harder (default 0.12).")
+  Double heavyNoise;
+
+  @Option(
+      names = "--clutter",
+      description = "Most distractor objects per image, 0-6; more is harder (default 2).")
+  Integer maxClutter;
+
+  @Option(
+      names = "--occluders",
+      description = "Share of images with an occluder, 0-1; higher is harder (default 0.2).")
+  Double occluders;
+
+  WorldConfig config() {
+    try {
+      WorldConfig.Builder b = WorldConfig.builder().optImageSize(size);
+      if (colourJitter != null) {
+        b.optColourJitter(colourJitter);
+      }
+      if (heavyNoise != null) {
+        b.optHeavyNoise(heavyNoise);
+      }
+      if (maxClutter != null) {
+        b.optMaxClutter(maxClutter);
+      }
+      if (occluders != null) {
+        b.optOccluderProbability(occluders);
+      }
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  static Style style(String word) {
+    try {
+      return Style.ofWord(word);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+}
