@@ -160,7 +160,7 @@ public final class SafeTensors {
   }
 
   /** IEEE 754 binary16 to float, subnormals, infinities and NaN included. */
-  static float halfToFloat(short half) {
+  public static float halfToFloat(short half) {
     int h = half & 0xffff;
     int sign = (h & 0x8000) << 16;
     int exp = (h >>> 10) & 0x1f;
@@ -177,7 +177,7 @@ public final class SafeTensors {
   }
 
   /** bfloat16 is the top half of a float. */
-  static float bfloat16ToFloat(short bits) {
+  public static float bfloat16ToFloat(short bits) {
     return Float.intBitsToFloat((bits & 0xffff) << 16);
   }
 
