@@ -1,5 +1,7 @@
 package io.calmon.cli;
 
+import io.calmon.cli.bench.BenchCommand;
+import io.calmon.cli.clip.ClipCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CalmonVersion.class,
     description = "Live calibration monitoring for prompt-tuned vision-language classifiers.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, ClipCommand.class, BenchCommand.class})
 public final class Calmon {
 
   private Calmon() {}
