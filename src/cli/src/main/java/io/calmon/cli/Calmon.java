@@ -1,5 +1,7 @@
 package io.calmon.cli;
 
+import io.calmon.cli.bench.BenchCommand;
+import io.calmon.cli.clip.ClipCommand;
 import io.calmon.cli.world.WorldCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Command;
       BrokerCommand.class,
       TopicsCommand.class,
       WorldCommand.class,
+      ClipCommand.class,
+      BenchCommand.class,
     })
 public final class Calmon {
 
