@@ -3,6 +3,7 @@ package io.calmon.kafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new IllegalStateException("broker already started at " + bootstrapServers);
     }
     long startNanos = System.nanoTime();
+    if (requestedPort != 0) {
+      checkPortFree(requestedPort);
+    }
     dataDir = givenDataDir != null ? givenDataDir : createTempDir();
     createDirectories(dataDir);
     String clusterId = KRaftStorage.formatIfNeeded(dataDir);
@@ -169,6 +173,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not find a free port on " + EmbeddedBrokerConfig.HOST, e);
+    }
+  }
+
+  /**
+   * Fails early, with one clear message, for a given port that is taken; otherwise Kafka would log
+   * several errors with stack traces before failing the start.
+   */
+  private static void checkPortFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getByName(EmbeddedBrokerConfig.HOST), port));
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "port " + port + " on " + EmbeddedBrokerConfig.HOST + " is in use", e);
     }
   }
 
