@@ -3,6 +3,7 @@ package io.calmon.cli;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
+import io.calmon.kafka.TopicMismatchException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -148,6 +149,9 @@ final class BrokerCommand implements Callable<Integer> {
               + ", already there "
               + result.existing().size()
               + ")");
+    } catch (TopicMismatchException e) {
+      // Only possible on a reused --data-dir whose topics were changed by hand.
+      throw new UserError("--data-dir " + dataDir + ": " + e.getMessage(), e);
     }
   }
 

@@ -78,11 +78,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("broker already started at " + bootstrapServers);
     }
-    long startNanos = System.nanoTime();
     if (requestedPort != 0) {
       checkPortFree(requestedPort);
     }
     dataDir = givenDataDir != null ? givenDataDir : createTempDir();
+    try {
+      return startOnDataDir();
+    } catch (RuntimeException e) {
+      // The caller never gets a started broker to close, so a temporary dir would leak.
+      if (givenDataDir == null) {
+        deleteRecursively(dataDir);
+      }
+      throw e;
+    }
+  }
+
+  private EmbeddedKafkaBroker startOnDataDir() {
+    long startNanos = System.nanoTime();
     createDirectories(dataDir);
     String clusterId = KRaftStorage.formatIfNeeded(dataDir);
     int brokerPort = requestedPort != 0 ? requestedPort : freePort();
