@@ -72,8 +72,6 @@ class EmbeddedKafkaBrokerIT {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    // Kafka 4.4 recommends it (the default from 5.0) and warns without it.
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
 
     try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
       streams.start();
