@@ -37,13 +37,7 @@ final class BootstrapOptions {
     try {
       return TopicAdmin.connect(bootstrapServers, Duration.ofSeconds(timeoutSeconds));
     } catch (KafkaUnreachableException e) {
-      throw new UserError(
-          "--bootstrap-servers "
-              + bootstrapServers
-              + ": no Kafka broker answered within "
-              + timeoutSeconds
-              + " s",
-          e);
+      throw new UserError("--bootstrap-servers " + bootstrapServers + ": " + e.reason(), e);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.calmon.cli;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
+import io.calmon.kafka.TopicMismatchException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -72,7 +73,8 @@ final class BrokerCommand implements Callable<Integer> {
     if (partitions < 1) {
       throw new UserError("--partitions must be at least 1, got " + partitions);
     }
-    EmbeddedKafkaBroker broker = start(build());
+    // The hook goes in before the broker starts, so a SIGTERM during start-up still ends with a
+    // clean stop rather than a JVM exit under a half-started broker.
     CountDownLatch stopRequested = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
@@ -83,8 +85,10 @@ final class BrokerCommand implements Callable<Integer> {
             },
             "calmon-broker-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    EmbeddedKafkaBroker broker = null;
     boolean interrupted = false;
     try {
+      broker = start(build());
       PrintWriter out = spec.commandLine().getOut();
       out.println("bootstrap: " + broker.bootstrapServers());
       out.flush();
@@ -99,7 +103,9 @@ final class BrokerCommand implements Callable<Integer> {
       // and would be cut short by a pending interrupt.
       interrupted = true;
     } finally {
-      broker.close();
+      if (broker != null) {
+        broker.close();
+      }
       stopped.countDown();
       removeHook(hook);
       if (interrupted) {
@@ -148,6 +154,9 @@ final class BrokerCommand implements Callable<Integer> {
               + ", already there "
               + result.existing().size()
               + ")");
+    } catch (TopicMismatchException e) {
+      // Only possible on a reused --data-dir whose topics were changed by hand.
+      throw new UserError("--data-dir " + dataDir + ": " + e.getMessage(), e);
     }
   }
 

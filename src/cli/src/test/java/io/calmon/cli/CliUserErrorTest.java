@@ -3,6 +3,8 @@ package io.calmon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,15 @@ class CliUserErrorTest {
   @Test
   void shouldNameThePortWhenItIsOutOfRange() {
     assertOneLineError(CliRun.run("broker", "--port", "70000"), "--port");
+  }
+
+  @Test
+  void shouldNameThePortWhenItIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      assertOneLineError(
+          CliRun.run("broker", "--port", Integer.toString(taken.getLocalPort())),
+          "--port " + taken.getLocalPort());
+    }
   }
 
   @Test

@@ -52,16 +52,17 @@ final class BrokerReadiness {
         sleep(RETRY_PAUSE_MS);
       }
     } catch (KafkaException e) {
-      // Thrown by Admin.create for addresses it cannot parse or resolve.
-      throw new KafkaUnreachableException(bootstrapServers, e.getMessage(), e);
+      // Thrown by Admin.create for addresses it cannot parse or resolve; the root cause says which
+      // ("Invalid url in bootstrap.servers: foo"), the wrapper only "Failed to create ...".
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw new KafkaUnreachableException(bootstrapServers, root.getMessage(), e);
     }
+    // The last error (often "timed out waiting for a node") stays in the cause, out of the message.
     throw new KafkaUnreachableException(
-        bootstrapServers,
-        "no broker answered within "
-            + timeout.toMillis()
-            + " ms"
-            + (last != null ? " (last error: " + last + ")" : ""),
-        last);
+        bootstrapServers, "no broker answered within " + timeout.toMillis() + " ms", last);
   }
 
   /** Admin client settings that fail within the timeout instead of Kafka's default minute. */

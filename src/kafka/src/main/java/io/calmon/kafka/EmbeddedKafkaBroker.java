@@ -1,18 +1,11 @@
 package io.calmon.kafka;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.utils.Time;
@@ -77,12 +70,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("broker already started at " + bootstrapServers);
     }
+    if (requestedPort != 0) {
+      LoopbackPorts.checkFree(requestedPort);
+    }
+    dataDir = givenDataDir != null ? givenDataDir : DataDirs.createTemp();
+    try {
+      return startOnDataDir();
+    } catch (RuntimeException e) {
+      // The caller never gets a started broker to close, so a temporary dir would leak.
+      if (givenDataDir == null) {
+        DataDirs.deleteRecursively(dataDir);
+      }
+      throw e;
+    }
+  }
+
+  private EmbeddedKafkaBroker startOnDataDir() {
     long startNanos = System.nanoTime();
-    dataDir = givenDataDir != null ? givenDataDir : createTempDir();
-    createDirectories(dataDir);
+    DataDirs.create(dataDir);
     String clusterId = KRaftStorage.formatIfNeeded(dataDir);
-    int brokerPort = requestedPort != 0 ? requestedPort : freePort();
-    int controllerPort = freePort();
+    int brokerPort = requestedPort != 0 ? requestedPort : LoopbackPorts.free();
+    int controllerPort = LoopbackPorts.free();
     Properties props =
         EmbeddedBrokerConfig.serverProperties(dataDir, brokerPort, controllerPort, extraProperties);
     String bootstrap = EmbeddedBrokerConfig.HOST + ":" + brokerPort;
@@ -144,7 +152,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       LOG.info("Kafka broker at {} stopped", bootstrapServers);
     }
     if (givenDataDir == null && dataDir != null) {
-      deleteRecursively(dataDir);
+      DataDirs.deleteRecursively(dataDir);
     }
   }
 
@@ -154,45 +162,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       s.awaitShutdown();
     } catch (RuntimeException e) {
       LOG.warn("could not stop the broker after a failed start", e);
-    }
-  }
-
-  /**
-   * A port that is free now. Another process could take it before the broker binds; on a laptop or
-   * a build machine that window is too small to matter.
-   */
-  private static int freePort() {
-    try (ServerSocket socket =
-        new ServerSocket(0, 1, InetAddress.getByName(EmbeddedBrokerConfig.HOST))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "could not find a free port on " + EmbeddedBrokerConfig.HOST, e);
-    }
-  }
-
-  private static Path createTempDir() {
-    try {
-      return Files.createTempDirectory("calmon-kafka-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not create a temporary data dir", e);
-    }
-  }
-
-  private static void createDirectories(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not create data dir " + dir, e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("could not delete temporary data dir {}", dir, e);
     }
   }
 
@@ -260,7 +229,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
       }
       if (dataDir != null) {
-        checkUsableDataDir(dataDir);
+        DataDirs.checkUsable(dataDir);
       }
       for (String key : extraProperties.keySet()) {
         if (EmbeddedBrokerConfig.RESERVED.contains(key)) {
@@ -271,27 +240,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
       }
       return new EmbeddedKafkaBroker(this);
-    }
-
-    private static void checkUsableDataDir(Path dir) {
-      if (Files.exists(dir)) {
-        if (!Files.isDirectory(dir)) {
-          throw new IllegalArgumentException("data dir is not a directory: " + dir);
-        }
-        if (!Files.isWritable(dir)) {
-          throw new IllegalArgumentException("data dir is not writable: " + dir);
-        }
-        return;
-      }
-      // A new dir is created at start: its nearest existing ancestor must be a writable directory.
-      Path ancestor = dir.toAbsolutePath().getParent();
-      while (ancestor != null && !Files.exists(ancestor)) {
-        ancestor = ancestor.getParent();
-      }
-      if (ancestor == null || !Files.isDirectory(ancestor) || !Files.isWritable(ancestor)) {
-        throw new IllegalArgumentException(
-            "data dir cannot be created (" + ancestor + " is not a writable directory): " + dir);
-      }
     }
   }
 }

@@ -5,9 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +58,29 @@ class EmbeddedKafkaBrokerIT {
   }
 
   @Test
+  void shouldRunAKafkaStreamsAppWithExactlyOnceV2(@TempDir Path stateDir) throws Exception {
+    String bootstrap = broker.bootstrapServers();
+    RoundTrip.createTopic(bootstrap, "streams-in");
+    RoundTrip.createTopic(bootstrap, "streams-out");
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream("streams-in", Consumed.with(Serdes.String(), Serdes.String()))
+        .mapValues(v -> v.toUpperCase(Locale.ROOT))
+        .to("streams-out", Produced.with(Serdes.String(), Serdes.String()));
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "calmon-eos-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+
+    try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+      streams.start();
+      RoundTrip.produce(bootstrap, "streams-in", List.of("base", "new"));
+      assertEquals(List.of("BASE", "NEW"), RoundTrip.consume(bootstrap, "streams-out", 2, true));
+    }
+  }
+
+  @Test
   void shouldKeepTopicsAndRecordsWhenRestartedOnTheSameDataDir(@TempDir Path dir) throws Exception {
     Path dataDir = dir.resolve("kafka");
     try (EmbeddedKafkaBroker first =
@@ -71,6 +105,16 @@ class EmbeddedKafkaBrokerIT {
     temporary.close();
     assertFalse(Files.exists(dataDir));
     assertThrows(IllegalStateException.class, temporary::bootstrapServers);
+  }
+
+  @Test
+  void shouldNameTheGivenPortWhenItIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      EmbeddedKafkaBroker clash =
+          EmbeddedKafkaBroker.builder().optPort(taken.getLocalPort()).build();
+      IllegalStateException e = assertThrows(IllegalStateException.class, clash::start);
+      assertTrue(e.getMessage().contains("port " + taken.getLocalPort()), e.getMessage());
+    }
   }
 
   @Test
