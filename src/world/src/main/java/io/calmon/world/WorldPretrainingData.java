@@ -87,19 +87,7 @@ public final class WorldPretrainingData {
 
   /** Pairs {@code from, from+1, ...} without end. */
   public Iterator<Sample> iterator(long from) {
-    return new Iterator<>() {
-      private long next = from;
-
-      @Override
-      public boolean hasNext() {
-        return true;
-      }
-
-      @Override
-      public Sample next() {
-        return get(next++);
-      }
-    };
+    return Endless.from(from, this::get);
   }
 
   /** Pairs {@code from .. from+n-1} as a sequential stream (call {@code parallel()} to fan out). */

@@ -66,19 +66,7 @@ public final class WorldTraffic {
 
   /** Events {@code from, from+1, ...} without end. */
   public Iterator<Event> iterator(long from) {
-    return new Iterator<>() {
-      private long next = from;
-
-      @Override
-      public boolean hasNext() {
-        return true;
-      }
-
-      @Override
-      public Event next() {
-        return event(next++);
-      }
-    };
+    return Endless.from(from, this::event);
   }
 
   private int sampleLabel(SplittableRandom rng) {
