@@ -2,6 +2,7 @@ package io.calmon.cli.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
@@ -40,6 +41,11 @@ class DemoTimelineTest {
     assertEquals(0.4, pools.get(DemoPhase.DURING_DRIFT).ece(), 1e-12);
     assertEquals(0.1, pools.get(DemoPhase.AFTER_RETRAIN).ece(), 1e-12);
     assertEquals(4, timeline.finals().size());
+
+    String html = DemoReportHtml.render(timeline, "calmon demo");
+    assertTrue(html.contains("ECE 40.0%, acc 50.0% (n=10)"), "during-drift cell");
+    assertTrue(html.contains(">v2</text>"), "the version change is marked");
+    assertTrue(html.startsWith("<!doctype html>") && html.endsWith("</html>\n"));
   }
 
   private static CalibrationReport report(
