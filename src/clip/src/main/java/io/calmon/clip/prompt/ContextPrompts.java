@@ -115,16 +115,47 @@ public final class ContextPrompts implements AutoCloseable {
    * @return {@code [names, projectionDim]}, not normalised, in {@code ctx}'s manager
    */
   public NDArray features(NDArray ctx) {
+    return features(ctx, null);
+  }
+
+  /**
+   * Text features of the prompts at {@code rows} only (e.g. a batch of outliers drawn from a large
+   * pool), with {@code ctx} spliced in; cut at the longest end-of-text position of those rows.
+   *
+   * @param ctx {@code [nCtx, width]}
+   * @param rows indices into {@link #names()}, or null for all of them
+   * @return {@code [rows, projectionDim]}, not normalised, in {@code ctx}'s manager
+   */
+  public NDArray features(NDArray ctx, int[] rows) {
     Shape expected = new Shape(nCtx, width());
     if (!ctx.getShape().equals(expected)) {
       throw new IllegalArgumentException("context must be " + expected + ", got " + ctx.getShape());
     }
     NDManager out = ctx.getManager();
     try (NDManager scope = out.newSubManager()) {
-      NDArray rows = ids.duplicate();
-      rows.attach(scope);
-      NDArray embedded = text.embedTokens(rows); // [C, T, W]
-      long c = names.size();
+      NDArray selected;
+      int[] eotOfRows;
+      if (rows == null) {
+        selected = ids.duplicate();
+        eotOfRows = eot;
+      } else {
+        eotOfRows = new int[rows.length];
+        long[] index = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          if (rows[i] < 0 || rows[i] >= names.size()) {
+            throw new IndexOutOfBoundsException(
+                "row " + rows[i] + " outside [0, " + names.size() + ")");
+          }
+          index[i] = rows[i];
+          eotOfRows[i] = eot[rows[i]];
+        }
+        try (NDArray indices = scope.create(index)) {
+          selected = ids.get(indices);
+        }
+      }
+      selected.attach(scope);
+      NDArray embedded = text.embedTokens(selected); // [C, T, W]
+      long c = selected.getShape().get(0);
       NDArray spliced =
           NDArrays.concat(
               new NDList(
@@ -132,7 +163,7 @@ public final class ContextPrompts implements AutoCloseable {
                   ctx.expandDims(0).broadcast(new Shape(c, nCtx, width())),
                   embedded.get(":, {}:, :", 1 + nCtx)),
               1); // [C, T, W]
-      NDArray features = text.encodeEmbeddings(spliced, eot); // [C, proj]
+      NDArray features = text.encodeEmbeddings(spliced, eotOfRows); // [C, proj]
       features.attach(out);
       return features;
     }

@@ -49,6 +49,24 @@ class ContextPromptsTest {
   }
 
   @Test
+  void shouldGiveTheSameFeaturesForASubsetOfRowsAsForAllRows() {
+    // DOR draws a few outliers from a large pool each step: a subset must equal the full rows.
+    float[] ctx = ContextPrompts.initialContext(clip, "a drawing of a", 4);
+    try (ContextPrompts prompts = ContextPrompts.of(clip, CLASSES, 4);
+        NDManager m = clip.manager().newSubManager()) {
+      float[][] all = prompts.features(ctx);
+      NDArray c = m.create(ctx, new Shape(4, prompts.width()));
+      float[] subset = prompts.features(c, new int[] {2, 0}).toFloatArray();
+      int d = all[0].length;
+      for (int j = 0; j < d; j++) {
+        assertEquals(all[2][j], subset[j], 1e-5, "row 2 dim " + j);
+        assertEquals(all[0][j], subset[d + j], 1e-5, "row 0 dim " + j);
+      }
+      assertThrows(IndexOutOfBoundsException.class, () -> prompts.features(c, new int[] {3}));
+    }
+  }
+
+  @Test
   void shouldDifferForAnotherContext() {
     float[] photo = ContextPrompts.initialContext(clip, "a photo of a", 4);
     float[] drawing = ContextPrompts.initialContext(clip, "a drawing of a", 4);

@@ -1,0 +1,35 @@
+package io.calmon.trainer.tuning;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** Receives one report per epoch of a tuning run. */
+@FunctionalInterface
+public interface TuningProgress {
+
+  /**
+   * @param epoch 1-based
+   * @param lr the epoch's learning rate
+   * @param terms mean of each loss term over the epoch's steps ({@code total}, {@code ce}, ...)
+   */
+  void epoch(int epoch, int epochs, double lr, Map<String, Double> terms, Duration elapsed);
+
+  /** Reports nothing. */
+  TuningProgress NONE = (e, n, lr, t, d) -> {};
+
+  /** One line per epoch: epoch, lr, loss terms, elapsed, ETA. */
+  static TuningProgress printingTo(java.io.PrintWriter out, String label) {
+    return (epoch, epochs, lr, terms, elapsed) -> {
+      StringBuilder line = new StringBuilder();
+      line.append(
+          String.format(java.util.Locale.ROOT, "%s epoch %d/%d lr %.3g", label, epoch, epochs, lr));
+      terms.forEach((k, v) -> line.append(String.format(java.util.Locale.ROOT, " %s %.4f", k, v)));
+      long ms = elapsed.toMillis();
+      long eta = epoch == 0 ? 0 : ms * (epochs - epoch) / epoch;
+      line.append(
+          String.format(java.util.Locale.ROOT, " elapsed %.1fs eta %.1fs", ms / 1e3, eta / 1e3));
+      out.println(line);
+      out.flush();
+    };
+  }
+}
