@@ -61,6 +61,15 @@ public final class MonitorTopology {
   /** Builds the topology over the given topics. */
   public static Topology build(
       MonitorConfig config, CalmonTopics topics, MonitorCounters counters) {
+    return build(config, topics, counters, MonitorListener.NONE);
+  }
+
+  /** Builds the topology over the given topics, telling {@code listener} what it emits. */
+  public static Topology build(
+      MonitorConfig config,
+      CalmonTopics topics,
+      MonitorCounters counters,
+      MonitorListener listener) {
     StreamsBuilder builder = new StreamsBuilder();
     AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class);
     Produced<String, DeadLetter> toDeadLetters = Produced.with(Serdes.String(), deadLetterSerde);
@@ -139,7 +148,10 @@ public final class MonitorTopology {
             Serdes.String(),
             AvroSerde.of(WindowCalibration.class)));
     KStream<String, CalibrationReport> reports =
-        provisional.merge(closed).process(() -> new ReportBuilder(config), REFERENCE_STORE);
+        provisional
+            .merge(closed)
+            .process(() -> new ReportBuilder(config), REFERENCE_STORE)
+            .peek((key, report) -> listener.onReport(report));
     reports.to(
         topics.calibrationReports().name(),
         Produced.with(Serdes.String(), AvroSerde.of(CalibrationReport.class)));
@@ -153,7 +165,8 @@ public final class MonitorTopology {
     KStream<String, Alert> alerts =
         reports
             .filter((key, report) -> report.getFinal$())
-            .process(() -> new AlertEmitter(policy), STREAK_STORE);
+            .process(() -> new AlertEmitter(policy), STREAK_STORE)
+            .peek((deployment, alert) -> listener.onAlert(alert));
     alerts.to(
         topics.calibrationAlerts().name(),
         Produced.with(Serdes.String(), AvroSerde.of(Alert.class)));
