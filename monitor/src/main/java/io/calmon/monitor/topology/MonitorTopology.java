@@ -28,7 +28,6 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -74,12 +73,15 @@ public final class MonitorTopology {
     AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class);
     Produced<String, DeadLetter> toDeadLetters = Produced.with(Serdes.String(), deadLetterSerde);
 
-    builder.globalTable(
+    builder.addGlobalStore(
+        Stores.timestampedKeyValueStoreBuilder(
+                Stores.persistentTimestampedKeyValueStore(CLASS_SETS_STORE),
+                Serdes.String(),
+                AvroSerde.of(ClassSet.class))
+            .withLoggingDisabled(),
         topics.classSets().name(),
-        Consumed.with(Serdes.String(), AvroSerde.of(ClassSet.class)),
-        Materialized.<String, ClassSet, KeyValueStore<Bytes, byte[]>>as(CLASS_SETS_STORE)
-            .withKeySerde(Serdes.String())
-            .withValueSerde(AvroSerde.of(ClassSet.class)));
+        Consumed.with(Serdes.String(), Serdes.ByteArray()),
+        () -> new ClassSetLoader(counters));
 
     KStream<String, Decoded<Prediction>> predictions =
         builder.stream(
