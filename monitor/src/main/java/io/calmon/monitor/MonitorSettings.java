@@ -55,8 +55,11 @@ public record MonitorSettings(
     MonitorConfig d = MonitorConfig.defaults();
     EceAlertRule rule = EceAlertRule.defaults();
     return LayeredConfig.builder()
-        .define("bootstrap-servers", "127.0.0.1:9092", "Kafka bootstrap servers")
-        .define("topic-prefix", "", "put this in front of every calmon topic name")
+        .define(
+            "bootstrap-servers",
+            Objects.requireNonNullElse(System.getenv("CALMON_BOOTSTRAP_SERVERS"), "127.0.0.1:9092"),
+            "Kafka bootstrap servers (default $CALMON_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
+        .define("prefix", "", "put this in front of every calmon topic name")
         .define(
             "application-id",
             null,
@@ -102,9 +105,9 @@ public record MonitorSettings(
   public static MonitorSettings from(LayeredConfig config) {
     CalmonTopics topics;
     try {
-      topics = CalmonTopics.withPrefix(config.optionalString("topic-prefix"));
+      topics = CalmonTopics.withPrefix(config.optionalString("prefix"));
     } catch (IllegalArgumentException e) {
-      throw config.invalid("topic-prefix", e.getMessage());
+      throw config.invalid("prefix", e.getMessage());
     }
     String applicationId = config.optionalString("application-id");
     if (applicationId == null) {

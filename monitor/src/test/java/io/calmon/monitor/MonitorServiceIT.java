@@ -110,7 +110,7 @@ class MonitorServiceIT {
     LayeredConfig.Builder config =
         MonitorSettings.definitions()
             .flag("bootstrap-servers", broker.bootstrapServers())
-            .flag("topic-prefix", topics.prefix())
+            .flag("prefix", topics.prefix())
             .flag("state-dir", stateDir.toString())
             .flag("window-size", "2s")
             .flag("window-advance", "2s")

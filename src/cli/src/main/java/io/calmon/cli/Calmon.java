@@ -18,6 +18,11 @@ import picocli.CommandLine.Command;
       CalibrationCommand.class,
       BrokerCommand.class,
       TopicsCommand.class,
+      MonitorCommand.class,
+      ClassesCommand.class,
+      ProduceCommand.class,
+      ReportsCommand.Reports.class,
+      ReportsCommand.Alerts.class,
       WorldCommand.class,
     })
 public final class Calmon {
