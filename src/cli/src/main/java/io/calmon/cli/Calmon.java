@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ReportsCommand.Reports.class,
       ReportsCommand.Alerts.class,
+      BenchCommand.class,
       WorldCommand.class,
     })
 public final class Calmon {
