@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param metricsHost address of the metrics endpoint
  * @param metricsPort port of the metrics endpoint; 0 turns it off
  * @param startTimeout how long {@link MonitorService#start()} waits for the RUNNING state
+ * @param commitInterval how often Kafka Streams commits (one transaction per commit): outputs
+ *     become visible to read_committed consumers at this pace; longer means fewer transactions
  * @param monitor the topology's own settings: windows, label delay, bins, alert rules
  */
 public record MonitorSettings(
@@ -38,6 +40,7 @@ public record MonitorSettings(
     String metricsHost,
     int metricsPort,
     Duration startTimeout,
+    Duration commitInterval,
     MonitorConfig monitor) {
 
   public MonitorSettings {
@@ -47,6 +50,7 @@ public record MonitorSettings(
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(metricsHost, "metricsHost");
     Objects.requireNonNull(startTimeout, "startTimeout");
+    Objects.requireNonNull(commitInterval, "commitInterval");
     Objects.requireNonNull(monitor, "monitor");
   }
 
@@ -70,6 +74,10 @@ public record MonitorSettings(
         .define("metrics-host", "127.0.0.1", "address the metrics endpoint binds")
         .define("metrics-port", "0", "port of the Prometheus endpoint /metrics; 0 = off")
         .define("start-timeout", "60s", "how long to wait for the RUNNING state")
+        .define(
+            "commit-interval",
+            "100ms",
+            "how often to commit (one transaction each); Kafka Streams' exactly-once default")
         .define("window-size", format(d.windowSize()), "report window length (event time)")
         .define("window-advance", format(d.windowAdvance()), "hop between window starts")
         .define("label-delay", format(d.labelDelay()), "longest a label may take to be used")
@@ -143,6 +151,7 @@ public record MonitorSettings(
         config.string("metrics-host"),
         config.integer("metrics-port", 0, 65535),
         config.duration("start-timeout", Duration.ofSeconds(1)),
+        config.duration("commit-interval", Duration.ofMillis(1)),
         monitor);
   }
 

@@ -61,6 +61,18 @@ final class BenchCommand {
         description = "Predictions (and as many labels).")
     int events;
 
+    @Option(
+        names = "--commit-interval",
+        defaultValue = "100ms",
+        description = "The monitor's commit interval (default: ${DEFAULT-VALUE}).")
+    String commitInterval;
+
+    @Option(
+        names = "--streams-property",
+        paramLabel = "KEY=VALUE",
+        description = "Extra Kafka Streams property for the monitor (repeatable).")
+    Map<String, String> streamsProperties = new java.util.LinkedHashMap<>();
+
     @Option(names = "--seed", defaultValue = "7", description = "Traffic seed.")
     long seed;
 
@@ -94,10 +106,12 @@ final class BenchCommand {
                 .flag("window-advance", "1m")
                 .flag("label-delay", "10s")
                 .flag("grace", "1s")
+                .flag("commit-interval", commitInterval)
                 .build();
         long total = 2L * events;
         double monitorSeconds;
-        try (MonitorService service = new MonitorService(MonitorSettings.from(config))) {
+        try (MonitorService service =
+            new MonitorService(MonitorSettings.from(config), Map.copyOf(streamsProperties))) {
           long monitorStart = System.nanoTime();
           service.start();
           while (service.counters().predictions() + service.counters().labels() < total) {
@@ -111,7 +125,8 @@ final class BenchCommand {
             Locale.ROOT,
             "produced %d predictions + %d labels in %.1f s%n"
                 + "plain consumer (bound): %d records in %.2f s = %.0f events/s%n"
-                + "monitor (start to all input processed, exactly_once_v2): %d events in %.2f s ="
+                + "monitor (start to all input processed, exactly_once_v2, commit interval %s): %d events in"
+                + " %.2f s ="
                 + " %.0f events/s%n"
                 + "ratio monitor/bound: %.3f%n",
             events,
@@ -120,6 +135,7 @@ final class BenchCommand {
             read,
             readSeconds,
             bound,
+            commitInterval,
             total,
             monitorSeconds,
             monitor,

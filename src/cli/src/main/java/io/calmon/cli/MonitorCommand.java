@@ -63,6 +63,9 @@ final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--partitions", description = "Of topics created when missing (default: 3).")
   String partitions;
 
+  @Option(names = "--commit-interval", description = "Commit (transaction) pace (default: 100ms).")
+  String commitInterval;
+
   @Option(names = "--window-size", description = "Report window (default: 1h).")
   String windowSize;
 
@@ -163,6 +166,7 @@ final class MonitorCommand implements Callable<Integer> {
               .flag("state-dir", stateDir)
               .flag("replication-factor", replicationFactor)
               .flag("partitions", partitions)
+              .flag("commit-interval", commitInterval)
               .flag("window-size", windowSize)
               .flag("window-advance", windowAdvance)
               .flag("label-delay", labelDelay)

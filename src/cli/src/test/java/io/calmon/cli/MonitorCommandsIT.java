@@ -234,6 +234,17 @@ class MonitorCommandsIT {
     assertEquals(0, monitor.exitCode, monitor.err.toString());
   }
 
+  @Test
+  void shouldRunTheMonitorBenchmarkOnItsOwnBroker() {
+    CliRun run = CliRun.run("bench", "monitor", "--events", "200");
+    assertEquals(0, run.exitCode, run.err.toString());
+    List<String> lines = run.out.text().lines().toList();
+    assertEquals(4, lines.size(), run.out.text());
+    assertTrue(lines.get(1).startsWith("plain consumer (bound): 400 records"), lines.get(1));
+    assertTrue(lines.get(2).contains(": 400 events in"), lines.get(2));
+    assertTrue(lines.get(3).matches("ratio monitor/bound: \\d+\\.\\d{3}"), lines.get(3));
+  }
+
   /** Runs {@code calmon reports --from-beginning} until a JSON line matches. */
   private static JsonNode awaitReport(String prefix, java.util.function.Predicate<JsonNode> wanted)
       throws Exception {
