@@ -7,11 +7,23 @@ import java.util.concurrent.atomic.LongAdder;
  * the service; tests read them directly.
  */
 public final class MonitorCounters {
+  final LongAdder predictions = new LongAdder();
+  final LongAdder labels = new LongAdder();
   final LongAdder deadLetters = new LongAdder();
   final LongAdder duplicatePredictions = new LongAdder();
   final LongAdder duplicateLabels = new LongAdder();
   final LongAdder lateLabels = new LongAdder();
   final LongAdder unmatchedLabels = new LongAdder();
+
+  /** Records read from the predictions topic, good or bad. */
+  public long predictions() {
+    return predictions.sum();
+  }
+
+  /** Records read from the labels topic, good or bad. */
+  public long labels() {
+    return labels.sum();
+  }
 
   /** Records sent to dead-letters. */
   public long deadLetters() {

@@ -28,7 +28,6 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -61,16 +60,28 @@ public final class MonitorTopology {
   /** Builds the topology over the given topics. */
   public static Topology build(
       MonitorConfig config, CalmonTopics topics, MonitorCounters counters) {
+    return build(config, topics, counters, MonitorListener.NONE);
+  }
+
+  /** Builds the topology over the given topics, telling {@code listener} what it emits. */
+  public static Topology build(
+      MonitorConfig config,
+      CalmonTopics topics,
+      MonitorCounters counters,
+      MonitorListener listener) {
     StreamsBuilder builder = new StreamsBuilder();
     AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class);
     Produced<String, DeadLetter> toDeadLetters = Produced.with(Serdes.String(), deadLetterSerde);
 
-    builder.globalTable(
+    builder.addGlobalStore(
+        Stores.timestampedKeyValueStoreBuilder(
+                Stores.persistentTimestampedKeyValueStore(CLASS_SETS_STORE),
+                Serdes.String(),
+                AvroSerde.of(ClassSet.class))
+            .withLoggingDisabled(),
         topics.classSets().name(),
-        Consumed.with(Serdes.String(), AvroSerde.of(ClassSet.class)),
-        Materialized.<String, ClassSet, KeyValueStore<Bytes, byte[]>>as(CLASS_SETS_STORE)
-            .withKeySerde(Serdes.String())
-            .withValueSerde(AvroSerde.of(ClassSet.class)));
+        Consumed.with(Serdes.String(), Serdes.ByteArray()),
+        () -> new ClassSetLoader(counters));
 
     KStream<String, Decoded<Prediction>> predictions =
         builder.stream(
@@ -139,7 +150,10 @@ public final class MonitorTopology {
             Serdes.String(),
             AvroSerde.of(WindowCalibration.class)));
     KStream<String, CalibrationReport> reports =
-        provisional.merge(closed).process(() -> new ReportBuilder(config), REFERENCE_STORE);
+        provisional
+            .merge(closed)
+            .process(() -> new ReportBuilder(config), REFERENCE_STORE)
+            .peek((key, report) -> listener.onReport(report));
     reports.to(
         topics.calibrationReports().name(),
         Produced.with(Serdes.String(), AvroSerde.of(CalibrationReport.class)));
@@ -153,7 +167,8 @@ public final class MonitorTopology {
     KStream<String, Alert> alerts =
         reports
             .filter((key, report) -> report.getFinal$())
-            .process(() -> new AlertEmitter(policy), STREAK_STORE);
+            .process(() -> new AlertEmitter(policy), STREAK_STORE)
+            .peek((deployment, alert) -> listener.onAlert(alert));
     alerts.to(
         topics.calibrationAlerts().name(),
         Produced.with(Serdes.String(), AvroSerde.of(Alert.class)));

@@ -6,6 +6,7 @@ import io.calmon.schemas.Prediction;
 import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -26,11 +27,13 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte[], Decoded<T>> {
   private final MonitorCounters counters;
   private final AvroCodec<?> codec;
+  private final LongAdder read;
   FixedKeyProcessorContext<String, Decoded<T>> context;
 
-  RecordDecoder(AvroCodec<?> codec, MonitorCounters counters) {
+  RecordDecoder(AvroCodec<?> codec, MonitorCounters counters, LongAdder read) {
     this.codec = codec;
     this.counters = counters;
+    this.read = read;
   }
 
   @Override
@@ -40,6 +43,7 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
 
   @Override
   public void process(FixedKeyRecord<String, byte[]> record) {
+    read.increment();
     Decoded<T> decoded;
     try {
       @SuppressWarnings("unchecked")
@@ -67,7 +71,7 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
     private final Duration maxFutureSkew;
 
     Predictions(Duration maxFutureSkew, MonitorCounters counters) {
-      super(AvroCodec.of(Prediction.class), counters);
+      super(AvroCodec.of(Prediction.class), counters, counters.predictions);
       this.maxFutureSkew = maxFutureSkew;
     }
 
@@ -95,7 +99,7 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
     private KeyValueStore<String, ValueAndTimestamp<ClassSet>> classSets;
 
     Labels(MonitorCounters counters) {
-      super(AvroCodec.of(Label.class), counters);
+      super(AvroCodec.of(Label.class), counters, counters.labels);
     }
 
     @Override

@@ -304,6 +304,26 @@ class MonitorTopologyTest {
   }
 
   @Test
+  void shouldSkipAnUndecodableClassSetAndKeepThePreviousOne() {
+    // Before the fix, a global table decoded class sets with the Avro serde: this record killed
+    // the global thread (and with it the whole monitor).
+    driver
+        .createInputTopic(
+            topics.classSets().name(),
+            Serdes.String().serializer(),
+            Serdes.ByteArray().serializer())
+        .pipeInput("default", "garbage".getBytes(), T0.plusSeconds(1));
+    Label unknown =
+        Label.newBuilder().setEventId("u").setTrueClass("purple hexagon").setLabelledAt(T0).build();
+    labels.pipeInput("u", AvroSerde.of(Label.class).serialize("labels", unknown), T0);
+
+    List<DeadLetter> dead = deadLetters.readValuesToList();
+    assertEquals(1, dead.size(), "the previous class set still checks labels");
+    assertEquals("UNKNOWN_CLASS", dead.get(0).getErrorType());
+    assertEquals(2, counters.deadLetters(), "the bad class set is counted too");
+  }
+
+  @Test
   void shouldMeasureConfidenceShiftAgainstTheFirstFullWindow() {
     for (int i = 0; i < 60; i++) {
       predict("ref" + i, T0.plusSeconds(5L * i), "red circle", 0.95);

@@ -1,0 +1,114 @@
+package io.calmon.monitor;
+
+import io.calmon.kafka.service.MetricsRegistry;
+import io.calmon.monitor.topology.MonitorCounters;
+import io.calmon.monitor.topology.MonitorListener;
+import io.calmon.schemas.Alert;
+import io.calmon.schemas.CalibrationReport;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The monitor's Prometheus metrics: the topology's {@link MonitorCounters}, what it emitted (seen
+ * through its {@link MonitorListener} hook), and the latest final ECE per (deployment, group).
+ */
+final class MonitorMetrics implements MonitorListener {
+
+  private final LongAdder provisionalReports = new LongAdder();
+  private final LongAdder finalReports = new LongAdder();
+  private final LongAdder alerts = new LongAdder();
+  private final Map<Map<String, String>, LatestEce> latestEce = new ConcurrentHashMap<>();
+  private final MetricsRegistry registry = new MetricsRegistry();
+
+  private record LatestEce(Instant windowEnd, double ece) {}
+
+  MonitorMetrics(MonitorCounters counters, DoubleSupplier running) {
+    registry
+        .counter(
+            "calmon_monitor_predictions_total",
+            "Records read from the predictions topic, good or bad.",
+            counters::predictions)
+        .counter(
+            "calmon_monitor_labels_total",
+            "Records read from the labels topic, good or bad.",
+            counters::labels)
+        .counter(
+            "calmon_monitor_dead_letters_total",
+            "Records sent to dead-letters (undecodable or invalid).",
+            counters::deadLetters)
+        .counter(
+            "calmon_monitor_late_labels_total",
+            "Labels that arrived after label delay + grace: counted, not used.",
+            counters::lateLabels)
+        .counter(
+            "calmon_monitor_duplicate_predictions_total",
+            "Second predictions for an event id already scored.",
+            counters::duplicatePredictions)
+        .counter(
+            "calmon_monitor_duplicate_labels_total",
+            "Second labels for an event id already labelled.",
+            counters::duplicateLabels)
+        .counter(
+            "calmon_monitor_unmatched_labels_total",
+            "Labels whose prediction never arrived before the label expired.",
+            counters::unmatchedLabels)
+        .counter(
+            "calmon_monitor_provisional_reports_total",
+            "Provisional calibration reports emitted.",
+            provisionalReports::sum)
+        .counter(
+            "calmon_monitor_final_reports_total",
+            "Final calibration reports emitted.",
+            finalReports::sum)
+        .counter("calmon_monitor_alerts_total", "Calibration alerts raised.", alerts::sum)
+        .gauges(
+            "calmon_monitor_final_ece",
+            "ECE of the latest final window report per deployment and group.",
+            this::eceSeries)
+        .gauge("calmon_monitor_running", "1 while the Kafka Streams client is RUNNING.", running);
+  }
+
+  MetricsRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void onReport(CalibrationReport report) {
+    if (!report.getFinal$()) {
+      provisionalReports.increment();
+      return;
+    }
+    finalReports.increment();
+    Map<String, String> labels =
+        Map.of(
+            "deployment",
+            report.getDeployment(),
+            "group",
+            report.getGroup().name().toLowerCase(Locale.ROOT));
+    LatestEce candidate = new LatestEce(report.getWindowEnd(), report.getEce());
+    latestEce.merge(
+        labels, candidate, (old, now) -> now.windowEnd().isBefore(old.windowEnd()) ? old : now);
+  }
+
+  @Override
+  public void onAlert(Alert alert) {
+    alerts.increment();
+  }
+
+  /** The latest final ECE of (deployment, group), or NaN if none yet; for tests and the CLI. */
+  double latestFinalEce(String deployment, String group) {
+    LatestEce latest = latestEce.get(Map.of("deployment", deployment, "group", group));
+    return latest == null ? Double.NaN : latest.ece();
+  }
+
+  private Map<Map<String, String>, Double> eceSeries() {
+    Map<Map<String, String>, Double> series = new HashMap<>();
+    latestEce.forEach((labels, latest) -> series.put(labels, latest.ece()));
+    return series;
+  }
+}

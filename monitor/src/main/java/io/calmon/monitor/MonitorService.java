@@ -1,0 +1,207 @@
+package io.calmon.monitor;
+
+import io.calmon.kafka.service.MetricsRegistry;
+import io.calmon.kafka.service.MetricsServer;
+import io.calmon.monitor.topology.MonitorCounters;
+import io.calmon.monitor.topology.MonitorTopology;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor as a running service: {@link MonitorTopology} on a {@link KafkaStreams} client with
+ * {@code exactly_once_v2}, plus its metrics endpoint.
+ *
+ * <pre>{@code
+ * MonitorService service = new MonitorService(settings);
+ * service.start();           // returns once RUNNING, or throws after the start timeout
+ * ...
+ * service.stop();            // graceful: commits, closes stores, leaves the group
+ * }</pre>
+ *
+ * <p>Bad input records never reach the uncaught exception handler: the topology sends them to
+ * dead-letters. Anything that does reach it is a bug or a broken cluster; the handler logs it and
+ * shuts this client down cleanly (state committed so far is kept), and {@link #awaitTermination}
+ * returns so that the process can exit non-zero and be restarted by its supervisor.
+ */
+public final class MonitorService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MonitorService.class);
+
+  /** How long {@link #stop()} gives Kafka Streams to commit and close. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final MonitorSettings settings;
+  private final Map<String, Object> overrides;
+  private final MonitorCounters counters = new MonitorCounters();
+  private final MonitorMetrics metrics;
+  private final CountDownLatch running = new CountDownLatch(1);
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private volatile KafkaStreams streams;
+  private MetricsServer metricsServer;
+
+  /** A service for these settings; nothing runs until {@link #start()}. */
+  public MonitorService(MonitorSettings settings) {
+    this(settings, Map.of());
+  }
+
+  /**
+   * A service with extra Kafka Streams properties on top of the service's own (e.g. {@code
+   * commit.interval.ms} in tests); the processing guarantee cannot be overridden.
+   */
+  public MonitorService(MonitorSettings settings, Map<String, Object> streamsOverrides) {
+    this.settings = settings;
+    this.overrides = Map.copyOf(streamsOverrides);
+    if (overrides.containsKey(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)) {
+      throw new IllegalArgumentException("the monitor always runs exactly_once_v2");
+    }
+    this.metrics =
+        new MonitorMetrics(counters, () -> state() == KafkaStreams.State.RUNNING ? 1 : 0);
+  }
+
+  /** The Kafka Streams properties the service runs with. */
+  public Properties streamsProperties() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+    // A new application reads the topics from the start: a monitor started after the scorers
+    // still sees every prediction that is retained.
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    props.putAll(overrides);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    return props;
+  }
+
+  /** The topology this service runs (with the metrics listener attached). */
+  public Topology topology() {
+    return MonitorTopology.build(settings.monitor(), settings.topics(), counters, metrics);
+  }
+
+  /**
+   * Starts the metrics endpoint (when a port is set) and Kafka Streams, and waits until Streams is
+   * RUNNING.
+   *
+   * @throws IllegalStateException if it is already started, or is not RUNNING within the start
+   *     timeout (the client is closed again)
+   */
+  public synchronized MonitorService start() {
+    if (streams != null) {
+      throw new IllegalStateException("monitor already started");
+    }
+    if (settings.metricsPort() > 0) {
+      metricsServer =
+          MetricsServer.start(settings.metricsHost(), settings.metricsPort(), metrics.registry());
+    }
+    KafkaStreams client = new KafkaStreams(topology(), streamsProperties());
+    client.setStateListener(
+        (now, before) -> {
+          LOG.info("monitor {}: {} -> {}", settings.applicationId(), before, now);
+          if (now == KafkaStreams.State.RUNNING) {
+            running.countDown();
+          } else if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+            terminated.countDown();
+            running.countDown();
+          }
+        });
+    client.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error(
+              "monitor {} stops: unexpected error on a stream thread", settings.applicationId(), e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams = client;
+    client.start();
+    boolean up;
+    try {
+      up = running.await(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop();
+      throw new IllegalStateException("interrupted while waiting for the monitor to run", e);
+    }
+    if (!up || client.state() != KafkaStreams.State.RUNNING) {
+      KafkaStreams.State state = client.state();
+      stop();
+      throw new IllegalStateException(
+          "monitor "
+              + settings.applicationId()
+              + " did not reach RUNNING within "
+              + settings.startTimeout().toMillis()
+              + " ms (state "
+              + state
+              + ") at "
+              + settings.bootstrapServers());
+    }
+    return this;
+  }
+
+  /** The Kafka Streams state; CREATED before {@link #start()}. */
+  public KafkaStreams.State state() {
+    KafkaStreams client = streams;
+    return client == null ? KafkaStreams.State.CREATED : client.state();
+  }
+
+  /**
+   * Waits until the client stops by itself (a fatal error) or through {@link #stop()}.
+   *
+   * @return true if it stopped within {@code patience}
+   */
+  public boolean awaitTermination(Duration patience) throws InterruptedException {
+    return terminated.await(patience.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Closes Kafka Streams gracefully (commit, flush stores, leave) and the metrics endpoint. */
+  public synchronized void stop() {
+    KafkaStreams client = streams;
+    if (client != null && !client.close(CLOSE_TIMEOUT)) {
+      LOG.warn("monitor {} did not close within {}", settings.applicationId(), CLOSE_TIMEOUT);
+    }
+    terminated.countDown();
+    if (metricsServer != null) {
+      metricsServer.close();
+      metricsServer = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** The settings it runs with. */
+  public MonitorSettings settings() {
+    return settings;
+  }
+
+  /** What the topology counted (events in, dead letters, late and duplicate labels ...). */
+  public MonitorCounters counters() {
+    return counters;
+  }
+
+  /** The service's metrics, as served at {@code /metrics}. */
+  public MetricsRegistry metrics() {
+    return metrics.registry();
+  }
+
+  /** The ECE of the latest final report of (deployment, group), NaN before the first one. */
+  public double latestFinalEce(String deployment, String group) {
+    return metrics.latestFinalEce(deployment, group);
+  }
+
+  /** The metrics endpoint's port, or -1 when it is off. */
+  public synchronized int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+}

@@ -1,0 +1,220 @@
+package io.calmon.monitor;
+
+import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.service.ConfigException;
+import io.calmon.kafka.service.LayeredConfig;
+import io.calmon.monitor.alerting.EceAlertRule;
+import io.calmon.schemas.CalibrationGroup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the monitor service needs to run, validated once at start-up from a {@link
+ * LayeredConfig} (code defaults, then {@code --config FILE}, then flags). Keys are the flag names
+ * of {@code calmon monitor}; {@link #definitions()} lists them with their defaults.
+ *
+ * @param bootstrapServers the Kafka cluster
+ * @param applicationId Kafka Streams application id: consumer group, internal topic and state names
+ * @param topics the topic names (a prefix gives side-by-side deployments on one cluster)
+ * @param stateDir where Kafka Streams keeps its local state stores
+ * @param replicationFactor replicas of the monitor's internal (changelog, repartition) topics
+ * @param partitions partitions of calmon topics the monitor creates when they are missing
+ * @param metricsHost address of the metrics endpoint
+ * @param metricsPort port of the metrics endpoint; 0 turns it off
+ * @param startTimeout how long {@link MonitorService#start()} waits for the RUNNING state
+ * @param commitInterval how often Kafka Streams commits (one transaction per commit): outputs
+ *     become visible to read_committed consumers at this pace; longer means fewer transactions
+ * @param monitor the topology's own settings: windows, label delay, bins, alert rules
+ */
+public record MonitorSettings(
+    String bootstrapServers,
+    String applicationId,
+    CalmonTopics topics,
+    Path stateDir,
+    short replicationFactor,
+    int partitions,
+    String metricsHost,
+    int metricsPort,
+    Duration startTimeout,
+    Duration commitInterval,
+    MonitorConfig monitor) {
+
+  public MonitorSettings {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(applicationId, "applicationId");
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(metricsHost, "metricsHost");
+    Objects.requireNonNull(startTimeout, "startTimeout");
+    Objects.requireNonNull(commitInterval, "commitInterval");
+    Objects.requireNonNull(monitor, "monitor");
+  }
+
+  /** The keys {@code calmon monitor} understands, with the code defaults. */
+  public static LayeredConfig.Builder definitions() {
+    MonitorConfig d = MonitorConfig.defaults();
+    EceAlertRule rule = EceAlertRule.defaults();
+    return LayeredConfig.builder()
+        .define(
+            "bootstrap-servers",
+            Objects.requireNonNullElse(System.getenv("CALMON_BOOTSTRAP_SERVERS"), "127.0.0.1:9092"),
+            "Kafka bootstrap servers (default $CALMON_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
+        .define("prefix", "", "put this in front of every calmon topic name")
+        .define(
+            "application-id",
+            null,
+            "Kafka Streams application id (default calmon-monitor-<topic prefix or 'all'>)")
+        .define("state-dir", null, "local state dir (default java.io.tmpdir/<application id>)")
+        .define("replication-factor", "1", "replicas of the monitor's internal topics")
+        .define("partitions", "3", "partitions of calmon topics created when missing")
+        .define("metrics-host", "127.0.0.1", "address the metrics endpoint binds")
+        .define("metrics-port", "0", "port of the Prometheus endpoint /metrics; 0 = off")
+        .define("start-timeout", "60s", "how long to wait for the RUNNING state")
+        .define(
+            "commit-interval",
+            "100ms",
+            "how often to commit (one transaction each); Kafka Streams' exactly-once default")
+        .define("window-size", format(d.windowSize()), "report window length (event time)")
+        .define("window-advance", format(d.windowAdvance()), "hop between window starts")
+        .define("label-delay", format(d.labelDelay()), "longest a label may take to be used")
+        .define("grace", format(d.grace()), "extra wait on top of the label delay")
+        .define("bins", Integer.toString(d.bins()), "equal-width bins of the reports")
+        .define(
+            "fine-bins-per-bin", Integer.toString(d.fineBinsPerBin()), "sketch bins per bin (ACE)")
+        .define(
+            "bootstrap-resamples",
+            Integer.toString(d.bootstrapResamples()),
+            "resamples of the ECE interval")
+        .define(
+            "max-future-skew", format(d.maxFutureSkew()), "event times further ahead are refused")
+        .define("alert-groups", "base,new", "groups the ECE rule watches: base, new, all or none")
+        .define("ece-threshold", Double.toString(rule.eceThreshold()), "ECE above which to alert")
+        .define("min-labelled", Long.toString(rule.minLabelled()), "labels a window needs")
+        .define(
+            "consecutive-windows",
+            Integer.toString(rule.consecutiveWindows()),
+            "breaching windows in a row to fire")
+        .define("cooldown", format(rule.cooldown()), "quiet time after an alert (event time)")
+        .define(
+            "require-ci-above-threshold",
+            Boolean.toString(rule.requireCiAboveThreshold()),
+            "also require the ECE interval's lower end above the threshold");
+  }
+
+  /**
+   * Reads and checks every key.
+   *
+   * @throws ConfigException naming the first bad key, its allowed range and where it came from
+   */
+  public static MonitorSettings from(LayeredConfig config) {
+    CalmonTopics topics;
+    try {
+      topics = CalmonTopics.withPrefix(config.optionalString("prefix"));
+    } catch (IllegalArgumentException e) {
+      throw config.invalid("prefix", e.getMessage());
+    }
+    String applicationId = config.optionalString("application-id");
+    if (applicationId == null) {
+      applicationId = defaultApplicationId(topics.prefix());
+    } else if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
+      throw config.invalid("application-id", "may only contain letters, digits, '.', '_' and '-'");
+    }
+    String stateDir = config.optionalString("state-dir");
+    Duration min = Duration.ofMillis(1);
+    MonitorConfig monitor =
+        construct(
+            config,
+            () ->
+                new MonitorConfig(
+                    config.duration("window-size", min),
+                    config.duration("window-advance", min),
+                    config.duration("label-delay", Duration.ZERO),
+                    config.duration("grace", Duration.ZERO),
+                    config.integer("bins", 1, 1000),
+                    config.integer("fine-bins-per-bin", 1, 1000),
+                    config.integer("bootstrap-resamples", 10, 100_000),
+                    config.duration("max-future-skew", Duration.ZERO),
+                    rules(config)));
+    return new MonitorSettings(
+        config.string("bootstrap-servers"),
+        applicationId,
+        topics,
+        stateDir != null
+            ? Path.of(stateDir)
+            : Path.of(System.getProperty("java.io.tmpdir"), applicationId),
+        (short) config.integer("replication-factor", 1, Short.MAX_VALUE),
+        config.integer("partitions", 1, 10_000),
+        config.string("metrics-host"),
+        config.integer("metrics-port", 0, 65535),
+        config.duration("start-timeout", Duration.ofSeconds(1)),
+        config.duration("commit-interval", Duration.ofMillis(1)),
+        monitor);
+  }
+
+  /** {@code calmon-monitor-all}, or {@code calmon-monitor-<prefix>} for prefixed topics. */
+  static String defaultApplicationId(String prefix) {
+    String name = prefix.replaceAll("[-._]+$", "");
+    return "calmon-monitor-" + (name.isEmpty() ? "all" : name);
+  }
+
+  private static Map<CalibrationGroup, EceAlertRule> rules(LayeredConfig config) {
+    EceAlertRule rule =
+        construct(
+            config,
+            () ->
+                new EceAlertRule(
+                    config.fraction("ece-threshold", 0, 1),
+                    config.longValue("min-labelled", 1, Long.MAX_VALUE),
+                    config.integer("consecutive-windows", 1, 10_000),
+                    config.duration("cooldown", Duration.ZERO),
+                    config.bool("require-ci-above-threshold")));
+    Map<CalibrationGroup, EceAlertRule> rules = new EnumMap<>(CalibrationGroup.class);
+    String groups = config.string("alert-groups").toUpperCase(Locale.ROOT);
+    if (groups.equals("NONE")) {
+      return rules;
+    }
+    for (String group : groups.split(",")) {
+      try {
+        rules.put(CalibrationGroup.valueOf(group.trim()), rule);
+      } catch (IllegalArgumentException e) {
+        throw config.invalid("alert-groups", "must be a comma-separated list of base, new, all");
+      }
+    }
+    return rules;
+  }
+
+  /**
+   * Runs a constructor that checks its arguments, turning its {@link IllegalArgumentException}
+   * (whose message starts with the field name, e.g. {@code window-advance must not exceed ...} or
+   * {@code ece threshold must be ...}) into a {@link ConfigException} naming the key.
+   */
+  private static <T> T construct(LayeredConfig config, java.util.function.Supplier<T> constructor) {
+    try {
+      return constructor.get();
+    } catch (ConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      for (String key : config.docs().keySet()) {
+        String spoken = key.replace('-', ' ');
+        for (String name : new String[] {key, spoken}) {
+          if (message.startsWith(name + " ")) {
+            throw new ConfigException(
+                key,
+                message.substring(name.length() + 1) + " (from " + config.source(key) + ")",
+                e);
+          }
+        }
+      }
+      throw new ConfigException("config", message, e);
+    }
+  }
+
+  private static String format(Duration duration) {
+    return io.calmon.kafka.service.Durations.format(duration);
+  }
+}

@@ -1,0 +1,79 @@
+package io.calmon.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Plain Kafka clients for the commands that publish or read records (no consumer group). */
+final class CliKafka {
+
+  private CliKafka() {}
+
+  /** An idempotent producer that waits for all in-sync replicas. */
+  static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** A consumer that sees committed records only (the monitor writes in transactions). */
+  static KafkaConsumer<String, byte[]> consumer(String bootstrapServers) {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  /** Assigns every partition of {@code topic}, at its start or its end. */
+  static List<TopicPartition> assign(
+      KafkaConsumer<String, byte[]> consumer, String topic, boolean fromBeginning) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    consumer
+        .partitionsFor(topic)
+        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    consumer.assign(partitions);
+    if (fromBeginning) {
+      consumer.seekToBeginning(partitions);
+    } else {
+      consumer.seekToEnd(partitions);
+    }
+    return partitions;
+  }
+
+  /** Reads {@code topic} from its start to its current end, handing each record over. */
+  static void readToEnd(
+      String bootstrapServers, String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
+      List<TopicPartition> partitions = assign(consumer, topic, true);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(each);
+      }
+    }
+  }
+}
