@@ -17,12 +17,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Plain Kafka clients for the commands that publish or read records (no consumer group). */
-final class CliKafka {
+public final class CliKafka {
 
   private CliKafka() {}
 
   /** An idempotent producer that waits for all in-sync replicas. */
-  static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
+  public static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

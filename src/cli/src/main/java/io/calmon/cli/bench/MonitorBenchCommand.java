@@ -1,5 +1,7 @@
-package io.calmon.cli;
+package io.calmon.cli.bench;
 
+import io.calmon.cli.CliKafka;
+import io.calmon.cli.UserError;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
@@ -35,14 +37,9 @@ import picocli.CommandLine.Spec;
  * embedded broker, next to the bound measured in the same run: a plain consumer reading the same
  * topics from start to end (no decoding, no state, no transactions).
  */
-@Command(
-    name = "bench",
-    mixinStandardHelpOptions = true,
-    description = "Benchmarks on the embedded broker.",
-    subcommands = {BenchCommand.Monitor.class})
-final class BenchCommand {
+final class MonitorBenchCommand {
 
-  private BenchCommand() {}
+  private MonitorBenchCommand() {}
 
   /** The monitor benchmark. */
   @Command(
