@@ -10,5 +10,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (figures for docs/BENCHMARKS.md).",
-    subcommands = {ClipBenchCommand.class})
+    subcommands = {ClipBenchCommand.class, ScorerBenchCommand.class})
 public final class BenchCommand {}
