@@ -82,6 +82,11 @@ public final class ScorerMetrics {
     return predictionsOut.sum();
   }
 
+  /** The most records one transaction has held: at most the configured batch size. */
+  public long largestBatch() {
+    return largestBatch.get();
+  }
+
   /** Dead letters of every type. */
   public long deadLetters() {
     return deadLetters.values().stream().mapToLong(LongAdder::sum).sum();

@@ -201,17 +201,28 @@ public final class ScorerService implements AutoCloseable {
         deadline = System.nanoTime() + config.maxWait().toNanos();
       }
       records.forEach(pending::add);
-      if (!pending.isEmpty()
-          && (pending.size() >= config.batchSize() || System.nanoTime() >= deadline)) {
-        processPending();
+      boolean full = false;
+      while (pending.size() >= config.batchSize()) {
+        processBatch();
+        full = true;
+      }
+      if (full) {
+        deadline = System.nanoTime() + config.maxWait().toNanos(); // for what full batches left
+      } else if (!pending.isEmpty() && System.nanoTime() >= deadline) {
+        processBatch();
       }
     }
   }
 
-  /** Scores the pending records and commits their output and offsets in one transaction. */
-  private void processPending() {
-    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(pending);
-    pending.clear();
+  /**
+   * Scores the first (at most batch size) pending records and commits their output and offsets in
+   * one transaction.
+   */
+  private void processBatch() {
+    List<ConsumerRecord<byte[], byte[]>> head =
+        pending.subList(0, Math.min(config.batchSize(), pending.size()));
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(head);
+    head.clear();
     ScoringContext context = livePrompt.current();
     BatchScorer.Result result = scorer.score(batch, context);
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -250,12 +261,16 @@ public final class ScorerService implements AutoCloseable {
     }
   }
 
-  /** Seeks each still-assigned partition back to the batch's first offset in it. */
+  /**
+   * Seeks each still-assigned partition back to the batch's first offset in it, and drops the
+   * pending records of those partitions: they will be fetched again.
+   */
   private void rewind(List<ConsumerRecord<byte[], byte[]>> batch) {
     Map<TopicPartition, Long> first = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : batch) {
       first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
     }
+    pending.removeIf(r -> first.containsKey(new TopicPartition(r.topic(), r.partition())));
     first.forEach(
         (tp, offset) -> {
           if (consumer.assignment().contains(tp)) {
@@ -302,8 +317,8 @@ public final class ScorerService implements AutoCloseable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      if (pending.stream().anyMatch(r -> partitions.contains(tp(r)))) {
-        processPending();
+      while (pending.stream().anyMatch(r -> partitions.contains(tp(r)))) {
+        processBatch();
       }
     }
 

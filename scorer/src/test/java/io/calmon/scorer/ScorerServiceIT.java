@@ -173,6 +173,7 @@ class ScorerServiceIT {
               "bad-missing", "UNREADABLE_URI"),
           letters);
       assertEquals(4, a.metrics().deadLetters() + b.metrics().deadLetters());
+      assertTrue(a.metrics().largestBatch() <= 4 && b.metrics().largestBatch() <= 4);
     }
   }
 
