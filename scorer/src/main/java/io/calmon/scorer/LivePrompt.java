@@ -51,6 +51,7 @@ final class LivePrompt implements AutoCloseable {
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile boolean started;
   private volatile Throwable failure;
 
   private PromptVersion acceptedPrompt; // the live tuned prompt, null = zero-shot
@@ -73,6 +74,7 @@ final class LivePrompt implements AutoCloseable {
   }
 
   void start() {
+    started = true;
     thread.start();
   }
 
@@ -128,6 +130,7 @@ final class LivePrompt implements AutoCloseable {
       failure = e;
       LOG.error("{}: the prompt-version reader failed; scoring stops", config.deployment(), e);
     } finally {
+      caughtUp.countDown(); // never leave the scorer waiting on a reader that has stopped
       consumer.close();
     }
   }
@@ -229,6 +232,10 @@ final class LivePrompt implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
+    if (!started) {
+      consumer.close();
+      return;
+    }
     consumer.wakeup();
     thread.join(Duration.ofSeconds(30).toMillis());
   }
