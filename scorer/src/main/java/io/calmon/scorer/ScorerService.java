@@ -251,6 +251,11 @@ public final class ScorerService implements AutoCloseable {
       rewind(batch);
       return;
     }
+    LOG.debug(
+        "batch {}: committed {} outputs and offsets {}",
+        batchNumber,
+        result.records().size(),
+        offsets);
     long now = System.currentTimeMillis();
     metrics.eventsIn(batch.size());
     metrics.batch(batch.size());

@@ -103,21 +103,23 @@ class ScorerServiceIT {
           () -> predicted(scorers) == good.size() && deadLettered(scorers) == 4);
 
       // A prompt version tuned on other weights is refused; the zero-shot prompt stays live.
-      kafka.send(kafka.topics.promptVersions().name(), "shop", prompt(5, "0".repeat(64)));
+      kafka.send(kafka.topics.promptVersions().name(), "shop", prompt(5, "0".repeat(64), 32));
       await(
           "the wrong-weights prompt refused",
           () ->
               scorers.stream().allMatch(s -> s.metrics().promptsRefused("WEIGHTS_MISMATCH") == 1));
+      // So is one whose context does not fit the text encoder's width.
+      kafka.send(kafka.topics.promptVersions().name(), "shop", prompt(6, sha(), 31));
+      await(
+          "the wrong-shape prompt refused",
+          () -> scorers.stream().allMatch(s -> s.metrics().promptsRefused("CONTEXT_SHAPE") == 1));
       assertTrue(scorers.stream().allMatch(s -> s.metrics().promptVersion() == 0));
       kafka.sendImage("shop", "still-zs", png(32, 11), 11);
       good.add("still-zs");
       await("the event after the refusal", () -> predicted(scorers) == good.size());
 
       // A good one is swapped in without a restart.
-      kafka.send(
-          kafka.topics.promptVersions().name(),
-          "shop",
-          prompt(2, clip.weightsSha256().orElseThrow()));
+      kafka.send(kafka.topics.promptVersions().name(), "shop", prompt(2, sha(), 32));
       await(
           "prompt version 2 live",
           () -> scorers.stream().allMatch(s -> s.metrics().promptVersion() == 2));
@@ -134,7 +136,7 @@ class ScorerServiceIT {
       assertNull(b.failure());
 
       List<ConsumerRecord<String, byte[]>> records =
-          kafka.readAll(kafka.topics.predictions().name());
+          kafka.readAll(kafka.topics.predictions().name(), good.size());
       Map<String, Prediction> byId = new TreeMap<>();
       for (ConsumerRecord<String, byte[]> r : records) {
         Prediction p = PREDICTIONS.decode(r.value());
@@ -159,7 +161,7 @@ class ScorerServiceIT {
           "some tuned prediction falls in a base class");
 
       Map<String, String> letters =
-          kafka.readAll(kafka.topics.deadLetters().name()).stream()
+          kafka.readAll(kafka.topics.deadLetters().name(), 4).stream()
               .map(r -> DEAD_LETTERS.decode(r.value()))
               .collect(
                   Collectors.toMap(
@@ -211,7 +213,7 @@ class ScorerServiceIT {
       assertNull(restarted.failure());
 
       List<String> ids =
-          kafka.readAll(kafka.topics.predictions().name()).stream()
+          kafka.readAll(kafka.topics.predictions().name(), events).stream()
               .map(ConsumerRecord::key)
               .toList();
       assertEquals(events, ids.size(), "one prediction per event, none duplicated: " + ids);
@@ -228,7 +230,12 @@ class ScorerServiceIT {
     return scorers.stream().mapToLong(s -> s.metrics().deadLetters()).sum();
   }
 
-  private static byte[] prompt(long version, String sha) {
+  private static String sha() {
+    return clip.weightsSha256().orElseThrow();
+  }
+
+  /** A prompt version with CoOp's "a photo of a" context, declared {@code ctxDim} wide. */
+  private static byte[] prompt(long version, String sha, int ctxDim) {
     float[] ctx = ContextPrompts.initialContext(clip, "a photo of a", 4);
     List<Float> values = new ArrayList<>(ctx.length);
     for (float v : ctx) {
@@ -244,7 +251,7 @@ class ScorerServiceIT {
             .setWeightsSha256(sha)
             .setTemplate("a photo of a {}.")
             .setNCtx(4)
-            .setCtxDim(ctx.length / 4)
+            .setCtxDim(ctxDim)
             .setContextVectors(values)
             .setBaseClasses(List.of("cat", "dog", "bird"))
             .build();
