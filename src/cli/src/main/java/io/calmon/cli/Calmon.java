@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       CalibrationCommand.class,
       BrokerCommand.class,
+      ScorerCommand.class,
       TopicsCommand.class,
       MonitorCommand.class,
       ClassesCommand.class,

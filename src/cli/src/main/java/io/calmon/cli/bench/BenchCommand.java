@@ -10,5 +10,9 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (figures for docs/BENCHMARKS.md).",
-    subcommands = {ClipBenchCommand.class, MonitorBenchCommand.Monitor.class})
+    subcommands = {
+      ClipBenchCommand.class,
+      MonitorBenchCommand.Monitor.class,
+      ScorerBenchCommand.class,
+    })
 public final class BenchCommand {}

@@ -1,0 +1,242 @@
+package io.calmon.scorer;
+
+import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.PromptVersion;
+import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordDecodingException;
+import io.calmon.scorer.ScoringContextCompiler.RefusedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the deployment's latest {@code PromptVersion} and {@code ClassSet} on their compacted
+ * topics and keeps the compiled {@link ScoringContext} current, so scorers hot-swap without a
+ * restart. A plain consumer, no group: every instance reads every partition from the beginning and
+ * keeps polling. Text features are recomputed once per change of either record (per poll, not per
+ * record), on this thread, and swapped in atomically.
+ *
+ * <p>A prompt version tuned on other weights, or with a context of the wrong shape, is refused
+ * (logged, counted) and the previous one stays live. Undecodable records on these topics are logged
+ * and counted but not dead-lettered: every scorer instance reads them, so each would dead-letter
+ * the same record.
+ */
+final class LivePrompt implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LivePrompt.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final ScorerConfig config;
+  private final ScoringContextCompiler compiler;
+  private final ScorerMetrics metrics;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final AvroCodec<PromptVersion> promptCodec = AvroCodec.of(PromptVersion.class);
+  private final AvroCodec<ClassSet> classSetCodec = AvroCodec.of(ClassSet.class);
+  private final AtomicReference<ScoringContext> current = new AtomicReference<>();
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean started;
+  private volatile Throwable failure;
+
+  private PromptVersion acceptedPrompt; // the live tuned prompt, null = zero-shot
+  private ClassSet acceptedClassSet;
+  private PromptVersion offeredPrompt; // read in this poll, not yet compiled
+  private ClassSet offeredClassSet;
+
+  LivePrompt(ScorerConfig config, ScoringContextCompiler compiler, ScorerMetrics metrics) {
+    this.config = config;
+    this.compiler = compiler;
+    this.metrics = metrics;
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-prompts");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    this.thread = new Thread(this::run, "calmon-scorer-prompts-" + config.instanceId());
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    started = true;
+    thread.start();
+  }
+
+  /** The context to score with now; null until a class set has been accepted. */
+  ScoringContext current() {
+    return current.get();
+  }
+
+  /**
+   * Waits until the compacted topics have been read up to their end offsets as of start-up, so the
+   * first batch is scored with the latest version rather than an older one.
+   *
+   * @return false if {@code timeout} passed first
+   */
+  boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Why the reader thread died, or null while it is healthy. */
+  Throwable failure() {
+    return failure;
+  }
+
+  private void run() {
+    try {
+      List<TopicPartition> partitions = new ArrayList<>();
+      partitions.addAll(partitionsOf(config.topics().promptVersions().name()));
+      partitions.addAll(partitionsOf(config.topics().classSets().name()));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> startEnds = consumer.endOffsets(partitions);
+      while (running) {
+        boolean changed = false;
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+          changed |= offer(r);
+        }
+        if (changed) {
+          recompile();
+        }
+        if (caughtUp.getCount() > 0 && reached(startEnds)) {
+          LOG.info(
+              "{}: read prompt versions and class sets; serving {}",
+              config.deployment(),
+              current.get() == null ? "nothing yet (no class set)" : current.get());
+          caughtUp.countDown();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        failure = e;
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+      LOG.error("{}: the prompt-version reader failed; scoring stops", config.deployment(), e);
+    } finally {
+      caughtUp.countDown(); // never leave the scorer waiting on a reader that has stopped
+      consumer.close();
+    }
+  }
+
+  private List<TopicPartition> partitionsOf(String topic) {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalStateException("topic " + topic + " does not exist; create calmon's topics");
+    }
+    return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+  }
+
+  private boolean reached(Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+      if (consumer.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Takes one record in; true if it changes what should be served. */
+  private boolean offer(ConsumerRecord<String, byte[]> r) {
+    if (!config.deployment().equals(r.key()) || r.value() == null) {
+      return false; // another deployment's record, or a tombstone: nothing to serve from it
+    }
+    try {
+      if (r.topic().equals(config.topics().classSets().name())) {
+        offeredClassSet = classSetCodec.decode(r.value());
+        return true;
+      }
+      PromptVersion prompt = promptCodec.decode(r.value());
+      compiler.check(prompt);
+      offeredPrompt = prompt;
+      return true;
+    } catch (RecordDecodingException e) {
+      metrics.promptRefused(e.reason().name());
+      LOG.warn(
+          "{}-{}@{}: undecodable record skipped: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.getMessage());
+    } catch (RefusedException e) {
+      metrics.promptRefused(e.errorType());
+      LOG.warn(
+          "{}-{}@{}: {} refused, still serving {}: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.errorType(),
+          current.get(),
+          e.getMessage());
+    }
+    return false;
+  }
+
+  private void recompile() {
+    ClassSet classSet = offeredClassSet != null ? offeredClassSet : acceptedClassSet;
+    PromptVersion offered = offeredPrompt;
+    offeredClassSet = null;
+    offeredPrompt = null;
+    if (classSet == null) {
+      if (offered != null) {
+        acceptedPrompt = offered; // checked against the model; compiled when a class set arrives
+      }
+      return;
+    }
+    if (offered != null && serve(offered, classSet)) {
+      return;
+    }
+    if (classSet != acceptedClassSet) {
+      serve(acceptedPrompt, classSet); // a new class set under the prompt already live
+    }
+  }
+
+  private boolean serve(PromptVersion prompt, ClassSet classSet) {
+    try {
+      ScoringContext next =
+          prompt == null ? compiler.zeroShot(classSet) : compiler.tuned(prompt, classSet);
+      acceptedPrompt = prompt;
+      acceptedClassSet = classSet;
+      current.set(next);
+      metrics.serving(next);
+      LOG.info("{}: now serving {}", config.deployment(), next);
+      return true;
+    } catch (RefusedException e) {
+      metrics.promptRefused(e.errorType());
+      LOG.warn(
+          "{}: {} refused, still serving {}: {}",
+          config.deployment(),
+          e.errorType(),
+          current.get(),
+          e.getMessage());
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    if (!started) {
+      consumer.close();
+      return;
+    }
+    consumer.wakeup();
+    thread.join(Duration.ofSeconds(30).toMillis());
+  }
+}

@@ -1,0 +1,68 @@
+package io.calmon.scorer;
+
+import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.ClassProbability;
+import io.calmon.schemas.ImageEvent;
+import io.calmon.schemas.Prediction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns one image's logits into a {@link Prediction} record. Pure: no Kafka, no model. */
+final class PredictionBuilder {
+
+  private final int topK;
+  private final int fullProbabilitiesMax;
+  private final String scorerId;
+
+  /**
+   * @param topK length of the top-k list (capped by the number of classes)
+   * @param fullProbabilitiesMax ship the full vector for class sets of at most this many classes
+   * @param scorerId the instance id written into every prediction
+   */
+  PredictionBuilder(int topK, int fullProbabilitiesMax, String scorerId) {
+    if (topK < 1) {
+      throw new IllegalArgumentException("top-k must be at least 1, got " + topK);
+    }
+    this.topK = topK;
+    this.fullProbabilitiesMax = fullProbabilitiesMax;
+    this.scorerId = scorerId;
+  }
+
+  Prediction build(ImageEvent event, ScoringContext context, float[] logits, Instant scoredAt) {
+    if (logits.length != context.classNames().size()) {
+      throw new IllegalArgumentException(
+          logits.length + " logits for " + context.classNames().size() + " classes");
+    }
+    ClassScores scores = context.scores(logits);
+    List<String> names = context.classNames();
+    String predicted = names.get(scores.predicted());
+    List<ClassProbability> top = new ArrayList<>(topK);
+    for (int j : scores.topK(topK)) {
+      top.add(new ClassProbability(names.get(j), scores.probability(j)));
+    }
+    List<Float> full = null;
+    if (names.size() <= fullProbabilitiesMax) {
+      full = new ArrayList<>(names.size());
+      for (int j = 0; j < names.size(); j++) {
+        full.add((float) scores.probability(j));
+      }
+    }
+    return Prediction.newBuilder()
+        .setEventId(event.getEventId())
+        .setEventTime(event.getEventTime())
+        .setScoredAt(scoredAt)
+        .setDeployment(event.getDeployment())
+        .setPromptVersion(context.promptVersion())
+        .setClassSetVersion(context.classSetVersion())
+        .setPredictedClass(predicted)
+        .setConfidence(scores.confidence())
+        .setGroup(context.isBase(predicted) ? CalibrationGroup.BASE : CalibrationGroup.NEW)
+        .setTopK(top)
+        .setEntropy(scores.entropy())
+        .setSumSquaredProbability(scores.sumSquaredProbability())
+        .setClassProbabilities(full)
+        .setScorerId(scorerId)
+        .build();
+  }
+}

@@ -1,0 +1,195 @@
+package io.calmon.scorer;
+
+import io.calmon.kafka.CalmonTopics;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a {@link ScorerService} needs besides the model, validated once: a bad value fails
+ * {@link Builder#build()} with an {@link IllegalArgumentException} naming the key and the allowed
+ * range.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param topics the topic catalogue (a prefix for tests or side-by-side deployments)
+ * @param deployment the deployment served; names the consumer group {@code calmon-scorer-<d>}
+ * @param instanceId this instance's id, stable across restarts: it names the transactional id, so a
+ *     restarted instance fences its predecessor and aborts its unfinished transaction
+ * @param template the hand-written zero-shot template, with {@code {}} for the class name
+ * @param batchSize most images per micro-batch through the image encoder
+ * @param maxWait longest a batch waits to fill up after its first image arrived
+ * @param topK length of each prediction's top-k list (capped by the number of classes)
+ * @param fullProbabilitiesMax ship the full probability vector when a class set has at most this
+ *     many classes (0 = never)
+ * @param maxPixels images with more pixels (checked on the header) are dead-lettered
+ * @param maxImageBytes claim-check files larger than this are dead-lettered unread
+ */
+public record ScorerConfig(
+    String bootstrapServers,
+    CalmonTopics topics,
+    String deployment,
+    String instanceId,
+    String template,
+    int batchSize,
+    Duration maxWait,
+    int topK,
+    int fullProbabilitiesMax,
+    long maxPixels,
+    long maxImageBytes) {
+
+  public static final String DEFAULT_DEPLOYMENT = "default";
+  public static final String DEFAULT_TEMPLATE = "a photo of a {}.";
+  public static final int DEFAULT_BATCH_SIZE = 16;
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(50);
+  public static final int DEFAULT_TOP_K = 5;
+  public static final int DEFAULT_FULL_PROBABILITIES_MAX = 64;
+
+  /** PIL's decompression-bomb limit, about 89 megapixels. */
+  public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
+
+  public static final long DEFAULT_MAX_IMAGE_BYTES = 64L << 20;
+
+  /** Letters, digits, '.', '_', '-': the id goes into a group id and a transactional id. */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+  public ScorerConfig {
+    Objects.requireNonNull(topics, "topics");
+    require(
+        bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap.servers must be set");
+    require(
+        deployment != null && ID.matcher(deployment).matches(),
+        "deployment must be 1-100 letters, digits, '.', '_' or '-', got '" + deployment + "'");
+    require(
+        instanceId != null && ID.matcher(instanceId).matches(),
+        "instance id must be 1-100 letters, digits, '.', '_' or '-', got '" + instanceId + "'");
+    require(
+        template != null && template.contains("{}"),
+        "template must contain {} where the class name goes, got '" + template + "'");
+    require(batchSize >= 1 && batchSize <= 4096, "batch size must be in 1..4096, got " + batchSize);
+    require(
+        maxWait != null && !maxWait.isNegative() && maxWait.compareTo(Duration.ofMinutes(1)) <= 0,
+        "max wait must be in 0..60s, got " + maxWait);
+    require(topK >= 1, "top-k must be at least 1, got " + topK);
+    require(
+        fullProbabilitiesMax >= 0,
+        "full-probabilities max must be at least 0, got " + fullProbabilitiesMax);
+    require(maxPixels >= 1, "max pixels must be at least 1, got " + maxPixels);
+    require(maxImageBytes >= 1, "max image bytes must be at least 1, got " + maxImageBytes);
+  }
+
+  /** A builder with every default set; only the bootstrap servers are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The consumer group all instances of this deployment share. */
+  public String groupId() {
+    return "calmon-scorer-" + deployment;
+  }
+
+  /** The transactional id of this instance: stable across restarts, unique per instance. */
+  public String transactionalId() {
+    return "calmon-scorer-" + deployment + "-" + instanceId;
+  }
+
+  /** The {@code service} field of this instance's dead letters. */
+  public String serviceName() {
+    return "scorer/" + instanceId;
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** Builds a {@link ScorerConfig}: {@code setX} for required values, {@code optX} for others. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private CalmonTopics topics = CalmonTopics.standard();
+    private String deployment = DEFAULT_DEPLOYMENT;
+    private String instanceId = "scorer-0";
+    private String template = DEFAULT_TEMPLATE;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private Duration maxWait = DEFAULT_MAX_WAIT;
+    private int topK = DEFAULT_TOP_K;
+    private int fullProbabilitiesMax = DEFAULT_FULL_PROBABILITIES_MAX;
+    private long maxPixels = DEFAULT_MAX_PIXELS;
+    private long maxImageBytes = DEFAULT_MAX_IMAGE_BYTES;
+
+    private Builder() {}
+
+    public Builder setBootstrapServers(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+      return this;
+    }
+
+    public Builder optTopics(CalmonTopics topics) {
+      this.topics = topics;
+      return this;
+    }
+
+    public Builder optDeployment(String deployment) {
+      this.deployment = deployment;
+      return this;
+    }
+
+    public Builder optInstanceId(String instanceId) {
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    public Builder optTemplate(String template) {
+      this.template = template;
+      return this;
+    }
+
+    public Builder optBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    public Builder optMaxWait(Duration maxWait) {
+      this.maxWait = maxWait;
+      return this;
+    }
+
+    public Builder optTopK(int topK) {
+      this.topK = topK;
+      return this;
+    }
+
+    public Builder optFullProbabilitiesMax(int fullProbabilitiesMax) {
+      this.fullProbabilitiesMax = fullProbabilitiesMax;
+      return this;
+    }
+
+    public Builder optMaxPixels(long maxPixels) {
+      this.maxPixels = maxPixels;
+      return this;
+    }
+
+    public Builder optMaxImageBytes(long maxImageBytes) {
+      this.maxImageBytes = maxImageBytes;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first bad value
+     */
+    public ScorerConfig build() {
+      return new ScorerConfig(
+          bootstrapServers,
+          topics,
+          deployment,
+          instanceId,
+          template,
+          batchSize,
+          maxWait,
+          topK,
+          fullProbabilitiesMax,
+          maxPixels,
+          maxImageBytes);
+    }
+  }
+}

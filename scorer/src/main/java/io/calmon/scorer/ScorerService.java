@@ -1,0 +1,344 @@
+package io.calmon.scorer;
+
+import ai.djl.engine.Engine;
+import io.calmon.clip.ClipModel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scorer instance: consumes {@code image-events} in the deployment's consumer group ({@code
+ * calmon-scorer-<deployment>}; run as many instances as the topic has partitions), scores
+ * micro-batches with CLIP against the live prompt ({@link LivePrompt}) and produces predictions and
+ * dead letters <b>exactly once</b>: each batch's output and its input offsets are committed in one
+ * Kafka transaction ({@code transactional.id} per instance, offsets sent with the consumer's group
+ * metadata), so downstream {@code read_committed} consumers see every event's prediction once,
+ * across crashes and rebalances.
+ *
+ * <p>Rebalances: records are accumulated between polls without an open transaction; partitions
+ * about to be revoked have their pending batch scored and committed first, lost partitions have it
+ * dropped (the next owner re-reads it from the committed offset). A failed transaction is aborted
+ * and the batch's partitions are rewound to its first offsets. A fenced producer (another instance
+ * with this transactional id, or a zombie) stops this instance.
+ *
+ * <p>Before the deployment has a class set, nothing is consumed: images wait in Kafka with their
+ * offsets uncommitted, and scoring starts when the first class set arrives.
+ */
+public final class ScorerService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScorerService.class);
+  private static final Duration IDLE_POLL = Duration.ofMillis(100);
+  private static final Duration CATCH_UP_PATIENCE = Duration.ofSeconds(60);
+
+  /**
+   * Called after a batch's records and offsets were sent, before the commit. Tests inject faults.
+   */
+  interface CommitHook {
+    void beforeCommit(int batchNumber);
+  }
+
+  /** Thrown by a {@link CommitHook} to simulate a crash: no abort, no clean close. */
+  static final class SimulatedCrash extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SimulatedCrash(String message) {
+      super(message);
+    }
+  }
+
+  private final ScorerConfig config;
+  private final ScorerMetrics metrics = new ScorerMetrics();
+  private final LivePrompt livePrompt;
+  private final BatchScorer scorer;
+  private final CommitHook commitHook;
+  private final Thread thread;
+  private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private KafkaProducer<byte[], byte[]> producer;
+  private volatile boolean running;
+  private volatile Throwable failure;
+  private int batchNumber;
+
+  /** A scorer for {@code config} with {@code clip} (not owned: the caller closes it). */
+  public ScorerService(ScorerConfig config, ClipModel clip) {
+    this(config, clip, batch -> {});
+  }
+
+  ScorerService(ScorerConfig config, ClipModel clip, CommitHook commitHook) {
+    this.config = config;
+    this.commitHook = commitHook;
+    this.livePrompt =
+        new LivePrompt(config, new ScoringContextCompiler(clip, config.template()), metrics);
+    this.scorer = new BatchScorer(config, clip, Clock.systemUTC());
+    this.thread = new Thread(this::run, "calmon-scorer-" + config.instanceId());
+  }
+
+  /** Starts reading the prompt topics and, once a class set exists, scoring. Returns at once. */
+  public ScorerService start() {
+    LOG.info(
+        "scorer {} for deployment '{}' on {} (device {}, GPUs {}), group {}",
+        config.instanceId(),
+        config.deployment(),
+        config.topics().imageEvents().name(),
+        Engine.getInstance().defaultDevice(),
+        Engine.getInstance().getGpuCount(),
+        config.groupId());
+    running = true;
+    livePrompt.start();
+    thread.start();
+    return this;
+  }
+
+  /** The instance's counters and gauges. */
+  public ScorerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Why the instance stopped on its own (fenced, broker lost, a bug), or null. */
+  public Throwable failure() {
+    return failure != null ? failure : livePrompt.failure();
+  }
+
+  /** Whether the scoring thread is still running. */
+  public boolean isRunning() {
+    return thread.isAlive();
+  }
+
+  /**
+   * Stops gracefully: the batch being scored is committed, records polled but not yet in a batch
+   * are left for the next owner (their offsets are not committed), then the clients close.
+   */
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    thread.join();
+    livePrompt.close();
+  }
+
+  private void run() {
+    boolean crashed = false;
+    try {
+      if (!livePrompt.awaitCaughtUp(CATCH_UP_PATIENCE) && running) {
+        LOG.warn("prompt topics not read to their end within {}; going on", CATCH_UP_PATIENCE);
+      }
+      boolean told = false;
+      while (running && livePrompt.current() == null && livePrompt.failure() == null) {
+        if (!told) {
+          LOG.info(
+              "waiting for a class set for deployment '{}' on {}; images wait in Kafka",
+              config.deployment(),
+              config.topics().classSets().name());
+          told = true;
+        }
+        Thread.sleep(IDLE_POLL.toMillis());
+      }
+      if (!running || livePrompt.failure() != null) {
+        return;
+      }
+      producer = newProducer();
+      producer.initTransactions(); // fences an older instance and aborts its open transaction
+      consumer = newConsumer();
+      consumer.subscribe(List.of(config.topics().imageEvents().name()), new Rebalance());
+      if (!running) {
+        return;
+      }
+      loop();
+    } catch (SimulatedCrash e) {
+      crashed = true;
+      LOG.warn("simulated crash: {}", e.getMessage());
+    } catch (WakeupException e) {
+      // close() woke the consumer up: a normal stop.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ProducerFencedException e) {
+      failure = e;
+      LOG.error(
+          "scorer {} fenced by a newer instance with the same id; stopping", config.instanceId());
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      LOG.error("scorer {} failed; stopping", config.instanceId(), e);
+    } finally {
+      closeClients(crashed);
+    }
+  }
+
+  private void loop() {
+    long deadline = 0;
+    while (running) {
+      Duration timeout =
+          pending.isEmpty()
+              ? IDLE_POLL
+              : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      var records = consumer.poll(timeout);
+      if (pending.isEmpty() && !records.isEmpty()) {
+        deadline = System.nanoTime() + config.maxWait().toNanos();
+      }
+      records.forEach(pending::add);
+      boolean full = false;
+      while (pending.size() >= config.batchSize()) {
+        processBatch();
+        full = true;
+      }
+      if (full) {
+        deadline = System.nanoTime() + config.maxWait().toNanos(); // for what full batches left
+      } else if (!pending.isEmpty() && System.nanoTime() >= deadline) {
+        processBatch();
+      }
+    }
+  }
+
+  /**
+   * Scores the first (at most batch size) pending records and commits their output and offsets in
+   * one transaction.
+   */
+  private void processBatch() {
+    List<ConsumerRecord<byte[], byte[]>> head =
+        pending.subList(0, Math.min(config.batchSize(), pending.size()));
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(head);
+    head.clear();
+    ScoringContext context = livePrompt.current();
+    BatchScorer.Result result = scorer.score(batch, context);
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : batch) {
+      offsets.put(
+          new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+    }
+    try {
+      producer.beginTransaction();
+      result.records().forEach(producer::send);
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      commitHook.beforeCommit(++batchNumber);
+      producer.commitTransaction();
+    } catch (ProducerFencedException
+        | OutOfOrderSequenceException
+        | AuthorizationException
+        | UnsupportedVersionException e) {
+      throw e; // cannot recover: stop this instance
+    } catch (SimulatedCrash e) {
+      throw e;
+    } catch (KafkaException e) {
+      LOG.warn(
+          "transaction of {} records aborted, will re-read them: {}", batch.size(), e.toString());
+      producer.abortTransaction();
+      metrics.transactionAborted();
+      rewind(batch);
+      return;
+    }
+    LOG.debug(
+        "batch {}: committed {} outputs and offsets {}",
+        batchNumber,
+        result.records().size(),
+        offsets);
+    long now = System.currentTimeMillis();
+    metrics.eventsIn(batch.size());
+    metrics.batch(batch.size());
+    result.predictionEventTimes().forEach(t -> metrics.predictionOut(now - t.toEpochMilli()));
+    result.deadLetterTypes().forEach(metrics::deadLetter);
+    for (int i = 0; i < result.skipped(); i++) {
+      metrics.eventSkipped();
+    }
+  }
+
+  /**
+   * Seeks each still-assigned partition back to the batch's first offset in it, and drops the
+   * pending records of those partitions: they will be fetched again.
+   */
+  private void rewind(List<ConsumerRecord<byte[], byte[]>> batch) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : batch) {
+      first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+    }
+    pending.removeIf(r -> first.containsKey(new TopicPartition(r.topic(), r.partition())));
+    first.forEach(
+        (tp, offset) -> {
+          if (consumer.assignment().contains(tp)) {
+            consumer.seek(tp, offset);
+          }
+        });
+  }
+
+  private void closeClients(boolean crashed) {
+    if (consumer != null) {
+      consumer.close(); // leaves the group; no offsets are committed outside transactions
+    }
+    if (producer != null) {
+      // A crash leaves its transaction open on the broker: the restarted instance's
+      // initTransactions aborts it. A normal close aborts nothing (no transaction is open).
+      producer.close(crashed ? Duration.ZERO : Duration.ofSeconds(30));
+    }
+  }
+
+  private KafkaProducer<byte[], byte[]> newProducer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, config.transactionalId());
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private KafkaConsumer<byte[], byte[]> newConsumer() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // offsets commit in the transaction
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize());
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Commits before revoke; drops what was lost. Runs inside {@code poll}, on the scorer thread. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      while (pending.stream().anyMatch(r -> partitions.contains(tp(r)))) {
+        processBatch();
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      pending.removeIf(r -> partitions.contains(tp(r)));
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      LOG.info("scorer {} assigned {}", config.instanceId(), partitions);
+    }
+
+    private TopicPartition tp(ConsumerRecord<byte[], byte[]> r) {
+      return new TopicPartition(r.topic(), r.partition());
+    }
+  }
+}

