@@ -2,6 +2,7 @@ package io.calmon.cli;
 
 import io.calmon.cli.bench.BenchCommand;
 import io.calmon.cli.clip.ClipCommand;
+import io.calmon.cli.train.TrainCommand;
 import io.calmon.cli.world.WorldCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       WorldCommand.class,
       ClipCommand.class,
       BenchCommand.class,
+      TrainCommand.class,
     })
 public final class Calmon {
 
