@@ -2,6 +2,7 @@ package io.calmon.cli;
 
 import io.calmon.cli.bench.BenchCommand;
 import io.calmon.cli.clip.ClipCommand;
+import io.calmon.cli.train.EvalCommand;
 import io.calmon.cli.train.TrainCommand;
 import io.calmon.cli.world.WorldCommand;
 import picocli.CommandLine;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       ClipCommand.class,
       BenchCommand.class,
       TrainCommand.class,
+      EvalCommand.class,
     })
 public final class Calmon {
 
