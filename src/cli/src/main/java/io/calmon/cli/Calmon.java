@@ -2,6 +2,8 @@ package io.calmon.cli;
 
 import io.calmon.cli.bench.BenchCommand;
 import io.calmon.cli.clip.ClipCommand;
+import io.calmon.cli.train.EvalCommand;
+import io.calmon.cli.train.TrainCommand;
 import io.calmon.cli.world.WorldCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +31,8 @@ import picocli.CommandLine.Command;
       WorldCommand.class,
       ClipCommand.class,
       BenchCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
     })
 public final class Calmon {
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Decides whether a candidate outlier word overlaps a class name: case-insensitively, in lemma and
@@ -15,19 +16,31 @@ import java.util.function.Function;
  * class, which is KgCoOp's penalty, not DOR's.
  */
 public final class ClassNameFilter {
+  private static final Pattern SIBILANT = Pattern.compile(".*(s|x|z|ch|sh)");
+  private static final Pattern CONSONANT_Y = Pattern.compile(".*[^aeiou]y");
+  private static final Pattern BLANKS = Pattern.compile("\\s+");
+
   private final Set<String> classForms = new HashSet<>();
-  private final Function<String, Collection<String>> lemmatizer;
 
   /**
    * @param classNames every class name of the task, base and new
-   * @param lemmatizer extra base forms of a phrase (e.g. WordNet's "mice" -> "mouse"); may return
-   *     an empty list
+   * @param irregularForms irregular inflections of a class word (e.g. WordNet's "mouse" -> "mice"),
+   *     applied to each class name and to its last word; may return an empty list
    */
   public ClassNameFilter(
-      Collection<String> classNames, Function<String, Collection<String>> lemmatizer) {
-    this.lemmatizer = lemmatizer;
+      Collection<String> classNames, Function<String, Collection<String>> irregularForms) {
     for (String name : classNames) {
-      classForms.addAll(forms(normalize(name)));
+      String n = normalize(name);
+      classForms.addAll(forms(n));
+      int cut = n.lastIndexOf(' ') + 1;
+      for (String f : irregularForms.apply(n)) {
+        classForms.add(normalize(f));
+      }
+      if (cut > 0) {
+        for (String f : irregularForms.apply(n.substring(cut))) {
+          classForms.add(n.substring(0, cut) + normalize(f));
+        }
+      }
     }
     classForms.remove("");
   }
@@ -59,10 +72,11 @@ public final class ClassNameFilter {
 
   /** Lower case; underscores (WordNet) and runs of blanks become one space. */
   public static String normalize(String phrase) {
-    return phrase.toLowerCase(Locale.ROOT).replace('_', ' ').trim().replaceAll("\\s+", " ");
+    String lower = phrase.toLowerCase(Locale.ROOT).replace('_', ' ').trim();
+    return BLANKS.matcher(lower).replaceAll(" ");
   }
 
-  /** The phrase, its plural, its possible singulars, and the lemmatizer's base forms. */
+  /** The phrase, its regular plural and its possible singulars. */
   private Set<String> forms(String phrase) {
     Set<String> out = new HashSet<>();
     out.add(phrase);
@@ -71,9 +85,6 @@ public final class ClassNameFilter {
     String last = phrase.substring(cut);
     for (String f : inflections(last)) {
       out.add(head + f);
-    }
-    for (String base : new ArrayList<>(lemmatizer.apply(phrase))) {
-      out.add(normalize(base));
     }
     return out;
   }
@@ -85,9 +96,9 @@ public final class ClassNameFilter {
       return out;
     }
     // plural
-    if (w.matches(".*(s|x|z|ch|sh)")) {
+    if (SIBILANT.matcher(w).matches()) {
       out.add(w + "es");
-    } else if (w.matches(".*[^aeiou]y")) {
+    } else if (CONSONANT_Y.matcher(w).matches()) {
       out.add(w.substring(0, w.length() - 1) + "ies");
     } else {
       out.add(w + "s");

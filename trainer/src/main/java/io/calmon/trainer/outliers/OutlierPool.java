@@ -130,7 +130,7 @@ public final class OutlierPool {
       int nCtx,
       int k) {
     try (WordNetNouns wordNet = WordNetNouns.open()) {
-      ClassNameFilter filter = new ClassNameFilter(allClasses, wordNet::baseForms);
+      ClassNameFilter filter = wordNet.filter(allClasses);
       return build(clip, wordNet.lemmas(), filter, baseClasses, template, nCtx, k);
     }
   }

@@ -21,6 +21,6 @@ final class KgCoOpLoss implements HostLoss {
     NDArray kg = Losses.oneMinusMeanCosine(step.classFeatures(), step.zeroShotClassFeatures());
     terms.put("ce", ce);
     terms.put("kg", kg);
-    return ce.add(kg.mul(weight));
+    return ce.add(kg.mul((float) weight));
   }
 }

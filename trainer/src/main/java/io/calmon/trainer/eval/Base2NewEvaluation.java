@@ -1,0 +1,223 @@
+package io.calmon.trainer.eval;
+
+import io.calmon.clip.ClipModel;
+import io.calmon.clip.prompt.ContextPrompts;
+import io.calmon.trainer.data.DatasetException;
+import io.calmon.trainer.data.FeatureCache;
+import io.calmon.trainer.data.FewShotSampler;
+import io.calmon.trainer.data.ImageDataset;
+import io.calmon.trainer.data.ImageDataset.Item;
+import io.calmon.trainer.outliers.ClassNameFilter;
+import io.calmon.trainer.outliers.OutlierPool;
+import io.calmon.trainer.outliers.WordNetNouns;
+import io.calmon.trainer.tuning.FewShotFeatures;
+import io.calmon.trainer.tuning.PromptTuner;
+import io.calmon.trainer.tuning.TuningConfig;
+import io.calmon.trainer.tuning.TuningMethod;
+import io.calmon.trainer.tuning.TuningProgress;
+import io.calmon.trainer.tuning.TuningResult;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The paper's base-to-new protocol: the first ceil(n/2) sorted labels are base; each method is
+ * tuned on S shots per base class (per seed) and evaluated on the base classes' test images with
+ * base names only and on the new classes' test images with new names only. Image features are
+ * computed once for the whole run.
+ */
+public final class Base2NewEvaluation {
+
+  /** Metrics of one method and seed, as fractions. */
+  public record SeedResult(
+      long seed,
+      double baseAcc,
+      double newAcc,
+      double h,
+      double baseEce,
+      double newEce,
+      double baseAce,
+      double newAce,
+      double baseMce,
+      double newMce) {
+
+    static SeedResult of(long seed, ClassifierMetrics b, ClassifierMetrics n) {
+      double h = 2 * b.accuracy() * n.accuracy() / (b.accuracy() + n.accuracy());
+      return new SeedResult(
+          seed,
+          b.accuracy(),
+          n.accuracy(),
+          h,
+          b.ece(),
+          n.ece(),
+          b.ace(),
+          n.ace(),
+          b.mce(),
+          n.mce());
+    }
+
+    static SeedResult mean(List<SeedResult> rs) {
+      double[] s = new double[9];
+      for (SeedResult r : rs) {
+        double[] v = {
+          r.baseAcc, r.newAcc, r.h, r.baseEce, r.newEce, r.baseAce, r.newAce, r.baseMce, r.newMce
+        };
+        for (int i = 0; i < 9; i++) {
+          s[i] += v[i] / rs.size();
+        }
+      }
+      return new SeedResult(-1, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+    }
+  }
+
+  /** One method: its mean over seeds and each seed. */
+  public record MethodResult(String method, SeedResult mean, List<SeedResult> seeds) {}
+
+  /**
+   * What to run.
+   *
+   * @param outlierCandidates candidate outlier words, or null for WordNet nouns
+   * @param poolSize K
+   */
+  public record Plan(
+      List<TuningMethod> methods,
+      TuningConfig config,
+      List<Long> seeds,
+      int shots,
+      List<String> outlierCandidates,
+      int poolSize) {}
+
+  private final ClipModel clip;
+  private final PrintWriter log;
+
+  public Base2NewEvaluation(ClipModel clip, PrintWriter log) {
+    this.clip = clip;
+    this.log = log;
+  }
+
+  /** Runs every method and seed of {@code plan} on {@code data}. */
+  public List<MethodResult> run(ImageDataset data, Plan plan) {
+    int nBase = data.baseCount();
+    int n = data.classNames().size();
+    if (nBase == n) {
+      throw new DatasetException("base-to-new needs at least 2 classes, got " + n);
+    }
+    List<String> base = data.classNames().subList(0, nBase);
+    List<String> fresh = data.classNames().subList(nBase, n);
+    List<List<Item>> trainAll = ImageDataset.byLabel(data.train(), 0, nBase);
+    List<List<Item>> valAll = ImageDataset.byLabel(data.val(), 0, nBase);
+    for (int c = 0; c < nBase; c++) {
+      if (trainAll.get(c).isEmpty()) {
+        throw new DatasetException("base class '" + base.get(c) + "' has no training images");
+      }
+    }
+    FeatureCache cache = new FeatureCache(clip);
+    List<Item> baseTest = data.test().stream().filter(i -> i.label() < nBase).toList();
+    List<Item> newTest = data.test().stream().filter(i -> i.label() >= nBase).toList();
+    float[][] baseX = cache.of(baseTest);
+    float[][] newX = cache.of(newTest);
+    int[] baseY = baseTest.stream().mapToInt(Item::label).toArray();
+    int[] newY = newTest.stream().mapToInt(i -> i.label() - nBase).toArray();
+    log.printf(
+        "%d base + %d new classes; %d + %d test images%n",
+        nBase, n - nBase, baseX.length, newX.length);
+
+    OutlierPool pool = null;
+    if (plan.methods().stream().anyMatch(TuningMethod::dor)) {
+      TuningConfig c = plan.config();
+      pool =
+          plan.outlierCandidates() == null
+              ? OutlierPool.fromWordNet(
+                  clip, base, data.classNames(), c.template(), c.nCtx(), plan.poolSize())
+              : OutlierPool.build(
+                  clip,
+                  plan.outlierCandidates(),
+                  wordNetFilter(data.classNames()),
+                  base,
+                  c.template(),
+                  c.nCtx(),
+                  plan.poolSize());
+      log.printf("outlier pool: %s%n", pool.stats());
+    }
+    PromptTuner tuner = new PromptTuner(clip, "eval");
+    List<MethodResult> results = new ArrayList<>();
+    for (TuningMethod method : plan.methods()) {
+      List<SeedResult> seeds = new ArrayList<>();
+      for (long seed : plan.seeds()) {
+        Random rng = new Random(seed);
+        List<float[][]> train = new ArrayList<>();
+        List<float[][]> val = new ArrayList<>();
+        for (List<Item> items : FewShotSampler.sample(trainAll, plan.shots(), rng)) {
+          train.add(cache.of(items));
+        }
+        for (List<Item> items : FewShotSampler.sample(valAll, Math.min(plan.shots(), 4), rng)) {
+          val.add(cache.of(items));
+        }
+        TuningConfig config = plan.config().withMethod(method).withSeed(seed);
+        TuningResult r =
+            tuner.run(
+                new FewShotFeatures(base, train, val),
+                config,
+                pool,
+                TuningProgress.printingTo(log, method + " seed " + seed));
+        float[][] baseText = text(base, r, config);
+        float[][] newText = text(fresh, r, config);
+        double scale = Math.exp(clip.logitScale());
+        ClassifierMetrics b =
+            ClassifierMetrics.of(
+                ClassifierMetrics.logits(baseX, baseText, scale, r.temperature()),
+                baseY,
+                config.bins());
+        ClassifierMetrics nw =
+            ClassifierMetrics.of(
+                ClassifierMetrics.logits(newX, newText, scale, r.temperature()),
+                newY,
+                config.bins());
+        SeedResult s = SeedResult.of(seed, b, nw);
+        log.printf(
+            "%s seed %d: base acc %.2f new acc %.2f H %.2f base ECE %.2f new ECE %.2f%n",
+            method,
+            seed,
+            100 * s.baseAcc(),
+            100 * s.newAcc(),
+            100 * s.h(),
+            100 * s.baseEce(),
+            100 * s.newEce());
+        log.flush();
+        seeds.add(s);
+      }
+      results.add(new MethodResult(method.name(), SeedResult.mean(seeds), seeds));
+    }
+    return results;
+  }
+
+  /** Normalised text features of {@code names}: the template for zero-shot, else the context. */
+  private float[][] text(List<String> names, TuningResult r, TuningConfig config) {
+    float[][] f;
+    if (!config.method().tunes()) {
+      f = clip.textFeatures(names.stream().map(config::prompt).toList());
+    } else {
+      try (ContextPrompts p = ContextPrompts.of(clip, names, config.nCtx())) {
+        f = p.features(r.ctx());
+      }
+    }
+    for (float[] row : f) {
+      double s = 0;
+      for (float v : row) {
+        s += (double) v * v;
+      }
+      float inv = (float) (1 / Math.sqrt(s));
+      for (int j = 0; j < row.length; j++) {
+        row[j] *= inv;
+      }
+    }
+    return f;
+  }
+
+  private static ClassNameFilter wordNetFilter(List<String> classes) {
+    try (WordNetNouns w = WordNetNouns.open()) {
+      return w.filter(classes);
+    }
+  }
+}
