@@ -25,6 +25,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -125,9 +126,16 @@ public final class MonitorTopology {
     KTable<Windowed<String>, WindowCalibration> perWindow =
         joinInputs
             .process(() -> new PredictionLabelJoiner(config, counters), PENDING_STORE, EXPIRY_STORE)
-            .groupByKey(
-                Grouped.with(
-                    "observations", Serdes.String(), AvroSerde.of(CalibrationObservation.class)))
+            // One partition: every observation advances the same stream time, so every window
+            // closes on time. With several, a window whose keys hash to a quiet partition would
+            // wait for traffic there before its final report. Observations are small and few per
+            // event; one task aggregates them all.
+            .repartition(
+                Repartitioned.<String, CalibrationObservation>as("observations")
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(AvroSerde.of(CalibrationObservation.class))
+                    .withNumberOfPartitions(1))
+            .groupByKey(Grouped.with(Serdes.String(), AvroSerde.of(CalibrationObservation.class)))
             .windowedBy(windows)
             .aggregate(
                 aggregate::empty,

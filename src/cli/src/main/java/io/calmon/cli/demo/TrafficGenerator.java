@@ -40,6 +40,7 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
       new PriorityQueue<>((a, b) -> a.due().compareTo(b.due()));
   private final AtomicLong eventsSent = new AtomicLong();
   private final AtomicLong labelsSent = new AtomicLong();
+  private final java.util.function.Consumer<WorldTraffic.Event> onSent;
   private volatile WorldTraffic traffic;
   private volatile boolean running = true;
 
@@ -51,7 +52,8 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
       WorldTraffic traffic,
       double eventsPerSecond,
       LabelPlan labels,
-      Clock clock) {
+      Clock clock,
+      java.util.function.Consumer<WorldTraffic.Event> onSent) {
     if (!(eventsPerSecond > 0)) {
       throw new IllegalArgumentException(
           "events per second must be positive, got " + eventsPerSecond);
@@ -76,6 +78,7 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
     this.eventsPerSecond = eventsPerSecond;
     this.labels = labels;
     this.clock = clock;
+    this.onSent = onSent;
   }
 
   /** Switches what the following events look like (the scenario's drift phases). */
@@ -93,6 +96,15 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
+    try {
+      send();
+      drainLabels();
+    } finally {
+      producer.close(Duration.ofSeconds(10));
+    }
+  }
+
+  private void send() {
     long periodNanos = (long) (1e9 / eventsPerSecond);
     long next = System.nanoTime();
     for (long index = 0; running; index++) {
@@ -113,6 +125,7 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
 
   private void sendEvent(long index) {
     WorldTraffic.Event event = traffic.event(index);
+    onSent.accept(event);
     Instant now = clock.instant();
     ImageEvent image =
         ImageEvent.newBuilder()
@@ -142,6 +155,22 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
                         .build())));
   }
 
+  /** After the last event: the labels still due arrive on time, so final windows get them. */
+  private void drainLabels() {
+    while (!pending.isEmpty() && !Thread.currentThread().isInterrupted()) {
+      long wait = pending.peek().due().toEpochMilli() - clock.millis();
+      if (wait > 0) {
+        try {
+          Thread.sleep(Math.min(wait, 200));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      sendDueLabels();
+    }
+  }
+
   private void sendDueLabels() {
     Instant now = clock.instant();
     while (!pending.isEmpty() && !pending.peek().due().isAfter(now)) {
@@ -164,9 +193,9 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
     running = false;
   }
 
+  /** Stops the loop; the producer is closed by the sending thread on its way out. */
   @Override
   public void close() {
     running = false;
-    producer.close(Duration.ofSeconds(10));
   }
 }

@@ -1,0 +1,244 @@
+package io.calmon.cli.demo;
+
+import io.calmon.core.calibration.CalibrationSketch;
+import io.calmon.kafka.CalmonTopics;
+import io.calmon.schemas.Alert;
+import io.calmon.schemas.CalibrationReport;
+import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptVersion;
+import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordDecodingException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Watches everything the demo's services produce (read_committed): counts predictions (distinct
+ * event ids, for the lost/duplicate check), reports, alerts, retrain requests, prompt versions and
+ * dead letters; feeds final reports to the {@link DemoTimeline}; and measures calibration itself
+ * from predictions joined with the true classes the traffic generator knows, per phase and per the
+ * task's original base/new split, independently of the monitor.
+ */
+final class DemoObserver implements Runnable, AutoCloseable {
+  /** What the traffic generator knows about each event. */
+  record Truth(String trueClass, boolean newClass) {}
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final CalmonTopics topics;
+  private final DemoTimeline timeline;
+  private final Map<String, Truth> truths = new ConcurrentHashMap<>();
+  private final Set<String> predicted = new HashSet<>();
+  private final AtomicLong predictions = new AtomicLong();
+  private final AtomicLong reports = new AtomicLong();
+  private final AtomicLong alerts = new AtomicLong();
+  private final AtomicLong retrainRequests = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+  private final List<PromptVersion> versions = new ArrayList<>();
+  private final Map<Boolean, Map<DemoPhase, CalibrationSketch>> sketches = new HashMap<>();
+  private final Map<Boolean, Double> latestEce = new ConcurrentHashMap<>();
+  private final int bins;
+  private volatile boolean running = true;
+  private volatile Instant driftStart;
+  private volatile long versionAtDrift = -1;
+  private volatile long servingVersion;
+
+  DemoObserver(String bootstrapServers, CalmonTopics topics, DemoTimeline timeline, int bins) {
+    this.topics = topics;
+    this.timeline = timeline;
+    this.bins = bins;
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "calmon-demo-observer-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    consumer.subscribe(
+        List.of(
+            topics.predictions().name(),
+            topics.calibrationReports().name(),
+            topics.calibrationAlerts().name(),
+            topics.retrainRequests().name(),
+            topics.promptVersions().name(),
+            topics.deadLetters().name()));
+    for (boolean isNew : new boolean[] {false, true}) {
+      Map<DemoPhase, CalibrationSketch> byPhase = new EnumMap<>(DemoPhase.class);
+      for (DemoPhase phase : DemoPhase.values()) {
+        byPhase.put(phase, new CalibrationSketch(bins));
+      }
+      sketches.put(isNew, byPhase);
+    }
+  }
+
+  /** Called by the traffic generator for every event it sends. */
+  void expect(String eventId, String trueClass, boolean newClass) {
+    truths.put(eventId, new Truth(trueClass, newClass));
+  }
+
+  synchronized void driftStarted(Instant at) {
+    driftStart = at;
+    versionAtDrift = servingVersion;
+    timeline.driftStarted(at, servingVersion);
+  }
+
+  @Override
+  public void run() {
+    AvroCodec<Prediction> predictionCodec = AvroCodec.of(Prediction.class);
+    AvroCodec<CalibrationReport> reportCodec = AvroCodec.of(CalibrationReport.class);
+    AvroCodec<PromptVersion> versionCodec = AvroCodec.of(PromptVersion.class);
+    AvroCodec<Alert> alertCodec = AvroCodec.of(Alert.class);
+    try {
+      poll(predictionCodec, reportCodec, versionCodec, alertCodec);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void poll(
+      AvroCodec<Prediction> predictionCodec,
+      AvroCodec<CalibrationReport> reportCodec,
+      AvroCodec<PromptVersion> versionCodec,
+      AvroCodec<Alert> alertCodec) {
+    while (running) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        try {
+          String topic = record.topic();
+          if (topic.equals(topics.predictions().name())) {
+            onPrediction(predictionCodec.decode(record.value()));
+          } else if (topic.equals(topics.calibrationReports().name())) {
+            CalibrationReport report = reportCodec.decode(record.value());
+            reports.incrementAndGet();
+            timeline.add(report);
+          } else if (topic.equals(topics.calibrationAlerts().name())) {
+            alertCodec.decode(record.value());
+            alerts.incrementAndGet();
+          } else if (topic.equals(topics.retrainRequests().name())) {
+            retrainRequests.incrementAndGet();
+          } else if (topic.equals(topics.promptVersions().name())) {
+            onVersion(versionCodec.decode(record.value()));
+          } else if (topic.equals(topics.deadLetters().name())) {
+            deadLetters.incrementAndGet();
+          }
+        } catch (RecordDecodingException e) {
+          deadLetters.incrementAndGet(); // the observer never dies on a bad record
+        }
+      }
+    }
+  }
+
+  private synchronized void onVersion(PromptVersion version) {
+    versions.add(version);
+    servingVersion = Math.max(servingVersion, version.getVersion());
+  }
+
+  private synchronized void onPrediction(Prediction prediction) {
+    predictions.incrementAndGet();
+    if (!predicted.add(prediction.getEventId())) {
+      return; // a duplicate would show as predictions > distinct ids
+    }
+    Truth truth = truths.get(prediction.getEventId());
+    if (truth == null) {
+      return;
+    }
+    DemoPhase phase = phaseOf(prediction);
+    boolean correct = prediction.getPredictedClass().equals(truth.trueClass());
+    sketches.get(truth.newClass()).get(phase).add(prediction.getConfidence(), correct);
+  }
+
+  private DemoPhase phaseOf(Prediction prediction) {
+    if (driftStart == null || prediction.getEventTime().isBefore(driftStart)) {
+      return DemoPhase.BEFORE_DRIFT;
+    }
+    return prediction.getPromptVersion() > versionAtDrift
+        ? DemoPhase.AFTER_RETRAIN
+        : DemoPhase.DURING_DRIFT;
+  }
+
+  /** ECE of one phase for the task's base (false) or new (true) classes; NaN with no data. */
+  synchronized double ece(boolean newClasses, DemoPhase phase) {
+    CalibrationSketch sketch = sketches.get(newClasses).get(phase);
+    return sketch.isEmpty() ? Double.NaN : sketch.ece();
+  }
+
+  synchronized long labelled(boolean newClasses, DemoPhase phase) {
+    return sketches.get(newClasses).get(phase).count();
+  }
+
+  synchronized long distinctPredicted() {
+    return predicted.size();
+  }
+
+  synchronized List<PromptVersion> versions() {
+    return List.copyOf(versions);
+  }
+
+  synchronized long servingVersion() {
+    return servingVersion;
+  }
+
+  long predictions() {
+    return predictions.get();
+  }
+
+  long reports() {
+    return reports.get();
+  }
+
+  long alerts() {
+    return alerts.get();
+  }
+
+  long retrainRequests() {
+    return retrainRequests.get();
+  }
+
+  long deadLetters() {
+    return deadLetters.get();
+  }
+
+  /** Events the generator sent that have no prediction (yet). */
+  synchronized long missing(Set<String> sent) {
+    long missing = 0;
+    for (String id : sent) {
+      if (!predicted.contains(id)) {
+        missing++;
+      }
+    }
+    return missing;
+  }
+
+  Set<String> expectedIds() {
+    return truths.keySet();
+  }
+
+  int bins() {
+    return bins;
+  }
+
+  /** Stops polling; the polling thread closes the consumer on its way out. */
+  @Override
+  public void close() {
+    running = false;
+  }
+}
