@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,9 +141,13 @@ public final class TrainerService implements AutoCloseable {
     return running && loop != null && loop.isAlive();
   }
 
-  /** Stops polling, persists what changed, commits offsets and closes the clients. */
+  /**
+   * Stops polling, persists what changed, commits offsets and closes the clients; waits up to a
+   * minute for a run in progress to reach its next poll. An interrupt ends the wait (the flag is
+   * kept).
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     Thread t;
     synchronized (this) {
       running = false;
@@ -155,7 +158,11 @@ public final class TrainerService implements AutoCloseable {
       i.wakeup();
     }
     if (t != null) {
-      t.join(Duration.ofSeconds(60).toMillis());
+      try {
+        t.join(Duration.ofSeconds(60).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     tuning.shutdownNow();
   }
@@ -179,34 +186,41 @@ public final class TrainerService implements AutoCloseable {
       }
       kafka.subscribe();
       ready.countDown();
-      while (running) {
-        kafka.followState(this::onStateRecord);
-        ConsumerRecords<String, byte[]> batch = kafka.poll(settings.pollTimeout());
-        for (ConsumerRecord<String, byte[]> r : batch) {
-          onRecord(r);
+      try {
+        while (running) {
+          kafka.followState(this::onStateRecord);
+          for (ConsumerRecord<String, byte[]> r : kafka.poll(settings.pollTimeout())) {
+            onRecord(r);
+          }
+          finishTuning();
+          maybeBootstrapFromReservoir();
+          persistAndCommit(kafka);
         }
-        finishTuning();
-        maybeBootstrapFromReservoir();
-        List<FewShotSample> changed = store.drainChanged();
-        for (FewShotSample s : changed) {
-          kafka.send(topics.trainerState().name(), FeatureStore.key(s), samples.serialize(null, s));
+      } catch (WakeupException e) {
+        if (running) {
+          throw e;
         }
-        // At least once: the features are on the state topic before the offsets that fed them.
-        kafka.flush();
-        kafka.commit();
-        updateGauges();
       }
-    } catch (WakeupException e) {
-      if (running) {
-        failure = e;
-      }
+      // Graceful stop: what was learned from the last batch is kept and its offsets committed.
+      persistAndCommit(kafka);
     } catch (RuntimeException | Error e) {
       failure = e;
       LOG.error("trainer {}: stopped by an error", settings.deployment(), e);
     } finally {
+      io = null;
       running = false;
       ready.countDown();
     }
+  }
+
+  private void persistAndCommit(TrainerIo kafka) {
+    for (FewShotSample s : store.drainChanged()) {
+      kafka.send(topics.trainerState().name(), FeatureStore.key(s), samples.serialize(null, s));
+    }
+    // At least once: the features are on the state topic before the offsets that fed them.
+    kafka.flush();
+    kafka.commit();
+    updateGauges();
   }
 
   private void onStateRecord(ConsumerRecord<String, byte[]> r) {
