@@ -72,7 +72,7 @@ public final class DorRegularizer implements AutoCloseable {
     NDArray anchor = ctx.getManager().create(flat, new Shape(rows.length, d));
     NDArray dor = Losses.oneMinusMeanCosine(tuned, anchor);
     terms.put("dor", dor);
-    return dor.mul(lambda);
+    return dor.mul((float) lambda);
   }
 
   @Override
