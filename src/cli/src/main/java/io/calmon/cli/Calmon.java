@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       WorldCommand.class,
       ClipCommand.class,
       BenchCommand.class,
+      TrainerCommand.class,
     })
 public final class Calmon {
 
