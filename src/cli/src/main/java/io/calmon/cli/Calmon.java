@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      TrainerCommand.class,
     })
 public final class Calmon {
 

@@ -10,6 +10,7 @@ import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
+import io.calmon.schemas.state.FewShotSample;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -43,6 +44,7 @@ public final class CalmonTopics {
   private final CalmonTopic calibrationAlerts;
   private final CalmonTopic retrainRequests;
   private final CalmonTopic deadLetters;
+  private final CalmonTopic trainerState;
   private final List<CalmonTopic> all;
 
   private CalmonTopics(String prefix) {
@@ -110,6 +112,13 @@ public final class CalmonTopics {
             DeadLetter.class,
             CleanupPolicy.DELETE,
             "Records no service could process: original bytes, error, source offset.");
+    trainerState =
+        topic(
+            "trainer-state",
+            "deployment/pool/class",
+            FewShotSample.class,
+            CleanupPolicy.COMPACT,
+            "The trainer's few-shot reservoir and held-out features per class, restored on start.");
     all =
         List.of(
             imageEvents,
@@ -120,7 +129,8 @@ public final class CalmonTopics {
             calibrationReports,
             calibrationAlerts,
             retrainRequests,
-            deadLetters);
+            deadLetters,
+            trainerState);
   }
 
   /** The topics with their plain names, as a production deployment uses them. */
@@ -194,6 +204,11 @@ public final class CalmonTopics {
 
   public CalmonTopic deadLetters() {
     return deadLetters;
+  }
+
+  /** The trainer's own state (compacted): its few-shot features per class. */
+  public CalmonTopic trainerState() {
+    return trainerState;
   }
 
   /** Every topic, in data-flow order. */

@@ -26,7 +26,8 @@ class CalmonTopicsTest {
             "calibration-reports",
             "calibration-alerts",
             "retrain-requests",
-            "dead-letters"),
+            "dead-letters",
+            "trainer-state"),
         names);
   }
 
@@ -37,7 +38,7 @@ class CalmonTopicsTest {
             .filter(CalmonTopic::compacted)
             .map(CalmonTopic::name)
             .collect(Collectors.toSet());
-    assertEquals(Set.of("prompt-versions", "class-sets"), compacted);
+    assertEquals(Set.of("prompt-versions", "class-sets", "trainer-state"), compacted);
   }
 
   @Test

@@ -1,0 +1,283 @@
+package io.calmon.cli;
+
+import io.calmon.clip.ClipModel;
+import io.calmon.trainer.service.TrainerService;
+import io.calmon.trainer.service.TrainerSettings;
+import io.calmon.trainer.tuning.OptimizerKind;
+import io.calmon.trainer.tuning.TuningConfig;
+import io.calmon.trainer.tuning.TuningMethod;
+import io.calmon.trainer.tuning.TuningProgress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code calmon trainer}: the trainer service until SIGTERM. Every setting comes from a flag, else
+ * from {@code --config FILE} (a properties file keyed by the flag names without dashes), else the
+ * default; a bad value ends with exit code 2 and one line naming the flag.
+ */
+@Command(
+    name = "trainer",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the trainer: few-shot reservoir from image-events + labels, retrain requests answered",
+      "with a new prompt version when the publish gate allows it. Stop with Ctrl-C or SIGTERM."
+    })
+final class TrainerCommand implements Callable<Integer> {
+
+  @Mixin BootstrapOptions bootstrap;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "CLIP model directory (required).")
+  Path model;
+
+  @Option(names = "--deployment", description = "Deployment to train for (default: default).")
+  String deployment;
+
+  @Option(names = "--method", description = "Tuning method (default: coop+dor).")
+  String method;
+
+  @Option(names = "--dataset", paramLabel = "DIR", description = "CoOp-format dataset for v1.")
+  Path dataset;
+
+  @Option(
+      names = "--template",
+      description = "Hand-written template (default: 'a photo of a {}.').")
+  String template;
+
+  @Option(names = "--shots", description = "Examples kept per class (default: 16).")
+  Integer shots;
+
+  @Option(names = "--min-shots", description = "Examples a base class needs (default: 4).")
+  Integer minShots;
+
+  @Option(
+      names = "--cooldown",
+      description = "Time between retrainings, e.g. 10m, 30s (default: 10m).")
+  String cooldown;
+
+  @Option(names = "--epochs", description = "Training epochs (default: 50).")
+  Integer epochs;
+
+  @Option(names = "--optimizer", description = "adam or sgd (default: sgd).")
+  String optimizer;
+
+  @Option(names = "--lr", description = "Peak learning rate (default: 0.002).")
+  Double lr;
+
+  @Option(
+      names = "--outliers",
+      paramLabel = "FILE",
+      description = "Outlier word list (default: WordNet nouns).")
+  Path outliers;
+
+  @Option(names = "--max-accuracy-drop", description = "Publish gate margin (default: 0.02).")
+  Double maxAccuracyDrop;
+
+  @Option(names = "--max-ece-rise", description = "Publish gate margin (default: 0.01).")
+  Double maxEceRise;
+
+  @Option(names = "--prefix", description = "Topic name prefix (default: none).")
+  String prefix;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Properties file of settings.")
+  Path config;
+
+  private Properties file = new Properties();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    file = loadConfig();
+    TrainerSettings settings = settings();
+    Path modelDir = pick(model, "model", Path::of, null);
+    if (modelDir == null || !Files.isDirectory(modelDir)) {
+      throw new UserError("--model must name a CLIP model directory, got " + modelDir);
+    }
+    bootstrap.connect().close();
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              try {
+                stopped.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "calmon-trainer-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (ClipModel clip = loadModel(modelDir);
+        TrainerService trainer = new TrainerService(settings, clip).start()) {
+      if (!trainer.awaitReady(Duration.ofMinutes(30))) {
+        throw new IllegalStateException("trainer did not start", trainer.failure());
+      }
+      System.err.println("calmon: trainer running; Ctrl-C or SIGTERM stops it");
+      while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!trainer.isRunning()) {
+          throw new IllegalStateException("trainer stopped", trainer.failure());
+        }
+      }
+    } finally {
+      stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Already shutting down: the hook is running and waits for `stopped`.
+      }
+    }
+    return 0;
+  }
+
+  private static ClipModel loadModel(Path dir) {
+    try {
+      return ClipModel.load(dir);
+    } catch (RuntimeException e) {
+      throw new UserError("--model " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  TrainerSettings settings() {
+    TuningConfig defaults =
+        TuningConfig.defaults(
+            parseText(method, "method", TuningMethod::parse, TuningMethod.parse("coop+dor")));
+    TuningConfig tuning;
+    try {
+      tuning =
+          defaults.toBuilder()
+              .template(pick(template, "template", s -> s, defaults.template()))
+              .epochs(pick(epochs, "epochs", Integer::parseInt, defaults.epochs()))
+              .optimizer(
+                  parseText(
+                      optimizer, "optimizer", TrainerCommand::optimizer, defaults.optimizer()))
+              .lr(pick(lr, "lr", Double::parseDouble, defaults.lr()))
+              .build();
+    } catch (IllegalArgumentException e) {
+      throw new UserError("tuning settings: " + e.getMessage(), e);
+    }
+    Path modelDir = pick(model, "model", Path::of, null);
+    PrintWriter err = new PrintWriter(System.err, true);
+    TrainerSettings.Builder b =
+        TrainerSettings.builder()
+            .setBootstrapServers(bootstrap.bootstrapServers)
+            .setBackboneId(
+                modelDir == null
+                    ? "unknown"
+                    : String.valueOf(modelDir.toAbsolutePath().normalize().getFileName()))
+            .optTopics(TopicsCommand.topicsWithPrefix(pick(prefix, "prefix", s -> s, "")))
+            .optDeployment(pick(deployment, "deployment", s -> s, "default"))
+            .optTuning(tuning)
+            .optShots(pick(shots, "shots", Integer::parseInt, 16))
+            .optMinShots(pick(minShots, "min-shots", Integer::parseInt, 4))
+            .optCooldown(
+                parseText(cooldown, "cooldown", TrainerCommand::duration, Duration.ofMinutes(10)))
+            .optOutliers(pick(outliers, "outliers", Path::of, null))
+            .optMaxAccuracyDrop(
+                pick(maxAccuracyDrop, "max-accuracy-drop", Double::parseDouble, 0.02))
+            .optMaxEceRise(pick(maxEceRise, "max-ece-rise", Double::parseDouble, 0.01))
+            .optDataset(pick(dataset, "dataset", Path::of, null))
+            .optProgress(TuningProgress.printingTo(err, "calmon: trainer"));
+    TrainerSettings settings;
+    try {
+      settings = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new UserError("settings: " + e.getMessage(), e);
+    }
+    if (settings.outliers() != null && !Files.isReadable(settings.outliers())) {
+      throw new UserError("--outliers " + settings.outliers() + " is not a readable file");
+    }
+    if (settings.dataset() != null && !Files.isDirectory(settings.dataset())) {
+      throw new UserError("--dataset " + settings.dataset() + " is not a directory");
+    }
+    return settings;
+  }
+
+  /** Like {@link #pick} for a flag given as text: the flag is parsed too, naming it on error. */
+  private <T> T parseText(String flag, String key, Function<String, T> parse, T fallback) {
+    if (flag == null) {
+      return pick(null, key, parse, fallback);
+    }
+    try {
+      return parse.apply(flag.trim());
+    } catch (UserError e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new UserError("--" + key + " " + flag + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The flag's value, else the config file's (parsed), else the default; names the bad one. */
+  private <T> T pick(T flag, String key, Function<String, T> parse, T fallback) {
+    if (flag != null) {
+      return flag;
+    }
+    String text = file.getProperty(key);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return parse.apply(text.trim());
+    } catch (RuntimeException e) {
+      throw new UserError(
+          "--config " + config + ": " + key + "=" + text + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Properties loadConfig() {
+    Properties p = new Properties();
+    if (config != null) {
+      try (InputStream in = Files.newInputStream(config)) {
+        p.load(in);
+      } catch (IOException e) {
+        throw new UserError("--config " + config + ": cannot read it (" + e.getMessage() + ")", e);
+      }
+    }
+    return p;
+  }
+
+  private static OptimizerKind optimizer(String s) {
+    try {
+      return OptimizerKind.valueOf(s.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--optimizer must be adam or sgd, got " + s, e);
+    }
+  }
+
+  /** {@code 10m}, {@code 30s}, {@code 2h}, {@code 500ms} or ISO-8601 ({@code PT10M}). */
+  static Duration duration(String s) {
+    String t = s.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.startsWith("pt") || t.startsWith("p")) {
+        return Duration.parse(t.toUpperCase(Locale.ROOT));
+      }
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      }
+      long n = Long.parseLong(t.substring(0, t.length() - 1));
+      switch (t.charAt(t.length() - 1)) {
+        case 's':
+          return Duration.ofSeconds(n);
+        case 'm':
+          return Duration.ofMinutes(n);
+        case 'h':
+          return Duration.ofHours(n);
+        default:
+          break;
+      }
+    } catch (RuntimeException e) {
+      throw new UserError("--cooldown must be like 10m, 30s, 2h or PT10M, got " + s, e);
+    }
+    throw new UserError("--cooldown must be like 10m, 30s, 2h or PT10M, got " + s);
+  }
+}

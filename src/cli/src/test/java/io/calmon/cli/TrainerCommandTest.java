@@ -1,0 +1,64 @@
+package io.calmon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerCommandTest {
+
+  @TempDir Path dir;
+
+  private void assertUserError(String flag, String... args) {
+    CliRun run = CliRun.run(args);
+    assertEquals(Calmon.USER_ERROR, run.exitCode, run.err.toString());
+    String[] lines = run.err.toString().strip().split("\n");
+    assertEquals(1, lines.length, run.err.toString());
+    assertTrue(lines[0].contains(flag), lines[0]);
+  }
+
+  @Test
+  void shouldNameABadCooldown() {
+    assertUserError("--cooldown", "trainer", "--model", dir.toString(), "--cooldown", "soon");
+  }
+
+  @Test
+  void shouldNameABadOptimizer() {
+    assertUserError("--optimizer", "trainer", "--model", dir.toString(), "--optimizer", "rmsprop");
+  }
+
+  @Test
+  void shouldNameABadMethod() {
+    assertUserError("--method", "trainer", "--model", dir.toString(), "--method", "cocoop");
+  }
+
+  @Test
+  void shouldNameAMissingModelDirectory() {
+    assertUserError("--model", "trainer", "--model", dir.resolve("none").toString());
+  }
+
+  @Test
+  void shouldNameABadValueInTheConfigFile() throws Exception {
+    Path config = dir.resolve("trainer.properties");
+    Files.writeString(config, "epochs=many\n");
+    assertUserError("epochs", "trainer", "--model", dir.toString(), "--config", config.toString());
+  }
+
+  @Test
+  void shouldRefuseMinShotsAboveShots() {
+    assertUserError(
+        "min shots", "trainer", "--model", dir.toString(), "--shots", "2", "--min-shots", "4");
+  }
+
+  @Test
+  void shouldParseCooldowns() {
+    assertEquals(Duration.ofMinutes(10), TrainerCommand.duration("10m"));
+    assertEquals(Duration.ofSeconds(30), TrainerCommand.duration("30s"));
+    assertEquals(Duration.ofMillis(500), TrainerCommand.duration("500ms"));
+    assertEquals(Duration.ofHours(2), TrainerCommand.duration("PT2H"));
+  }
+}

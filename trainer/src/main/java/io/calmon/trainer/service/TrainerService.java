@@ -1,0 +1,477 @@
+package io.calmon.trainer.service;
+
+import io.calmon.clip.ClipModel;
+import io.calmon.clip.image.ImagePreprocessor;
+import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.serde.AvroSerde;
+import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.ImageEvent;
+import io.calmon.schemas.Label;
+import io.calmon.schemas.PromptVersion;
+import io.calmon.schemas.RetrainRequest;
+import io.calmon.schemas.serde.RecordDecodingException;
+import io.calmon.schemas.state.FewShotSample;
+import io.calmon.trainer.loop.RetrainGate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer as a service: keeps a few-shot reservoir of image features per class from the
+ * labelled image stream, answers retrain requests with a new prompt version when the publish gate
+ * lets it, and bootstraps version 1 when a deployment has none.
+ *
+ * <pre>{@code
+ * TrainerSettings settings = TrainerSettings.builder()
+ *     .setBootstrapServers(broker.bootstrapServers()).setBackboneId("calmon-world-tiny").build();
+ * try (TrainerService trainer = new TrainerService(settings, clip).start()) {
+ *   trainer.awaitReady(Duration.ofSeconds(30));
+ *   ...                                     // trainer.counters() for metrics
+ * }                                         // close(): stops, persists, commits
+ * }</pre>
+ *
+ * <p>One thread polls Kafka; tuning runs on a second thread so polls continue during a long run.
+ * The {@link ClipModel} is the caller's and stays open.
+ */
+public final class TrainerService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+
+  private final TrainerSettings settings;
+  private final ClipModel clip;
+  private final CalmonTopics topics;
+  private final TrainerCounters counters = new TrainerCounters();
+  private final FeatureStore store;
+  private final RetrainGate retrainGate;
+  private final ImagePreprocessor preprocessor;
+  private final EventLabelJoin<ImageEvent, Label> join;
+  private final Retrainer retrainer;
+  private final ExecutorService tuning;
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private final AvroSerde<ImageEvent> images = AvroSerde.of(ImageEvent.class);
+  private final AvroSerde<Label> labels = AvroSerde.of(Label.class);
+  private final AvroSerde<RetrainRequest> requests = AvroSerde.of(RetrainRequest.class);
+  private final AvroSerde<PromptVersion> versions = AvroSerde.of(PromptVersion.class);
+  private final AvroSerde<ClassSet> classSets = AvroSerde.of(ClassSet.class);
+  private final AvroSerde<FewShotSample> samples = AvroSerde.of(FewShotSample.class);
+
+  private volatile boolean running;
+  private volatile Throwable failure;
+  private volatile PromptVersion current;
+  private volatile ClassSet classSet;
+  private Thread loop;
+  private volatile TrainerIo io;
+  private Future<Retrainer.Outcome> inFlight;
+  private Retrainer.Job inFlightJob;
+
+  public TrainerService(TrainerSettings settings, ClipModel clip) {
+    this.settings = settings;
+    this.clip = clip;
+    this.topics = settings.topics();
+    long seed = settings.tuning().seed();
+    this.store =
+        new FeatureStore(
+            settings.deployment(),
+            settings.shots(),
+            settings.heldOutPerClass(),
+            settings.heldOutOneIn(),
+            seed);
+    this.retrainGate = new RetrainGate(settings.cooldown());
+    this.preprocessor = new ImagePreprocessor(clip.config().vision().imageSize());
+    this.join = new EventLabelJoin<>(settings.pendingCapacity());
+    this.retrainer = new Retrainer(clip, settings);
+    this.tuning =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "calmon-trainer-tuning-" + settings.deployment());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts the polling thread and returns; {@link #awaitReady} waits for the state to load. */
+  public synchronized TrainerService start() {
+    if (loop != null) {
+      throw new IllegalStateException("already started");
+    }
+    running = true;
+    loop = new Thread(this::run, "calmon-trainer-" + settings.deployment());
+    loop.start();
+    return this;
+  }
+
+  /**
+   * Waits until the service has read the compacted topics, restored its reservoir, trained a first
+   * version from the dataset if asked to, and subscribed.
+   *
+   * @return false if that did not happen within {@code timeout} or the service failed
+   */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && failure == null;
+  }
+
+  /** The counters; readable from any thread. */
+  public TrainerCounters counters() {
+    return counters;
+  }
+
+  /** The prompt version the trainer considers live (null: none yet, zero-shot is served). */
+  public Optional<PromptVersion> currentVersion() {
+    return Optional.ofNullable(current);
+  }
+
+  /** The error that stopped the service, if one did. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  public boolean isRunning() {
+    return running && loop != null && loop.isAlive();
+  }
+
+  /**
+   * Stops polling, persists what changed, commits offsets and closes the clients; waits up to a
+   * minute for a run in progress to reach its next poll. An interrupt ends the wait (the flag is
+   * kept).
+   */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      running = false;
+      t = loop;
+    }
+    TrainerIo i = io;
+    if (i != null) {
+      i.wakeup();
+    }
+    if (t != null) {
+      try {
+        t.join(Duration.ofSeconds(60).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    tuning.shutdownNow();
+  }
+
+  private void run() {
+    try (TrainerIo kafka = new TrainerIo(settings)) {
+      io = kafka;
+      kafka.readState(this::onStateRecord);
+      LOG.info(
+          "trainer {}: state loaded: prompt version {}, class set {}, reservoir {} examples of {}"
+              + " classes, held-out {}",
+          settings.deployment(),
+          current == null ? "none" : current.getVersion(),
+          classSet == null ? "none" : classSet.getVersion(),
+          store.reservoirSize(),
+          store.reservoirClasses(),
+          store.heldOutSize());
+      updateGauges();
+      if (current == null && settings.dataset() != null) {
+        publish(retrainer.run(DatasetBootstrap.job(settings, clip, preprocessor, classSet)), true);
+      }
+      kafka.subscribe();
+      ready.countDown();
+      try {
+        while (running) {
+          kafka.followState(this::onStateRecord);
+          for (ConsumerRecord<String, byte[]> r : kafka.poll(settings.pollTimeout())) {
+            onRecord(r);
+          }
+          finishTuning();
+          maybeBootstrapFromReservoir();
+          persistAndCommit(kafka);
+        }
+      } catch (WakeupException e) {
+        if (running) {
+          throw e;
+        }
+      }
+      // Graceful stop: what was learned from the last batch is kept and its offsets committed.
+      persistAndCommit(kafka);
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      LOG.error("trainer {}: stopped by an error", settings.deployment(), e);
+    } finally {
+      io = null;
+      running = false;
+      ready.countDown();
+    }
+  }
+
+  private void persistAndCommit(TrainerIo kafka) {
+    for (FewShotSample s : store.drainChanged()) {
+      kafka.send(topics.trainerState().name(), FeatureStore.key(s), samples.serialize(null, s));
+    }
+    // At least once: the features are on the state topic before the offsets that fed them.
+    kafka.flush();
+    kafka.commit();
+    updateGauges();
+  }
+
+  private void onStateRecord(ConsumerRecord<String, byte[]> r) {
+    try {
+      if (r.value() == null) {
+        return;
+      }
+      if (r.topic().equals(topics.promptVersions().name())) {
+        PromptVersion v = versions.deserialize(r.topic(), r.value());
+        if (settings.deployment().equals(v.getDeployment())
+            && (current == null || v.getVersion() >= current.getVersion())) {
+          current = v;
+        }
+      } else if (r.topic().equals(topics.classSets().name())) {
+        ClassSet c = classSets.deserialize(r.topic(), r.value());
+        if (settings.deployment().equals(c.getDeployment())
+            && (classSet == null || c.getVersion() >= classSet.getVersion())) {
+          classSet = c;
+        }
+      } else {
+        store.restore(samples.deserialize(r.topic(), r.value()));
+      }
+    } catch (RecordDecodingException e) {
+      deadLetter(r, e.reason().name(), e.getMessage());
+    }
+  }
+
+  private void onRecord(ConsumerRecord<String, byte[]> r) {
+    try {
+      if (r.value() == null) {
+        return;
+      }
+      String topic = r.topic();
+      if (topic.equals(topics.imageEvents().name())) {
+        ImageEvent e = images.deserialize(topic, r.value());
+        if (settings.deployment().equals(e.getDeployment())) {
+          join.image(e.getEventId(), e).ifPresent(j -> learn(r, j));
+        }
+      } else if (topic.equals(topics.labels().name())) {
+        Label l = labels.deserialize(topic, r.value());
+        if (settings.deployment().equals(l.getDeployment())) {
+          join.label(l.getEventId(), l).ifPresent(j -> learn(r, j));
+        }
+      } else if (topic.equals(topics.retrainRequests().name())) {
+        RetrainRequest q = requests.deserialize(topic, r.value());
+        if (settings.deployment().equals(q.getDeployment())) {
+          onRetrainRequest(q);
+        }
+      }
+      counters.pendingEvicted.set(join.evicted());
+    } catch (RecordDecodingException e) {
+      deadLetter(r, e.reason().name(), e.getMessage());
+    }
+  }
+
+  private void learn(ConsumerRecord<String, byte[]> r, EventLabelJoin.Joined<ImageEvent, Label> j) {
+    counters.eventsJoined.incrementAndGet();
+    try {
+      FeatureStore.Outcome o =
+          store.add(j.eventId(), j.label().getTrueClass(), () -> encode(j.image()));
+      if (o == FeatureStore.Outcome.HELD_OUT) {
+        counters.heldOutAdded.incrementAndGet();
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      deadLetter(r, "CORRUPT_IMAGE", "event " + j.eventId() + ": " + e.getMessage());
+    }
+  }
+
+  private float[] encode(ImageEvent e) {
+    float[] pixels;
+    if (e.getImageBytes() != null) {
+      byte[] bytes = new byte[e.getImageBytes().remaining()];
+      e.getImageBytes().duplicate().get(bytes);
+      pixels = preprocessor.preprocess(bytes);
+    } else if (e.getImageUri() != null && e.getImageUri().startsWith("file:")) {
+      pixels = preprocessor.preprocess(Path.of(java.net.URI.create(e.getImageUri())));
+    } else {
+      throw new IllegalArgumentException(
+          "no image bytes and no file: URI (" + e.getImageUri() + ")");
+    }
+    counters.examplesEncoded.incrementAndGet();
+    return clip.imageFeatures(List.of(pixels))[0];
+  }
+
+  private void onRetrainRequest(RetrainRequest q) {
+    String id = q.getRequestId().toString();
+    String skip = null;
+    if (current != null && id.equals(current.getTriggerId())) {
+      skip = "already answered by prompt version " + current.getVersion();
+    } else if (inFlight != null) {
+      skip = "a retraining is already running for request " + inFlightJob.triggerId();
+    } else {
+      skip = retrainGate.consider(id, Instant.now()).orElse(null);
+    }
+    if (skip != null) {
+      counters.retrainsDeduped.incrementAndGet();
+      LOG.info("trainer {}: retrain {} skipped: {}", settings.deployment(), id, skip);
+      return;
+    }
+    List<String> base = store.readyClasses(settings.minShots());
+    if (base.isEmpty()) {
+      counters.retrainsRejected.incrementAndGet();
+      String reason = "no class has " + settings.minShots() + " examples in the reservoir yet";
+      LOG.info("trainer {}: retrain {} rejected: {}", settings.deployment(), id, reason);
+      io.alert(settings, current, reason, 0, 0);
+      return;
+    }
+    counters.retrainsAccepted.incrementAndGet();
+    LOG.info(
+        "trainer {}: retrain {} accepted: tuning {} on base classes {} ({})",
+        settings.deployment(),
+        id,
+        settings.tuning().method(),
+        base,
+        q.getReason());
+    submit(reservoirJob(id, base, true));
+  }
+
+  private Retrainer.Job reservoirJob(String triggerId, List<String> base, boolean gated) {
+    List<float[][]> train = new ArrayList<>();
+    List<float[][]> val = new ArrayList<>();
+    for (String c : base) {
+      train.add(store.reservoirExamples(c).toArray(float[][]::new));
+      val.add(new float[0][]);
+    }
+    return new Retrainer.Job(
+        triggerId, current, servedClasses(), base, train, val, store.heldOutByClass(), gated);
+  }
+
+  /** The class set's classes, then classes the reservoir knows that it lacks. */
+  private List<String> servedClasses() {
+    LinkedHashSet<String> all = new LinkedHashSet<>();
+    if (classSet != null) {
+      all.addAll(classSet.getClassNames());
+    }
+    all.addAll(store.knownClasses());
+    return List.copyOf(all);
+  }
+
+  private void submit(Retrainer.Job job) {
+    inFlightJob = job;
+    inFlight = tuning.submit(() -> retrainer.run(job));
+  }
+
+  private void finishTuning() {
+    if (inFlight == null || !inFlight.isDone()) {
+      return;
+    }
+    Retrainer.Job job = inFlightJob;
+    Future<Retrainer.Outcome> done = inFlight;
+    inFlight = null;
+    inFlightJob = null;
+    try {
+      publish(done.get(), !job.gated());
+    } catch (java.util.concurrent.ExecutionException e) {
+      counters.retrainsRejected.incrementAndGet();
+      String reason = "tuning failed: " + e.getCause();
+      LOG.warn(
+          "trainer {}: retrain {} rejected: {}", settings.deployment(), job.triggerId(), reason);
+      io.alert(settings, current, reason, 0, 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** When no version exists and no dataset was given: tune one once every class has min shots. */
+  private void maybeBootstrapFromReservoir() {
+    if (current != null || inFlight != null || settings.dataset() != null) {
+      return;
+    }
+    List<String> classes = servedClasses();
+    List<String> ready = store.readyClasses(settings.minShots());
+    if (classes.size() >= 2 && ready.containsAll(classes)) {
+      LOG.info(
+          "trainer {}: no prompt version yet; tuning version 1 from the reservoir on {}",
+          settings.deployment(),
+          classes);
+      submit(reservoirJob(null, classes, false));
+    }
+  }
+
+  private void publish(Retrainer.Outcome o, boolean bootstrap) {
+    PromptVersion v = o.candidate();
+    if (o.rejection().isPresent()) {
+      counters.retrainsRejected.incrementAndGet();
+      String reason = o.rejection().get();
+      LOG.info(
+          "trainer {}: retrain {} rejected: candidate version {}: {}",
+          settings.deployment(),
+          v.getTriggerId(),
+          v.getVersion(),
+          reason);
+      double[] numbers = TrainerIo.thresholdAndObserved(settings, o);
+      io.alert(settings, current, reason, numbers[0], numbers[1]);
+      return;
+    }
+    List<String> served = new ArrayList<>(servedClasses());
+    for (String c : v.getBaseClasses()) {
+      if (!served.contains(c)) {
+        served.add(c);
+      }
+    }
+    if (classSet == null || !classSet.getClassNames().equals(served)) {
+      ClassSet next =
+          ClassSet.newBuilder()
+              .setDeployment(settings.deployment())
+              .setVersion(classSet == null ? 1 : classSet.getVersion() + 1)
+              .setCreatedAt(Instant.now())
+              .setClassNames(served)
+              .build();
+      io.send(topics.classSets().name(), settings.deployment(), classSets.serialize(null, next));
+      classSet = next;
+      counters.classSetsPublished.incrementAndGet();
+    }
+    io.send(topics.promptVersions().name(), settings.deployment(), versions.serialize(null, v));
+    io.flush();
+    current = v;
+    counters.versionsPublished.incrementAndGet();
+    LOG.info(
+        "trainer {}: published prompt version {} (parent {}, trigger {}, {}base classes {},"
+            + " held-out n={} acc {} -> {}, ece {} -> {}, T={})",
+        settings.deployment(),
+        v.getVersion(),
+        v.getParentVersion(),
+        v.getTriggerId(),
+        bootstrap ? "bootstrap, " : "",
+        v.getBaseClasses(),
+        o.candidateScore().n(),
+        o.currentScore().accuracy(),
+        o.candidateScore().accuracy(),
+        o.currentScore().ece(),
+        o.candidateScore().ece(),
+        v.getTemperature());
+  }
+
+  private void deadLetter(ConsumerRecord<String, byte[]> r, String type, String reason) {
+    counters.badRecords.incrementAndGet();
+    LOG.warn(
+        "trainer {}: {} {}-{}@{}: {}",
+        settings.deployment(),
+        type,
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        reason);
+    io.deadLetter(r, "trainer-" + settings.deployment(), type, reason);
+  }
+
+  private void updateGauges() {
+    counters.reservoirExamples.set(store.reservoirSize());
+    counters.reservoirClasses.set(store.reservoirClasses());
+    counters.heldOutExamples.set(store.heldOutSize());
+  }
+}

@@ -1,0 +1,225 @@
+package io.calmon.trainer.service;
+
+import io.calmon.kafka.CalmonTopics;
+import io.calmon.trainer.tuning.TuningConfig;
+import io.calmon.trainer.tuning.TuningMethod;
+import io.calmon.trainer.tuning.TuningProgress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a {@link TrainerService} runs with, validated once by {@link Builder#build()}.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param topics the topic names (a prefix for tests or side-by-side deployments)
+ * @param deployment the deployment served: records of other deployments are skipped
+ * @param backboneId name of the frozen backbone, written into each prompt version
+ * @param tuning the tuning run's configuration (method, template, epochs, optimizer, lr, seed)
+ * @param shots few-shot examples kept per class (the reservoir's size)
+ * @param minShots examples a class needs to become a base class of a new version
+ * @param cooldown minimum time between two accepted retrainings
+ * @param outliers a word list for DOR's outlier pool (one a line), or null for WordNet nouns
+ * @param outlierPoolSize outlier words kept (K)
+ * @param maxAccuracyDrop the publish gate's accuracy margin (fraction)
+ * @param maxEceRise the publish gate's ECE margin (fraction)
+ * @param dataset a CoOp-format dataset to train version 1 from when none exists, or null
+ * @param heldOutOneIn 1 in this many labelled events is held out for the publish gate
+ * @param heldOutPerClass recent held-out examples kept per class
+ * @param pendingCapacity image events (and labels) waiting for their other half, at most
+ * @param pollTimeout how long one poll waits for records
+ * @param progress receives one report per training epoch
+ */
+public record TrainerSettings(
+    String bootstrapServers,
+    CalmonTopics topics,
+    String deployment,
+    String backboneId,
+    TuningConfig tuning,
+    int shots,
+    int minShots,
+    Duration cooldown,
+    Path outliers,
+    int outlierPoolSize,
+    double maxAccuracyDrop,
+    double maxEceRise,
+    Path dataset,
+    int heldOutOneIn,
+    int heldOutPerClass,
+    int pendingCapacity,
+    Duration pollTimeout,
+    TuningProgress progress) {
+
+  /** The consumer group of the trainer of {@code deployment}. */
+  public String groupId() {
+    return "calmon-trainer-" + deployment;
+  }
+
+  /** A builder with every default set; {@code bootstrapServers} and {@code backboneId} needed. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Sets fields by name; {@link #build()} validates and names the bad value. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private CalmonTopics topics = CalmonTopics.standard();
+    private String deployment = "default";
+    private String backboneId;
+    private TuningConfig tuning = TuningConfig.defaults(TuningMethod.parse("coop+dor"));
+    private int shots = 16;
+    private int minShots = 4;
+    private Duration cooldown = Duration.ofMinutes(10);
+    private Path outliers;
+    private int outlierPoolSize = 5000;
+    private double maxAccuracyDrop = 0.02;
+    private double maxEceRise = 0.01;
+    private Path dataset;
+    private int heldOutOneIn = 5;
+    private int heldOutPerClass = 64;
+    private int pendingCapacity = 10_000;
+    private Duration pollTimeout = Duration.ofMillis(200);
+    private TuningProgress progress = TuningProgress.NONE;
+
+    public Builder setBootstrapServers(String v) {
+      bootstrapServers = v;
+      return this;
+    }
+
+    public Builder setBackboneId(String v) {
+      backboneId = v;
+      return this;
+    }
+
+    public Builder optTopics(CalmonTopics v) {
+      topics = v;
+      return this;
+    }
+
+    public Builder optDeployment(String v) {
+      deployment = v;
+      return this;
+    }
+
+    public Builder optTuning(TuningConfig v) {
+      tuning = v;
+      return this;
+    }
+
+    public Builder optShots(int v) {
+      shots = v;
+      return this;
+    }
+
+    public Builder optMinShots(int v) {
+      minShots = v;
+      return this;
+    }
+
+    public Builder optCooldown(Duration v) {
+      cooldown = v;
+      return this;
+    }
+
+    public Builder optOutliers(Path v) {
+      outliers = v;
+      return this;
+    }
+
+    public Builder optOutlierPoolSize(int v) {
+      outlierPoolSize = v;
+      return this;
+    }
+
+    public Builder optMaxAccuracyDrop(double v) {
+      maxAccuracyDrop = v;
+      return this;
+    }
+
+    public Builder optMaxEceRise(double v) {
+      maxEceRise = v;
+      return this;
+    }
+
+    public Builder optDataset(Path v) {
+      dataset = v;
+      return this;
+    }
+
+    public Builder optHeldOutOneIn(int v) {
+      heldOutOneIn = v;
+      return this;
+    }
+
+    public Builder optHeldOutPerClass(int v) {
+      heldOutPerClass = v;
+      return this;
+    }
+
+    public Builder optPendingCapacity(int v) {
+      pendingCapacity = v;
+      return this;
+    }
+
+    public Builder optPollTimeout(Duration v) {
+      pollTimeout = v;
+      return this;
+    }
+
+    public Builder optProgress(TuningProgress v) {
+      progress = v;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the setting and its bad value
+     */
+    public TrainerSettings build() {
+      require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap servers", "");
+      require(backboneId != null && !backboneId.isBlank(), "backbone id", backboneId);
+      require(topics != null, "topics", null);
+      require(tuning != null, "tuning", null);
+      require(deployment != null && !deployment.isBlank(), "deployment", deployment);
+      require(shots >= 1, "shots (at least 1)", shots);
+      require(minShots >= 1 && minShots <= shots, "min shots (1..shots=" + shots + ")", minShots);
+      require(cooldown != null && !cooldown.isNegative(), "cooldown (zero or more)", cooldown);
+      require(outlierPoolSize >= 1, "outlier pool size (at least 1)", outlierPoolSize);
+      require(
+          maxAccuracyDrop >= 0 && maxAccuracyDrop <= 1,
+          "max accuracy drop (0..1)",
+          maxAccuracyDrop);
+      require(maxEceRise >= 0 && maxEceRise <= 1, "max ECE rise (0..1)", maxEceRise);
+      require(heldOutOneIn >= 2, "held-out share 1 in N (N at least 2)", heldOutOneIn);
+      require(heldOutPerClass >= 1, "held-out per class (at least 1)", heldOutPerClass);
+      require(pendingCapacity >= 1, "pending capacity (at least 1)", pendingCapacity);
+      require(
+          pollTimeout != null && !pollTimeout.isNegative() && !pollTimeout.isZero(),
+          "poll timeout (positive)",
+          pollTimeout);
+      return new TrainerSettings(
+          bootstrapServers,
+          topics,
+          deployment,
+          backboneId,
+          tuning,
+          shots,
+          minShots,
+          cooldown,
+          outliers,
+          outlierPoolSize,
+          maxAccuracyDrop,
+          maxEceRise,
+          dataset,
+          heldOutOneIn,
+          heldOutPerClass,
+          pendingCapacity,
+          pollTimeout,
+          progress == null ? TuningProgress.NONE : progress);
+    }
+
+    private static void require(boolean ok, String what, Object value) {
+      if (!ok) {
+        throw new IllegalArgumentException(what + " is invalid: " + value);
+      }
+    }
+  }
+}

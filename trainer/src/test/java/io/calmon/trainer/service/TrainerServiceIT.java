@@ -1,0 +1,302 @@
+package io.calmon.trainer.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.calmon.clip.ClipModel;
+import io.calmon.kafka.CalmonTopic;
+import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.EmbeddedKafkaBroker;
+import io.calmon.kafka.TopicAdmin;
+import io.calmon.kafka.serde.AvroSerde;
+import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.ImageEvent;
+import io.calmon.schemas.Label;
+import io.calmon.schemas.PromptVersion;
+import io.calmon.schemas.RetrainRequest;
+import io.calmon.trainer.tuning.TuningConfig;
+import io.calmon.trainer.tuning.TuningMethod;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import javax.imageio.ImageIO;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer service on the embedded broker with the tiny golden CLIP. */
+class TrainerServiceIT {
+  private static final Path TINY = Path.of("../src/clip/src/test/resources/golden/tiny");
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final Map<String, Color> CLASSES =
+      Map.of("cat", Color.RED, "dog", Color.BLUE, "bird", Color.GREEN);
+
+  private static EmbeddedKafkaBroker broker;
+  private static ClipModel clip;
+  private static KafkaProducer<String, byte[]> producer;
+
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() throws IOException {
+    broker = EmbeddedKafkaBroker.builder().build().start();
+    clip = ClipModel.load(TINY);
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    producer = new KafkaProducer<>(p);
+    Files.writeString(dir.resolve("outliers.txt"), "tree\nhouse\nflower\nfish\napple\ncar\nship\n");
+  }
+
+  @AfterAll
+  static void stop() {
+    producer.close();
+    clip.close();
+    broker.close();
+  }
+
+  @Test
+  void shouldPublishAVersionPerAcceptedRequestAndIgnoreADuplicate() throws Exception {
+    CalmonTopics topics = topics("t-retrain-");
+    // "tree" is served but never labelled: no automatic version 1 from the reservoir.
+    send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
+    produceLabelledImages(topics, 10, 0);
+    try (TrainerService trainer = new TrainerService(settings(topics), clip).start()) {
+      assertTrue(trainer.awaitReady(WAIT), "ready: " + trainer.failure());
+      awaitTrue(() -> trainer.counters().eventsJoined() == 30, trainer);
+      String first = UUID.randomUUID().toString();
+      send(topics.retrainRequests(), request(first, 0));
+      PromptVersion v1 = awaitVersion(topics, 1, trainer);
+      assertNull(v1.getParentVersion());
+      assertEquals(first, v1.getTriggerId());
+      assertEquals(List.of("bird", "cat", "dog"), v1.getBaseClasses().stream().sorted().toList());
+      assertTrue(v1.getMetrics().get("heldout_n") > 0, "held-out examples: " + v1.getMetrics());
+      assertTrue(v1.getTemperature() > 0);
+
+      send(topics.retrainRequests(), request(first, 0));
+      awaitTrue(() -> trainer.counters().retrainsDeduped() == 1, trainer);
+      String second = UUID.randomUUID().toString();
+      send(topics.retrainRequests(), request(second, 1));
+      PromptVersion v2 = awaitVersion(topics, 2, trainer);
+      assertEquals(1L, v2.getParentVersion());
+      assertEquals(second, v2.getTriggerId());
+      assertEquals(2, trainer.counters().versionsPublished());
+      assertEquals(2, trainer.counters().retrainsAccepted());
+      assertEquals(1, trainer.counters().retrainsDeduped());
+    }
+  }
+
+  @Test
+  void shouldRestoreTheReservoirFromTheStateTopicAfterARestart() throws Exception {
+    CalmonTopics topics = topics("t-restart-");
+    send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
+    produceLabelledImages(topics, 8, 100);
+    long examples;
+    long heldOut;
+    try (TrainerService trainer = new TrainerService(settings(topics), clip).start()) {
+      assertTrue(trainer.awaitReady(WAIT), "ready: " + trainer.failure());
+      awaitTrue(() -> trainer.counters().eventsJoined() == 24, trainer);
+      stopAndWait(trainer);
+      examples = trainer.counters().reservoirExamples();
+      heldOut = trainer.counters().heldOutExamples();
+    }
+    assertTrue(examples > 0);
+    try (TrainerService restarted = new TrainerService(settings(topics), clip).start()) {
+      assertTrue(restarted.awaitReady(WAIT), "ready: " + restarted.failure());
+      // Read back from trainer-state before any event is polled (the offsets were committed).
+      assertEquals(examples, restarted.counters().reservoirExamples());
+      assertEquals(3, restarted.counters().reservoirClasses());
+      assertEquals(heldOut, restarted.counters().heldOutExamples());
+      assertEquals(0, restarted.counters().eventsJoined());
+    }
+  }
+
+  /** Closing persists the last batch and commits its offsets; the counters show the final state. */
+  private static void stopAndWait(TrainerService trainer) {
+    trainer.close();
+  }
+
+  private static TrainerSettings settings(CalmonTopics topics) {
+    TuningConfig tuning =
+        TuningConfig.defaults(TuningMethod.parse("coop+dor")).toBuilder()
+            // The tiny model's word-level tokenizer splits on spaces only: "house." is unknown.
+            .template("a photo of a {} .")
+            .epochs(2)
+            .batchSize(4)
+            .lr(0.01)
+            .build();
+    return TrainerSettings.builder()
+        .setBootstrapServers(broker.bootstrapServers())
+        .setBackboneId("golden-tiny")
+        .optTopics(topics)
+        .optTuning(tuning)
+        .optShots(4)
+        .optMinShots(2)
+        .optCooldown(Duration.ZERO)
+        .optOutliers(dir.resolve("outliers.txt"))
+        .optOutlierPoolSize(5)
+        .optMaxAccuracyDrop(1)
+        .optMaxEceRise(1)
+        .optPollTimeout(Duration.ofMillis(100))
+        .build();
+  }
+
+  private static CalmonTopics topics(String prefix) throws Exception {
+    CalmonTopics topics = CalmonTopics.withPrefix(prefix);
+    try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers(), WAIT)) {
+      admin.createAll(topics, 2, (short) 1);
+    }
+    return topics;
+  }
+
+  /** Per class, {@code n} images; labels go first for every other event. */
+  private static void produceLabelledImages(CalmonTopics topics, int n, int idBase)
+      throws IOException {
+    Random rng = new Random(idBase);
+    for (String c : List.of("cat", "dog", "bird")) {
+      for (int i = 0; i < n; i++) {
+        String id = c + "-" + (idBase + i);
+        ImageEvent image =
+            ImageEvent.newBuilder()
+                .setEventId(id)
+                .setEventTime(Instant.now())
+                .setImageBytes(ByteBuffer.wrap(png(CLASSES.get(c), rng)))
+                .setContentType("image/png")
+                .build();
+        Label label =
+            Label.newBuilder().setEventId(id).setTrueClass(c).setLabelledAt(Instant.now()).build();
+        if (i % 2 == 0) {
+          send(topics.labels(), id, label);
+          send(topics.imageEvents(), id, image);
+        } else {
+          send(topics.imageEvents(), id, image);
+          send(topics.labels(), id, label);
+        }
+      }
+    }
+    producer.flush();
+  }
+
+  private static byte[] png(Color color, Random rng) throws IOException {
+    BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, 32, 32);
+    g.setColor(color);
+    g.fillOval(rng.nextInt(8), rng.nextInt(8), 16 + rng.nextInt(8), 16 + rng.nextInt(8));
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", out);
+    return out.toByteArray();
+  }
+
+  private static ClassSet classSet(List<String> names) {
+    return ClassSet.newBuilder()
+        .setDeployment("default")
+        .setVersion(1)
+        .setCreatedAt(Instant.now())
+        .setClassNames(names)
+        .build();
+  }
+
+  private static RetrainRequest request(String id, long current) {
+    return RetrainRequest.newBuilder()
+        .setRequestId(UUID.fromString(id))
+        .setDeployment("default")
+        .setRequestedAt(Instant.now())
+        .setCurrentPromptVersion(current)
+        .setReason("test")
+        .build();
+  }
+
+  private static void send(CalmonTopic topic, ClassSet value) {
+    send(topic, value.getDeployment(), value);
+  }
+
+  private static void send(CalmonTopic topic, RetrainRequest value) {
+    send(topic, value.getDeployment(), value);
+  }
+
+  private static <T extends SpecificRecord> void send(CalmonTopic topic, String key, T value) {
+    @SuppressWarnings("unchecked")
+    Class<T> type = (Class<T>) value.getClass();
+    producer.send(
+        new ProducerRecord<>(topic.name(), key, AvroSerde.of(type).serialize(topic.name(), value)));
+    producer.flush();
+  }
+
+  private static PromptVersion awaitVersion(
+      CalmonTopics topics, long version, TrainerService trainer) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    AvroSerde<PromptVersion> serde = AvroSerde.of(PromptVersion.class);
+    List<Long> seen = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+      c.subscribe(List.of(topics.promptVersions().name()));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (System.nanoTime() < deadline && trainer.failure() == null) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          PromptVersion v = serde.deserialize(r.topic(), r.value());
+          seen.add(v.getVersion());
+          if (v.getVersion() == version) {
+            return v;
+          }
+        }
+      }
+    }
+    throw new AssertionError(
+        "no prompt version "
+            + version
+            + " within "
+            + WAIT
+            + "; saw "
+            + seen
+            + "; counters "
+            + trainer.counters().snapshot(),
+        trainer.failure());
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, TrainerService trainer)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline || trainer.failure() != null) {
+        throw new AssertionError(
+            "condition not met; counters " + trainer.counters().snapshot(), trainer.failure());
+      }
+      Thread.sleep(50);
+    }
+  }
+}
