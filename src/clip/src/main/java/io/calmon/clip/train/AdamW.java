@@ -1,0 +1,169 @@
+package io.calmon.clip.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter's AdamW), updating NDArrays in place.
+ *
+ * <p>DJL allows one {@code GradientCollector} per JVM at a time and its gradients accumulate across
+ * collectors, so a training step is: forward and {@code backward} inside a collector, close it,
+ * then {@link #step(float)} here, which updates every parameter from its gradient and zeroes the
+ * gradient. Updates run outside the collector, so they are not recorded by autograd.
+ *
+ * <pre>{@code
+ * try (AdamW adam = AdamW.builder().optWeightDecay(0.1f).build(model.manager(), params)) {
+ *   for (int step = 0; step < steps; step++) {
+ *     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+ *       gc.backward(loss(batch(step)));
+ *     }
+ *     adam.step(schedule.rate(step));
+ *   }
+ * }
+ * }</pre>
+ */
+public final class AdamW implements AutoCloseable {
+
+  private final float beta1;
+  private final float beta2;
+  private final float epsilon;
+  private final float weightDecay;
+  private final List<NDArray> parameters = new ArrayList<>();
+  private final List<Boolean> decayed = new ArrayList<>();
+  private final List<NDArray> firstMoments = new ArrayList<>();
+  private final List<NDArray> secondMoments = new ArrayList<>();
+  private final NDManager state;
+  private int steps;
+
+  private AdamW(Builder b, NDManager manager, Map<String, NDArray> named) {
+    this.beta1 = b.beta1;
+    this.beta2 = b.beta2;
+    this.epsilon = b.epsilon;
+    this.weightDecay = b.weightDecay;
+    this.state = manager.newSubManager();
+    for (Map.Entry<String, NDArray> e : named.entrySet()) {
+      NDArray p = e.getValue();
+      if (!p.hasGradient()) {
+        throw new IllegalArgumentException(
+            "parameter " + e.getKey() + " has no gradient attached (setRequiresGradient(true))");
+      }
+      parameters.add(p);
+      decayed.add(b.decay.test(e.getKey()) && p.getShape().dimension() >= 2);
+      firstMoments.add(state.zeros(p.getShape(), p.getDataType()));
+      secondMoments.add(state.zeros(p.getShape(), p.getDataType()));
+    }
+  }
+
+  /** A builder with CLIP's pretraining defaults: betas 0.9/0.98, epsilon 1e-6, decay 0.1. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * One update of every parameter from its gradient, then the gradient is zeroed.
+   *
+   * @param learningRate this step's rate (see {@link CosineSchedule})
+   */
+  public void step(float learningRate) {
+    steps++;
+    float correction1 = 1f - (float) Math.pow(beta1, steps);
+    float correction2 = 1f - (float) Math.pow(beta2, steps);
+    float stepSize = learningRate / correction1;
+    for (int i = 0; i < parameters.size(); i++) {
+      NDArray p = parameters.get(i);
+      NDArray m = firstMoments.get(i);
+      NDArray v = secondMoments.get(i);
+      try (NDManager scope = state.newSubManager()) {
+        NDArray g = p.getGradient();
+        g.attach(scope);
+        m.muli(beta1).addi(g.mul(1f - beta1));
+        v.muli(beta2).addi(g.square().muli(1f - beta2));
+        // Decoupled decay: shrink the weight directly, not through the gradient.
+        if (decayed.get(i)) {
+          p.muli(1f - learningRate * weightDecay);
+        }
+        NDArray denominator = v.div(correction2).sqrt().addi(epsilon);
+        p.subi(m.div(denominator).muli(stepSize));
+        g.subi(g); // gradients accumulate across collectors
+      }
+    }
+  }
+
+  /** Updates taken so far. */
+  public int steps() {
+    return steps;
+  }
+
+  /** Frees the moment estimates. */
+  @Override
+  public void close() {
+    state.close();
+  }
+
+  /** Hyper-parameters; every setter is optional, {@link #build} validates. */
+  public static final class Builder {
+    private float beta1 = 0.9f;
+    private float beta2 = 0.98f;
+    private float epsilon = 1e-6f;
+    private float weightDecay = 0.1f;
+    private Predicate<String> decay = name -> true;
+
+    private Builder() {}
+
+    /** First and second moment decay rates, each in [0, 1). */
+    public Builder optBetas(float beta1, float beta2) {
+      this.beta1 = beta1;
+      this.beta2 = beta2;
+      return this;
+    }
+
+    /** Added to the denominator, > 0. */
+    public Builder optEpsilon(float epsilon) {
+      this.epsilon = epsilon;
+      return this;
+    }
+
+    /** Decoupled weight decay per unit learning rate, >= 0. */
+    public Builder optWeightDecay(float weightDecay) {
+      this.weightDecay = weightDecay;
+      return this;
+    }
+
+    /**
+     * Which parameters (by name) are decayed; vectors and scalars (gains, biases) never are. CLIP
+     * also exempts embeddings.
+     */
+    public Builder optDecay(Predicate<String> decay) {
+      this.decay = decay;
+      return this;
+    }
+
+    /**
+     * An optimiser for {@code parameters} (arrays with gradients attached), keeping its state in a
+     * sub-manager of {@code manager}.
+     *
+     * @throws IllegalArgumentException naming a bad hyper-parameter or a parameter without gradient
+     */
+    public AdamW build(NDManager manager, Map<String, NDArray> parameters) {
+      check("beta1", beta1, beta1 >= 0 && beta1 < 1);
+      check("beta2", beta2, beta2 >= 0 && beta2 < 1);
+      check("epsilon", epsilon, epsilon > 0);
+      check("weightDecay", weightDecay, weightDecay >= 0);
+      if (parameters.isEmpty()) {
+        throw new IllegalArgumentException("no parameters to optimise");
+      }
+      return new AdamW(this, manager, new LinkedHashMap<>(parameters));
+    }
+
+    private static void check(String name, float value, boolean ok) {
+      if (!ok || !Float.isFinite(value)) {
+        throw new IllegalArgumentException("AdamW " + name + " out of range: " + value);
+      }
+    }
+  }
+}
