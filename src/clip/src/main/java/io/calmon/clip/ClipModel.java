@@ -28,8 +28,8 @@ import java.util.Optional;
  * <p>Parameters are frozen by default. {@link #setTrainable(boolean)} attaches gradients to every
  * parameter array so that a trainer (e.g. contrastive pretraining) can compute {@code d loss / d
  * parameter} inside a {@code GradientCollector} and update {@link #trainableParameters()} outside
- * it; {@code logit_scale} is a plain float here, so a trainer keeps its own array and writes it back
- * with {@link #setLogitScale(float)}.
+ * it; {@code logit_scale} is a plain float here, so a trainer keeps its own array and writes it
+ * back with {@link #setLogitScale(float)}.
  *
  * <p>Thread-safety: the batched feature methods may be called concurrently (the parameters are
  * frozen and only read; each call works in its own sub-manager that it closes). {@link #close()}

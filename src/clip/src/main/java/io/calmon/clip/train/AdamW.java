@@ -35,6 +35,7 @@ public final class AdamW implements AutoCloseable {
   private final float weightDecay;
   private final List<NDArray> parameters = new ArrayList<>();
   private final List<Boolean> decayed = new ArrayList<>();
+  private final List<Float> rateScales = new ArrayList<>();
   private final List<NDArray> firstMoments = new ArrayList<>();
   private final List<NDArray> secondMoments = new ArrayList<>();
   private final NDManager state;
@@ -54,6 +55,7 @@ public final class AdamW implements AutoCloseable {
       }
       parameters.add(p);
       decayed.add(b.decay.test(e.getKey()) && p.getShape().dimension() >= 2);
+      rateScales.add(b.rateScales.getOrDefault(e.getKey(), 1f));
       firstMoments.add(state.zeros(p.getShape(), p.getDataType()));
       secondMoments.add(state.zeros(p.getShape(), p.getDataType()));
     }
@@ -73,8 +75,9 @@ public final class AdamW implements AutoCloseable {
     steps++;
     float correction1 = 1f - (float) Math.pow(beta1, steps);
     float correction2 = 1f - (float) Math.pow(beta2, steps);
-    float stepSize = learningRate / correction1;
     for (int i = 0; i < parameters.size(); i++) {
+      float rate = learningRate * rateScales.get(i);
+      float stepSize = rate / correction1;
       NDArray p = parameters.get(i);
       NDArray m = firstMoments.get(i);
       NDArray v = secondMoments.get(i);
@@ -85,7 +88,7 @@ public final class AdamW implements AutoCloseable {
         v.muli(beta2).addi(g.square().muli(1f - beta2));
         // Decoupled decay: shrink the weight directly, not through the gradient.
         if (decayed.get(i)) {
-          p.muli(1f - learningRate * weightDecay);
+          p.muli(1f - rate * weightDecay);
         }
         NDArray denominator = v.div(correction2).sqrt().addi(epsilon);
         p.subi(m.div(denominator).muli(stepSize));
@@ -112,6 +115,7 @@ public final class AdamW implements AutoCloseable {
     private float epsilon = 1e-6f;
     private float weightDecay = 0.1f;
     private Predicate<String> decay = name -> true;
+    private final Map<String, Float> rateScales = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -140,6 +144,16 @@ public final class AdamW implements AutoCloseable {
      */
     public Builder optDecay(Predicate<String> decay) {
       this.decay = decay;
+      return this;
+    }
+
+    /**
+     * Multiplies the learning rate of the parameter {@code name} by {@code factor} (> 0): e.g. a
+     * learnable logit scale, which Adam otherwise moves by about one learning rate per step.
+     */
+    public Builder optRateScale(String name, float factor) {
+      check("rate scale of " + name, factor, factor > 0);
+      rateScales.put(name, factor);
       return this;
     }
 

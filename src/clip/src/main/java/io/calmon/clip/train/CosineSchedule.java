@@ -1,8 +1,8 @@
 package io.calmon.clip.train;
 
 /**
- * Learning rate with linear warm-up then cosine decay, as CLIP was pretrained: {@code peak *
- * (step + 1) / warmup} for the first {@code warmup} steps, then {@code floor + (peak - floor) * (1 +
+ * Learning rate with linear warm-up then cosine decay, as CLIP was pretrained: {@code peak * (step
+ * + 1) / warmup} for the first {@code warmup} steps, then {@code floor + (peak - floor) * (1 +
  * cos(pi * progress)) / 2} down to {@code floor} at the last step.
  *
  * @param peak the rate at the end of warm-up, > 0

@@ -20,8 +20,7 @@ class AdamWTest {
       NDArray w = m.create(new float[] {0f, 10f, -4f, 1f}, new ai.djl.ndarray.types.Shape(2, 2));
       w.setRequiresGradient(true);
       NDArray target = m.create(new float[] {3f, -1f, 2f, 0.5f}, w.getShape());
-      try (AdamW adam =
-          AdamW.builder().optWeightDecay(0f).build(m, Map.of("w", w))) {
+      try (AdamW adam = AdamW.builder().optWeightDecay(0f).build(m, Map.of("w", w))) {
         for (int i = 0; i < 400; i++) {
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             gc.backward(w.sub(target).square().sum());
