@@ -84,6 +84,11 @@ final class WorldPretrainCommand implements Callable<Integer> {
       description = "Steps between checkpoints written to --out; 0: none (default: 250).")
   int checkpointEvery;
 
+  @Option(
+      names = "--init",
+      description = "Continue from this model directory instead of random weights.")
+  Path init;
+
   @Mixin WorldOptions world;
 
   @Override
@@ -107,7 +112,7 @@ final class WorldPretrainCommand implements Callable<Integer> {
           }
         };
     try (ClipModel model =
-        new ContrastivePretrainer(options)
+        new ContrastivePretrainer(options, init)
             .train(this.out, listener, progressEvery, checkpointEvery)) {
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       String sha = model.save(this.out);
@@ -162,6 +167,9 @@ final class WorldPretrainCommand implements Callable<Integer> {
     r.put("peak_learning_rate", o.peakLearningRate());
     r.put("warmup_steps", o.warmupSteps());
     r.put("weight_decay", o.weightDecay());
+    if (init != null) {
+      r.put("init", init.toString());
+    }
     r.put("parameters", model.parameterCount());
     r.put("logit_scale", Math.exp(model.logitScale()));
     r.put("wall_seconds", wall.toSeconds());

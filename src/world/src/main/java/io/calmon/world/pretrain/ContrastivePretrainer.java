@@ -65,8 +65,21 @@ public final class ContrastivePretrainer {
 
   private final PretrainOptions options;
 
+  private final Path init;
+
+  /** Pretraining from random weights. */
   public ContrastivePretrainer(PretrainOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * Pretraining that continues from the model directory {@code init} (its weights and logit scale;
+   * a fresh optimiser and schedule), or from random weights if null. The directory's architecture
+   * must be the preset's.
+   */
+  public ContrastivePretrainer(PretrainOptions options, Path init) {
     this.options = options;
+    this.init = init;
   }
 
   /**
@@ -100,8 +113,20 @@ public final class ContrastivePretrainer {
             "rendered %d pairs of %dx%d in %s",
             pool.count(), pool.size(), pool.size(), hms(since(start))));
 
-    ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerFile, ModelPreset.CONTEXT);
-    ClipModel model = ClipModel.random(config, options.seed(), tokenizer);
+    ClipModel model;
+    if (init == null) {
+      model =
+          ClipModel.random(
+              config, options.seed(), ClipTokenizer.load(tokenizerFile, ModelPreset.CONTEXT));
+    } else {
+      model = ClipModel.load(init);
+      if (!model.config().describe().equals(config.describe())) {
+        model.close();
+        throw new IllegalArgumentException(
+            init + " is not a " + options.preset().word() + " model: " + model.config().describe());
+      }
+      listener.message("continuing from " + init);
+    }
     try {
       listener.message(
           String.format("model: %s; %,d parameters", config.describe(), model.parameterCount()));
@@ -133,7 +158,8 @@ public final class ContrastivePretrainer {
     int cursor = 0;
 
     NDManager root = model.manager();
-    NDArray logitScale = root.create(new float[] {options.logitScaleInit()}, new Shape(1));
+    float scale0 = init == null ? options.logitScaleInit() : model.logitScale();
+    NDArray logitScale = root.create(new float[] {scale0}, new Shape(1));
     logitScale.setRequiresGradient(true);
     model.setTrainable(true);
     Map<String, NDArray> params = new LinkedHashMap<>(model.trainableParameters());
