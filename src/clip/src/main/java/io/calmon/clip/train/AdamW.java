@@ -2,6 +2,7 @@ package io.calmon.clip.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class AdamW implements AutoCloseable {
   private final List<NDArray> firstMoments = new ArrayList<>();
   private final List<NDArray> secondMoments = new ArrayList<>();
   private final NDManager state;
+  private final float clipNorm;
   private int steps;
 
   private AdamW(Builder b, NDManager manager, Map<String, NDArray> named) {
@@ -46,6 +48,7 @@ public final class AdamW implements AutoCloseable {
     this.beta2 = b.beta2;
     this.epsilon = b.epsilon;
     this.weightDecay = b.weightDecay;
+    this.clipNorm = b.clipNorm;
     this.state = manager.newSubManager();
     for (Map.Entry<String, NDArray> e : named.entrySet()) {
       NDArray p = e.getValue();
@@ -67,11 +70,20 @@ public final class AdamW implements AutoCloseable {
   }
 
   /**
-   * One update of every parameter from its gradient, then the gradient is zeroed.
+   * One update of every parameter from its gradient, then the gradient is zeroed. Gradients are
+   * first scaled down to the clipping norm if their global L2 norm exceeds it; if the norm is not
+   * finite (a NaN or an overflow somewhere), nothing is updated and the step is skipped.
    *
    * @param learningRate this step's rate (see {@link CosineSchedule})
+   * @return the global gradient norm before clipping (not finite: the step was skipped)
    */
-  public void step(float learningRate) {
+  public float step(float learningRate) {
+    float norm = gradientNorm();
+    if (!Float.isFinite(norm)) {
+      zeroGradients();
+      return norm;
+    }
+    float clip = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1f;
     steps++;
     float correction1 = 1f - (float) Math.pow(beta1, steps);
     float correction2 = 1f - (float) Math.pow(beta2, steps);
@@ -84,6 +96,9 @@ public final class AdamW implements AutoCloseable {
       try (NDManager scope = state.newSubManager()) {
         NDArray g = p.getGradient();
         g.attach(scope);
+        if (clip != 1f) {
+          g.muli(clip);
+        }
         m.muli(beta1).addi(g.mul(1f - beta1));
         v.muli(beta2).addi(g.square().muli(1f - beta2));
         // Decoupled decay: shrink the weight directly, not through the gradient.
@@ -95,9 +110,33 @@ public final class AdamW implements AutoCloseable {
         g.subi(g); // gradients accumulate across collectors
       }
     }
+    return norm;
   }
 
-  /** Updates taken so far. */
+  private float gradientNorm() {
+    double sum = 0;
+    try (NDManager scope = state.newSubManager()) {
+      for (NDArray p : parameters) {
+        NDArray g = p.getGradient();
+        g.attach(scope);
+        sum += g.square().sum().getFloat();
+      }
+    }
+    return (float) Math.sqrt(sum);
+  }
+
+  private void zeroGradients() {
+    try (NDManager scope = state.newSubManager()) {
+      for (NDArray p : parameters) {
+        NDArray g = p.getGradient();
+        g.attach(scope);
+        g.set( // not g * 0: NaN * 0 is NaN
+            new NDIndex("..."), 0f);
+      }
+    }
+  }
+
+  /** Updates taken so far (skipped steps not counted). */
   public int steps() {
     return steps;
   }
@@ -115,6 +154,7 @@ public final class AdamW implements AutoCloseable {
     private float epsilon = 1e-6f;
     private float weightDecay = 0.1f;
     private Predicate<String> decay = name -> true;
+    private float clipNorm = 0f;
     private final Map<String, Float> rateScales = new LinkedHashMap<>();
 
     private Builder() {}
@@ -144,6 +184,13 @@ public final class AdamW implements AutoCloseable {
      */
     public Builder optDecay(Predicate<String> decay) {
       this.decay = decay;
+      return this;
+    }
+
+    /** Clips the global gradient L2 norm to {@code norm} (> 0); 0, the default, never clips. */
+    public Builder optClipGradientNorm(float norm) {
+      check("clipNorm", norm, norm >= 0);
+      this.clipNorm = norm;
       return this;
     }
 

@@ -56,6 +56,31 @@ class AdamWTest {
   }
 
   @Test
+  void shouldClipTheGradientNormAndSkipANonFiniteStep() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray w = m.zeros(new ai.djl.ndarray.types.Shape(2));
+      w.setRequiresGradient(true);
+      try (AdamW adam =
+          AdamW.builder().optWeightDecay(0f).optClipGradientNorm(1f).build(m, Map.of("w", w))) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          gc.backward(w.mul(m.create(new float[] {30f, 40f})).sum()); // gradient norm 50
+        }
+        assertEquals(50f, adam.step(0.1f), 1e-4f);
+        // Adam's first step moves each coordinate by the rate, whatever the gradient's scale.
+        assertArrayEquals(new float[] {-0.1f, -0.1f}, w.toFloatArray(), 1e-4f);
+
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          gc.backward(w.mul(m.create(new float[] {Float.NaN, 1f})).sum());
+        }
+        assertTrue(Float.isNaN(adam.step(0.1f)));
+        assertArrayEquals(new float[] {-0.1f, -0.1f}, w.toFloatArray(), 1e-6f);
+        assertEquals(0f, w.getGradient().abs().sum().getFloat(), "NaN gradient zeroed");
+        assertEquals(1, adam.steps());
+      }
+    }
+  }
+
+  @Test
   void shouldRejectAParameterWithoutGradient() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray frozen = m.ones(new ai.djl.ndarray.types.Shape(2));

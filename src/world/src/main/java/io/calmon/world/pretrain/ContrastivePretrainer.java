@@ -167,6 +167,8 @@ public final class ContrastivePretrainer {
     AdamW.Builder adamBuilder =
         AdamW.builder()
             .optWeightDecay(options.weightDecay())
+            // A first 1200-step run went NaN at step ~355 without clipping.
+            .optClipGradientNorm(1f)
             .optDecay(name -> !name.contains("embedding") && !name.equals("logit_scale"))
             // Adam moves ln(scale) by about one rate per step: at 1e-3 a short run could not take
             // it from CLIP's 14.3 to 100 even if the data asked for it (WORLD-NOTES: 17-33).
@@ -207,7 +209,12 @@ public final class ContrastivePretrainer {
           }
         }
         float rate = schedule.rate(step);
-        adam.step(rate);
+        float norm = adam.step(rate);
+        if (!Float.isFinite(norm) || !Float.isFinite(loss)) {
+          listener.message(
+              String.format(
+                  "step %d: loss %s, gradient norm %s: update skipped", step + 1, loss, norm));
+        }
         float s = logitScale.getFloat(0);
         if (s > PretrainOptions.MAX_LOGIT_SCALE) {
           logitScale.subi(s - PretrainOptions.MAX_LOGIT_SCALE);
