@@ -25,9 +25,15 @@ import java.util.Optional;
  * saved to) a Hugging Face model directory: {@code config.json}, {@code model.safetensors}, {@code
  * tokenizer.json}.
  *
+ * <p>Parameters are frozen by default. {@link #setTrainable(boolean)} attaches gradients to every
+ * parameter array so that a trainer (e.g. contrastive pretraining) can compute {@code d loss / d
+ * parameter} inside a {@code GradientCollector} and update {@link #trainableParameters()} outside
+ * it; {@code logit_scale} is a plain float here, so a trainer keeps its own array and writes it
+ * back with {@link #setLogitScale(float)}.
+ *
  * <p>Thread-safety: the batched feature methods may be called concurrently (the parameters are
  * frozen and only read; each call works in its own sub-manager that it closes). {@link #close()}
- * must not overlap any call.
+ * must not overlap any call, and neither may training.
  */
 public final class ClipModel implements AutoCloseable {
 
@@ -216,6 +222,39 @@ public final class ClipModel implements AutoCloseable {
   /** SHA-256 of the weights file this model was loaded from, if it was loaded from one. */
   public Optional<String> weightsSha256() {
     return Optional.ofNullable(weightsSha256);
+  }
+
+  /**
+   * Replaces the stored (log) logit scale, e.g. with the value a trainer learned.
+   *
+   * @throws IllegalArgumentException if it is not finite
+   */
+  public void setLogitScale(float logitScale) {
+    if (!Float.isFinite(logitScale)) {
+      throw new IllegalArgumentException("logit scale must be finite, got " + logitScale);
+    }
+    this.logitScale = logitScale;
+  }
+
+  /**
+   * Every parameter array by its Hugging Face name, {@code logit_scale} excluded: the arrays
+   * themselves (not copies), so a trainer updates them in place.
+   */
+  public Map<String, NDArray> trainableParameters() {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    slots().forEach((name, slot) -> out.put(name, slot.parameter().getArray()));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * Attaches ({@code true}) or detaches gradients on every parameter array. While trainable,
+   * gradients accumulate across {@code GradientCollector}s: a trainer zeroes them after each step.
+   * Not for concurrent use with the feature methods.
+   */
+  public void setTrainable(boolean trainable) {
+    for (Slot slot : slots().values()) {
+      slot.parameter().getArray().setRequiresGradient(trainable);
+    }
   }
 
   /** Number of scalar parameters, {@code logit_scale} included. */

@@ -4,7 +4,8 @@ package io.calmon.world;
  * The knobs of the world, validated once. Defaults aim at a zero-shot accuracy of 60-85% for a tiny
  * CLIP on the default task; {@code docs/WORLD.md} says which knob moves accuracy which way.
  *
- * @param imageSize image side in pixels (16-256; 48 by default, patch 6 or 8 divides it)
+ * @param imageSize image side in pixels (16-256; 32 by default, the shipped model's input: its
+ *     patch 8 divides it)
  * @param colourJitter amplitude of per-object hue/saturation/brightness jitter (0-0.5): higher
  *     blurs neighbouring colours into each other and lowers accuracy
  * @param lightNoise pixel noise standard deviation of ordinary images (0-0.5)
@@ -70,7 +71,7 @@ public record WorldConfig(
     checkRange("sketchFade", sketchFade, 0, 1);
   }
 
-  /** The defaults at 48x48. */
+  /** The defaults at 32x32 (the shipped model's input size). */
   public static WorldConfig defaults() {
     return builder().build();
   }
@@ -114,7 +115,7 @@ public record WorldConfig(
 
   /** Builds a {@link WorldConfig}; every setter is optional, {@link #build()} validates. */
   public static final class Builder {
-    private int imageSize = 48;
+    private int imageSize = 32;
     private double colourJitter = 0.05;
     private double lightNoise = 0.02;
     private double heavyNoise = 0.12;

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * WorldPretrainingData data = new WorldPretrainingData(WorldConfig.defaults(), 42);
- * WorldPretrainingData.Batch b = data.batch(step * 256L, 256); // images [256, 3, 48, 48]
+ * WorldPretrainingData.Batch b = data.batch(step * 256L, 256); // images [256, 3, 32, 32]
  * }</pre>
  */
 public final class WorldPretrainingData {

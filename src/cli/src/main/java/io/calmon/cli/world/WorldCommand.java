@@ -8,8 +8,16 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "world",
     mixinStandardHelpOptions = true,
-    description = "The procedural image world: export a base-to-new task, sample images.",
-    subcommands = {WorldExportCommand.class, WorldSampleCommand.class, WorldTokenizerCommand.class})
+    description =
+        "The procedural image world: export a base-to-new task, sample images, pretrain and"
+            + " evaluate its CLIP.",
+    subcommands = {
+      WorldExportCommand.class,
+      WorldSampleCommand.class,
+      WorldTokenizerCommand.class,
+      WorldPretrainCommand.class,
+      WorldInfoCommand.class
+    })
 public final class WorldCommand implements Runnable {
   @Spec CommandSpec spec;
 

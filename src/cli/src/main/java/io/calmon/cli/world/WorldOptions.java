@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 final class WorldOptions {
   @Option(
       names = "--size",
-      defaultValue = "48",
+      defaultValue = "32",
       description = "Image side in pixels (default: ${DEFAULT-VALUE}).")
   int size;
 

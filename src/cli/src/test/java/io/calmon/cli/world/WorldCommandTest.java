@@ -60,4 +60,59 @@ class WorldCommandTest {
     assertEquals(Calmon.USER_ERROR, code);
     assertTrue(err.toString().contains("unknown style 'comic'"), err.toString());
   }
+
+  @Test
+  void shouldPretrainATinyModelAndReportItsZeroShotFigures() throws Exception {
+    Path model = dir.resolve("model");
+    CommandLine cli = Calmon.commandLine();
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    int code =
+        cli.execute(
+            "world",
+            "pretrain",
+            "--out",
+            model.toString(),
+            "--size-preset",
+            "tiny",
+            "--steps",
+            "3",
+            "--batch",
+            "8",
+            "--pool",
+            "16",
+            "--progress-every",
+            "1",
+            "--eval-per-class",
+            "1");
+    assertEquals(0, code, out.toString());
+    assertTrue(out.toString().contains("step 3/3"), out.toString());
+    assertTrue(out.toString().contains("held-out compositions"), out.toString());
+    for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
+      assertTrue(Files.exists(model.resolve(f)), f);
+    }
+    assertTrue(Files.readString(model.resolve("pretrain.json")).contains("\"steps\" : 3"));
+
+    CommandLine info = Calmon.commandLine();
+    StringWriter infoOut = new StringWriter();
+    info.setOut(new PrintWriter(infoOut));
+    assertEquals(
+        0,
+        info.execute("world", "info", "--model", model.toString(), "--test-per-class", "1"),
+        infoOut.toString());
+    assertTrue(infoOut.toString().contains("base "), infoOut.toString());
+    assertTrue(infoOut.toString().contains("parameters:"), infoOut.toString());
+  }
+
+  @Test
+  void shouldReportAnUnknownSizePresetAsAUserError() {
+    CommandLine cli = Calmon.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute(
+            "world", "pretrain", "--out", dir.resolve("m").toString(), "--size-preset", "huge");
+    assertEquals(Calmon.USER_ERROR, code);
+    assertTrue(err.toString().contains("unknown size preset 'huge'"), err.toString());
+  }
 }

@@ -1,0 +1,198 @@
+package io.calmon.cli.world;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.calmon.cli.UserError;
+import io.calmon.clip.ClipModel;
+import io.calmon.world.WorldConfig;
+import io.calmon.world.WorldTask;
+import io.calmon.world.pretrain.ContrastivePretrainer;
+import io.calmon.world.pretrain.ModelPreset;
+import io.calmon.world.pretrain.PretrainOptions;
+import io.calmon.world.pretrain.ZeroShotEvaluation;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code calmon world pretrain}: a CLIP trained from scratch on the world's pairs. */
+@Command(
+    name = "pretrain",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Pretrains a tiny CLIP on the world's image-caption pairs (contrastive, from scratch)",
+      "and writes a model directory: config.json, model.safetensors, tokenizer.json and",
+      "pretrain.json (options and figures). Ends with the zero-shot evaluation of `world info`."
+    })
+final class WorldPretrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--out", required = true, description = "Model directory to write (created).")
+  Path out;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--steps", defaultValue = "1500", description = "Steps (default: 1500).")
+  int steps;
+
+  @Option(names = "--batch", defaultValue = "128", description = "Pairs per step (default: 128).")
+  int batch;
+
+  @Option(
+      names = "--pool",
+      defaultValue = "40000",
+      description = "Pairs rendered once and reused (default: 40000).")
+  int pool;
+
+  @Option(
+      names = "--size-preset",
+      defaultValue = "small",
+      description = "Architecture: tiny (tests) or small (default: small).")
+  String preset;
+
+  @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (1e-3).")
+  float learningRate;
+
+  @Option(
+      names = "--warmup",
+      description = "Warm-up steps (default: a tenth of --steps, at most 200).")
+  Integer warmup;
+
+  @Option(
+      names = "--eval-per-class",
+      defaultValue = "100",
+      description = "Test images per class for the final evaluation; 0 skips it (default: 100).")
+  int evalPerClass;
+
+  @Option(
+      names = "--progress-every",
+      defaultValue = "25",
+      description = "Steps between progress lines (default: 25).")
+  int progressEvery;
+
+  @Option(
+      names = "--checkpoint-every",
+      defaultValue = "250",
+      description = "Steps between checkpoints written to --out; 0: none (default: 250).")
+  int checkpointEvery;
+
+  @Option(
+      names = "--init",
+      description = "Continue from this model directory instead of random weights.")
+  Path init;
+
+  @Mixin WorldOptions world;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PretrainOptions options = options();
+    Files.createDirectories(this.out);
+    long start = System.nanoTime();
+    ContrastivePretrainer.Listener listener =
+        new ContrastivePretrainer.Listener() {
+          @Override
+          public void message(String text) {
+            out.println(text);
+            out.flush();
+          }
+
+          @Override
+          public void progress(ContrastivePretrainer.Progress p) {
+            out.println(p.line());
+            out.flush();
+          }
+        };
+    try (ClipModel model =
+        new ContrastivePretrainer(options, init)
+            .train(this.out, listener, progressEvery, checkpointEvery)) {
+      Duration wall = Duration.ofNanos(System.nanoTime() - start);
+      String sha = model.save(this.out);
+      out.printf(
+          "saved %s (%,d parameters, logit scale %.1f, weights sha256 %s) after %s%n",
+          this.out, model.parameterCount(), Math.exp(model.logitScale()), sha, hms(wall));
+      ZeroShotEvaluation.Result result = null;
+      if (evalPerClass > 0) {
+        result =
+            ZeroShotEvaluation.evaluate(
+                model, WorldTask.defaultTask(1), options.world(), evalPerClass);
+        out.println("zero-shot on the default task (seed 1, " + evalPerClass + " per class):");
+        result.groups().forEach(g -> out.println("  " + g.line()));
+      }
+      writeRecord(options, model, wall, result);
+      out.flush();
+    }
+    return 0;
+  }
+
+  private PretrainOptions options() {
+    WorldConfig config = world.config();
+    try {
+      ModelPreset p = ModelPreset.ofWord(preset);
+      p.config(config.imageSize(), 4); // fails early on an image size the patch does not divide
+      return new PretrainOptions(
+          seed,
+          steps,
+          batch,
+          pool,
+          p,
+          config,
+          learningRate,
+          warmup != null ? warmup : Math.min(200, steps / 10),
+          0.1f,
+          (float) Math.log(1 / 0.07));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  private void writeRecord(
+      PretrainOptions o, ClipModel model, Duration wall, ZeroShotEvaluation.Result result)
+      throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode r = mapper.createObjectNode();
+    r.put("seed", o.seed());
+    r.put("steps", o.steps());
+    r.put("batch", o.batch());
+    r.put("pool", o.pool());
+    r.put("size_preset", o.preset().word());
+    r.put("peak_learning_rate", o.peakLearningRate());
+    r.put("warmup_steps", o.warmupSteps());
+    r.put("weight_decay", o.weightDecay());
+    if (init != null) {
+      r.put("init", init.toString());
+    }
+    r.put("parameters", model.parameterCount());
+    r.put("logit_scale", Math.exp(model.logitScale()));
+    r.put("wall_seconds", wall.toSeconds());
+    r.put("cores", Runtime.getRuntime().availableProcessors());
+    r.set("world_config", mapper.valueToTree(o.world()));
+    if (result != null) {
+      ObjectNode z = r.putObject("zero_shot_default_task");
+      result
+          .groups()
+          .forEach(
+              g -> {
+                ObjectNode n = z.putObject(g.name());
+                n.put("classes", g.classes());
+                n.put("images", g.images());
+                n.put("accuracy", g.accuracy());
+                n.put("ece", g.ece());
+              });
+    }
+    mapper.writerWithDefaultPrettyPrinter().writeValue(out.resolve("pretrain.json").toFile(), r);
+  }
+
+  static String hms(Duration d) {
+    long s = d.toSeconds();
+    return String.format("%dm%02ds", s / 60, s % 60);
+  }
+}

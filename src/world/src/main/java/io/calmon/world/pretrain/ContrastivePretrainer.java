@@ -1,0 +1,321 @@
+package io.calmon.world.pretrain;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.calmon.clip.ClipConfig;
+import io.calmon.clip.ClipModel;
+import io.calmon.clip.text.ClipTokenizer;
+import io.calmon.clip.train.AdamW;
+import io.calmon.clip.train.CosineSchedule;
+import io.calmon.world.TokenizerJson;
+import io.calmon.world.Vocabulary;
+import io.calmon.world.WorldPretrainingData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Contrastive pretraining of a CLIP from scratch on the world's image-caption pairs: symmetric
+ * InfoNCE over the batch with a learnable logit scale (clamped at 100, as CLIP), AdamW, linear
+ * warm-up then cosine decay. Pairs come from a pool rendered once; batches are drawn from a seeded
+ * shuffle of it, epoch after epoch. Same options, same machine: same model.
+ *
+ * <p>Pairs in a batch whose captions are identical ("a sketch of a red circle.") are each other's
+ * positives: the target row spreads its mass over them, so the loss does not push apart texts that
+ * are the same.
+ */
+public final class ContrastivePretrainer {
+
+  /** One progress report. */
+  public record Progress(
+      int step,
+      int steps,
+      float loss,
+      float imageToTextAccuracy,
+      float logitScale,
+      float learningRate,
+      Duration elapsed,
+      Duration eta) {
+
+    /** A one-line rendering. */
+    public String line() {
+      return String.format(
+          "step %d/%d  loss %.4f  i->t acc %.3f  logit scale %.1f  lr %.2e  elapsed %s  eta %s",
+          step, steps, loss, imageToTextAccuracy, logitScale, learningRate, hms(elapsed), hms(eta));
+    }
+  }
+
+  /** Receives progress and stage messages. */
+  public interface Listener {
+    void message(String text);
+
+    void progress(Progress p);
+  }
+
+  /** Learning-rate multiplier of the logit scale. */
+  public static final float LOGIT_SCALE_RATE_FACTOR = 10f;
+
+  private final PretrainOptions options;
+
+  private final Path init;
+
+  /** Pretraining from random weights. */
+  public ContrastivePretrainer(PretrainOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * Pretraining that continues from the model directory {@code init} (its weights and logit scale;
+   * a fresh optimiser and schedule), or from random weights if null. The directory's architecture
+   * must be the preset's.
+   */
+  public ContrastivePretrainer(PretrainOptions options, Path init) {
+    this.options = options;
+    this.init = init;
+  }
+
+  /**
+   * Renders the pool, trains, and returns the trained model (the caller closes and saves it).
+   *
+   * @param workDir where {@code tokenizer.json} is written (the model's tokenizer is that file)
+   * @param progressEvery steps between progress reports (0: none)
+   * @param checkpointEvery steps between saves of the model to {@code workDir} (0: none), so that
+   *     an interrupted run leaves a usable model behind
+   */
+  public ClipModel train(Path workDir, Listener listener, int progressEvery, int checkpointEvery)
+      throws IOException {
+    long start = System.nanoTime();
+    Path tokenizerFile = workDir.resolve(ClipModel.TOKENIZER);
+    Vocabulary vocabulary = Vocabulary.world();
+    TokenizerJson.write(vocabulary, tokenizerFile);
+    int vocabSize = vocabulary.words().size() + 4;
+    ClipConfig config = options.preset().config(options.world().imageSize(), vocabSize);
+
+    PairPool pool;
+    try (ClipTokenizer wide = ClipTokenizer.load(tokenizerFile, 4 * ModelPreset.CONTEXT)) {
+      pool =
+          PairPool.render(
+              new WorldPretrainingData(options.world(), options.seed()),
+              options.pool(),
+              wide,
+              ModelPreset.CONTEXT);
+    }
+    listener.message(
+        String.format(
+            "rendered %d pairs of %dx%d in %s",
+            pool.count(), pool.size(), pool.size(), hms(since(start))));
+
+    ClipModel model;
+    if (init == null) {
+      model =
+          ClipModel.random(
+              config, options.seed(), ClipTokenizer.load(tokenizerFile, ModelPreset.CONTEXT));
+    } else {
+      model = ClipModel.load(init);
+      if (!model.config().describe().equals(config.describe())) {
+        model.close();
+        throw new IllegalArgumentException(
+            init + " is not a " + options.preset().word() + " model: " + model.config().describe());
+      }
+      listener.message("continuing from " + init);
+    }
+    try {
+      listener.message(
+          String.format("model: %s; %,d parameters", config.describe(), model.parameterCount()));
+      run(model, pool, listener, progressEvery, checkpointEvery, workDir, System.nanoTime());
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    return model;
+  }
+
+  private void run(
+      ClipModel model,
+      PairPool pool,
+      Listener listener,
+      int progressEvery,
+      int checkpointEvery,
+      Path workDir,
+      long trainStart) {
+    int steps = options.steps();
+    int batch = options.batch();
+    int size = pool.size();
+    int each = 3 * size * size;
+    int context = ModelPreset.CONTEXT;
+    CosineSchedule schedule =
+        new CosineSchedule(options.peakLearningRate(), 0f, options.warmupSteps(), steps);
+    SplittableRandom rng = new SplittableRandom(options.seed() ^ 0x5EED5EEDL);
+    int[] order = permutation(pool.count(), rng);
+    int cursor = 0;
+
+    NDManager root = model.manager();
+    float scale0 = init == null ? options.logitScaleInit() : model.logitScale();
+    NDArray logitScale = root.create(new float[] {scale0}, new Shape(1));
+    logitScale.setRequiresGradient(true);
+    model.setTrainable(true);
+    Map<String, NDArray> params = new LinkedHashMap<>(model.trainableParameters());
+    params.put("logit_scale", logitScale);
+    AdamW.Builder adamBuilder =
+        AdamW.builder()
+            .optWeightDecay(options.weightDecay())
+            // A first 1200-step run went NaN at step ~355 without clipping.
+            .optClipGradientNorm(1f)
+            .optDecay(name -> !name.contains("embedding") && !name.equals("logit_scale"))
+            // Adam moves ln(scale) by about one rate per step: at 1e-3 a short run could not take
+            // it from CLIP's 14.3 to 100 even if the data asked for it (WORLD-NOTES: 17-33).
+            .optRateScale("logit_scale", LOGIT_SCALE_RATE_FACTOR);
+    try (AdamW adam = adamBuilder.build(root, params)) {
+      for (int step = 0; step < steps; step++) {
+        if (cursor + batch > order.length) {
+          order = permutation(pool.count(), rng);
+          cursor = 0;
+        }
+        float[] images = new float[batch * each];
+        long[] ids = new long[batch * context];
+        long[][] rows = new long[batch][];
+        for (int b = 0; b < batch; b++) {
+          int i = order[cursor++];
+          pool.normalisedImage(i, images, b * each);
+          rows[b] = pool.ids(i);
+          System.arraycopy(rows[b], 0, ids, b * context, context);
+        }
+        float[] targets = targets(rows);
+        float loss;
+        float[] logits;
+        try (NDManager m = root.newSubManager()) {
+          NDArray x = m.create(images, new Shape(batch, 3, size, size));
+          NDArray t = m.create(ids, new Shape(batch, context));
+          NDArray target = m.create(targets, new Shape(batch, batch));
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray img = normalize(model.imageEncoder().encode(x)); // [batch, embedding]
+            NDArray txt = normalize(model.textEncoder().encodeIds(t)); // [batch, embedding]
+            NDArray l = img.matMul(txt.transpose()).mul(logitScale.exp()); // [images, texts]
+            // Symmetric InfoNCE: images pick their text (rows), texts their image (columns).
+            NDArray imageToText = target.mul(l.logSoftmax(1)).sum().neg();
+            NDArray textToImage = target.mul(l.logSoftmax(0)).sum().neg();
+            NDArray total = imageToText.add(textToImage).div(2f * batch);
+            gc.backward(total);
+            loss = total.getFloat();
+            logits = l.toFloatArray();
+          }
+        }
+        float rate = schedule.rate(step);
+        float norm = adam.step(rate);
+        if (!Float.isFinite(norm) || !Float.isFinite(loss)) {
+          listener.message(
+              String.format(
+                  "step %d: loss %s, gradient norm %s: update skipped", step + 1, loss, norm));
+        }
+        float s = logitScale.getFloat(0);
+        if (s > PretrainOptions.MAX_LOGIT_SCALE) {
+          logitScale.subi(s - PretrainOptions.MAX_LOGIT_SCALE);
+          s = PretrainOptions.MAX_LOGIT_SCALE;
+        }
+        model.setLogitScale(s);
+        if (progressEvery > 0 && ((step + 1) % progressEvery == 0 || step + 1 == steps)) {
+          Duration elapsed = since(trainStart);
+          Duration eta = elapsed.multipliedBy(steps - step - 1).dividedBy(step + 1);
+          listener.progress(
+              new Progress(
+                  step + 1,
+                  steps,
+                  loss,
+                  accuracy(logits, targets, batch),
+                  (float) Math.exp(s),
+                  rate,
+                  elapsed,
+                  eta));
+        }
+        if (checkpointEvery > 0 && (step + 1) % checkpointEvery == 0 && step + 1 < steps) {
+          checkpoint(model, workDir, step + 1, listener);
+        }
+      }
+    } finally {
+      model.setTrainable(false);
+      logitScale.close();
+    }
+  }
+
+  private static void checkpoint(ClipModel model, Path dir, int step, Listener listener) {
+    try {
+      model.save(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save a checkpoint to " + dir, e);
+    }
+    listener.message("checkpoint after step " + step + " saved to " + dir);
+  }
+
+  private static NDArray normalize(NDArray x) {
+    return x.div(x.norm(new int[] {1}, true)); // rows to unit length
+  }
+
+  /** Row-normalised identity of captions: 1/k on the k pairs sharing a caption. */
+  static float[] targets(long[][] rows) {
+    int n = rows.length;
+    float[] t = new float[n * n];
+    for (int i = 0; i < n; i++) {
+      int k = 0;
+      for (int j = 0; j < n; j++) {
+        if (Arrays.equals(rows[i], rows[j])) {
+          k++;
+        }
+      }
+      for (int j = 0; j < n; j++) {
+        if (Arrays.equals(rows[i], rows[j])) {
+          t[i * n + j] = 1f / k;
+        }
+      }
+    }
+    return t;
+  }
+
+  private static float accuracy(float[] logits, float[] targets, int n) {
+    int right = 0;
+    for (int i = 0; i < n; i++) {
+      int best = 0;
+      for (int j = 1; j < n; j++) {
+        if (logits[i * n + j] > logits[i * n + best]) {
+          best = j;
+        }
+      }
+      if (targets[i * n + best] > 0) {
+        right++;
+      }
+    }
+    return (float) right / n;
+  }
+
+  private static int[] permutation(int n, SplittableRandom rng) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  static String hms(Duration d) {
+    long s = d.toSeconds();
+    return s >= 3600
+        ? String.format("%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60)
+        : String.format("%dm%02ds", s / 60, s % 60);
+  }
+}

@@ -1,0 +1,110 @@
+package io.calmon.world.pretrain;
+
+import io.calmon.clip.ClipConfig;
+import io.calmon.clip.TextConfig;
+import io.calmon.clip.VisionConfig;
+import io.calmon.clip.nn.Activation;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Architectures of the world's CLIP. {@link #SMALL} is the shipped model (about 1.7M parameters,
+ * under 7 MB in F32); {@link #TINY} exists for smoke tests that must run in seconds.
+ */
+public enum ModelPreset {
+  /** Vision and text width 32, one layer each: for tests only. */
+  TINY(32, 1, 2, 32, 1, 2, 32),
+  /**
+   * Vision and text width 128, four layers of four heads each, embedding 128: the shipped model.
+   */
+  SMALL(128, 4, 4, 128, 4, 4, 128);
+
+  /**
+   * Patch side in pixels; the image size must be a multiple (32, 48, 64). At the world's 32 px this
+   * gives 16 patches: cheap enough to pretrain in minutes on two cores.
+   */
+  public static final int PATCH = 8;
+
+  /** Text context: the world's longest caption is 32 tokens with start and end (200k sampled). */
+  public static final int CONTEXT = 32;
+
+  private final int visionWidth;
+  private final int visionLayers;
+  private final int visionHeads;
+  private final int textWidth;
+  private final int textLayers;
+  private final int textHeads;
+  private final int embedding;
+
+  ModelPreset(
+      int visionWidth,
+      int visionLayers,
+      int visionHeads,
+      int textWidth,
+      int textLayers,
+      int textHeads,
+      int embedding) {
+    this.visionWidth = visionWidth;
+    this.visionLayers = visionLayers;
+    this.visionHeads = visionHeads;
+    this.textWidth = textWidth;
+    this.textLayers = textLayers;
+    this.textHeads = textHeads;
+    this.embedding = embedding;
+  }
+
+  /**
+   * The architecture for images of side {@code imageSize} and a vocabulary of {@code vocabSize} ids
+   * (the highest is end-of-text). MLPs are 4x the width, activation quick GELU, as in CLIP.
+   *
+   * @throws IllegalArgumentException if {@link #PATCH} does not divide {@code imageSize}
+   */
+  public ClipConfig config(int imageSize, int vocabSize) {
+    if (imageSize % PATCH != 0) {
+      throw new IllegalArgumentException(
+          "image size " + imageSize + " is not a multiple of the patch size " + PATCH);
+    }
+    TextConfig text =
+        new TextConfig(
+            textWidth,
+            4 * textWidth,
+            textHeads,
+            textLayers,
+            CONTEXT,
+            vocabSize,
+            Activation.QUICK_GELU,
+            1e-5f);
+    VisionConfig vision =
+        new VisionConfig(
+            visionWidth,
+            4 * visionWidth,
+            visionHeads,
+            visionLayers,
+            imageSize,
+            PATCH,
+            3,
+            Activation.QUICK_GELU,
+            1e-5f);
+    return new ClipConfig(text, vision, embedding, (float) Math.log(1 / 0.07));
+  }
+
+  /** The lower-case name used on the command line. */
+  public String word() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses {@code tiny} or {@code small}; an unknown name lists the known ones. */
+  public static ModelPreset ofWord(String word) {
+    for (ModelPreset p : values()) {
+      if (p.word().equals(word)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown size preset '"
+            + word
+            + "'; known: "
+            + Arrays.stream(values()).map(ModelPreset::word).collect(Collectors.joining(", ")));
+  }
+}

@@ -1,0 +1,100 @@
+package io.calmon.world.pretrain;
+
+import io.calmon.clip.image.ImagePreprocessor;
+import io.calmon.clip.text.ClipTokenizer;
+import io.calmon.world.WorldPretrainingData;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * A fixed pool of pretraining pairs, rendered once (rendering costs about as much as a training
+ * step, so pairs are reused across epochs): images as bytes, captions as token ids cut to the
+ * model's context (end-of-text kept last, as CLIP truncates).
+ */
+final class PairPool {
+  private final int size;
+  private final int count;
+  private final byte[] pixels; // [count, 3, size, size], 0-255
+  private final long[][] ids; // [count, context]
+
+  private PairPool(int size, int count, byte[] pixels, long[][] ids) {
+    this.size = size;
+    this.count = count;
+    this.pixels = pixels;
+    this.ids = ids;
+  }
+
+  /**
+   * Renders pairs {@code 0 .. count-1} of {@code data} on all cores.
+   *
+   * @param tokenizer a tokenizer with a context long enough for any caption
+   * @param context the model's context; longer captions are cut, keeping end-of-text
+   */
+  static PairPool render(
+      WorldPretrainingData data, int count, ClipTokenizer tokenizer, int context) {
+    int size = data.config().imageSize();
+    int each = 3 * size * size;
+    byte[] pixels = new byte[count * each];
+    String[] captions = new String[count];
+    IntStream.range(0, count)
+        .parallel()
+        .forEach(
+            i -> {
+              WorldPretrainingData.Sample s = data.get(i);
+              float[] chw = s.chw();
+              for (int k = 0; k < each; k++) {
+                pixels[i * each + k] = (byte) Math.round(chw[k] * 255f);
+              }
+              captions[i] = s.caption();
+            });
+    long[][] full = tokenizer.encode(List.of(captions));
+    long[][] ids = new long[count][];
+    for (int i = 0; i < count; i++) {
+      ids[i] = cut(full[i], context);
+    }
+    return new PairPool(size, count, pixels, ids);
+  }
+
+  private static long[] cut(long[] row, int context) {
+    long[] out = new long[context];
+    int eot = 0;
+    for (int j = 1; j < row.length; j++) {
+      if (row[j] > row[eot]) {
+        eot = j;
+      }
+    }
+    if (eot < context) {
+      System.arraycopy(row, 0, out, 0, context);
+    } else {
+      System.arraycopy(row, 0, out, 0, context - 1);
+      out[context - 1] = row[eot];
+    }
+    return out;
+  }
+
+  int count() {
+    return count;
+  }
+
+  int size() {
+    return size;
+  }
+
+  long[] ids(int i) {
+    return ids[i];
+  }
+
+  /** Writes pair {@code i}'s image, normalised with CLIP's mean/std, into {@code out}. */
+  void normalisedImage(int i, float[] out, int offset) {
+    int plane = size * size;
+    int base = i * 3 * plane;
+    for (int c = 0; c < 3; c++) {
+      float mean = ImagePreprocessor.MEAN[c];
+      float std = ImagePreprocessor.STD[c];
+      for (int k = 0; k < plane; k++) {
+        int v = pixels[base + c * plane + k] & 0xFF;
+        out[offset + c * plane + k] = (v / 255f - mean) / std;
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.calmon.world.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.calmon.clip.ClipModel;
+import io.calmon.world.WorldConfig;
+import io.calmon.world.WorldTask;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContrastivePretrainerTest {
+  @TempDir Path dir;
+
+  private static PretrainOptions tiny(int steps) {
+    WorldConfig world = WorldConfig.builder().optImageSize(32).build();
+    return new PretrainOptions(
+        7, steps, 8, 16, ModelPreset.TINY, world, 3e-3f, 1, 0.1f, (float) Math.log(1 / 0.07));
+  }
+
+  private static final class Recorder implements ContrastivePretrainer.Listener {
+    final List<ContrastivePretrainer.Progress> progress = new ArrayList<>();
+    final List<String> messages = new ArrayList<>();
+
+    @Override
+    public void message(String text) {
+      messages.add(text);
+    }
+
+    @Override
+    public void progress(ContrastivePretrainer.Progress p) {
+      progress.add(p);
+    }
+  }
+
+  @Test
+  void shouldTrainChangeTheWeightsAndSaveALoadableModel() throws Exception {
+    Recorder r = new Recorder();
+    float[] before;
+    try (ClipModel fresh = ClipModel.random(ModelPreset.TINY.config(32, 140), 7, null)) {
+      before = fresh.trainableParameters().get("visual_projection.weight").toFloatArray();
+    }
+    try (ClipModel model = new ContrastivePretrainer(tiny(4)).train(dir, r, 1, 0)) {
+      assertEquals(4, r.progress.size());
+      assertEquals(4, r.progress.get(3).step());
+      assertTrue(Float.isFinite(r.progress.get(3).loss()));
+      float[] after = model.trainableParameters().get("visual_projection.weight").toFloatArray();
+      assertTrue(!java.util.Arrays.equals(before, after), "weights moved");
+      model.save(dir);
+    }
+    try (ClipModel loaded = ClipModel.load(dir)) {
+      ZeroShotEvaluation.Result result =
+          ZeroShotEvaluation.evaluate(
+              loaded, WorldTask.defaultTask(1), WorldConfig.builder().optImageSize(32).build(), 1);
+      assertEquals(20, result.base().images());
+      assertEquals(40, result.heldOut().classes());
+    }
+  }
+
+  @Test
+  void shouldBeDeterministicForASeed() throws Exception {
+    float[] a;
+    float[] b;
+    try (ClipModel m = new ContrastivePretrainer(tiny(2)).train(dir, new Recorder(), 0, 0)) {
+      a = m.trainableParameters().get("text_projection.weight").toFloatArray();
+    }
+    try (ClipModel m = new ContrastivePretrainer(tiny(2)).train(dir, new Recorder(), 0, 0)) {
+      b = m.trainableParameters().get("text_projection.weight").toFloatArray();
+    }
+    assertArrayEquals(a, b, 1e-5f);
+  }
+
+  @Test
+  void shouldShareTargetsBetweenIdenticalCaptions() {
+    float[] t = ContrastivePretrainer.targets(new long[][] {{2, 5, 9}, {2, 6, 9}, {2, 5, 9}});
+    assertArrayEquals(new float[] {0.5f, 0, 0.5f, 0, 1, 0, 0.5f, 0, 0.5f}, t, 1e-6f);
+  }
+
+  @Test
+  void shouldRejectAPoolSmallerThanABatch() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new PretrainOptions(
+                    1, 1, 8, 4, ModelPreset.TINY, WorldConfig.defaults(), 1e-3f, 0, 0f, 2f));
+    assertTrue(e.getMessage().contains("pool"), e.getMessage());
+  }
+
+  @Test
+  void shouldCrossBaseAndNewWordsForHeldOutCompositions() {
+    WorldTask task = WorldTask.defaultTask(1);
+    WorldTask crossed = ZeroShotEvaluation.crossed(task);
+    assertEquals(40, crossed.classes().size());
+    for (var c : crossed.classes()) {
+      assertTrue(!task.classes().contains(c), c + " is a task class");
+    }
+  }
+}
