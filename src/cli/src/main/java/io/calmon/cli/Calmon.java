@@ -2,6 +2,7 @@ package io.calmon.cli;
 
 import io.calmon.cli.bench.BenchCommand;
 import io.calmon.cli.clip.ClipCommand;
+import io.calmon.cli.demo.DemoCommand;
 import io.calmon.cli.train.EvalCommand;
 import io.calmon.cli.train.TrainCommand;
 import io.calmon.cli.world.WorldCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       TrainerCommand.class,
+      DemoCommand.class,
     })
 public final class Calmon {
 

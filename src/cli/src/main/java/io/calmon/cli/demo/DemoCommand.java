@@ -1,0 +1,139 @@
+package io.calmon.cli.demo;
+
+import io.calmon.cli.UserError;
+import io.calmon.clip.ClipException;
+import io.calmon.clip.ClipModel;
+import io.calmon.world.DefaultModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code calmon demo}: the whole loop on one machine, no Docker, no network. Flags are validated
+ * here into a {@link DemoSettings}; {@link DemoRun} does the work.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole loop with no infrastructure: an embedded Kafka broker, the trainer, two"
+          + " scorers, the monitor and world traffic with delayed labels, through a scenario:"
+          + " steady state, drift, calibration alert, retraining, hot-swapped prompt, recovery.",
+      "Prints a status line while it runs; writes a JSON summary and an HTML report at the end."
+    })
+public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "180s",
+      description = "How long traffic runs (e.g. 90s, 5m; default ${DEFAULT-VALUE}).")
+  String duration;
+
+  @Option(
+      names = {"--model", "--real-model"},
+      description =
+          "CLIP model directory (Hugging Face layout); default: the shipped world model."
+              + " A real CLIP works too; the traffic is still the procedural world.")
+  Path model;
+
+  @Option(
+      names = "--bootstrap-servers",
+      description = "Use this Kafka cluster instead of starting the embedded broker.")
+  String bootstrapServers;
+
+  @Option(names = "--rate", defaultValue = "12", description = "Image events per second.")
+  double rate;
+
+  @Option(
+      names = "--window",
+      defaultValue = "10s",
+      description = "Monitor window length (tumbling; default ${DEFAULT-VALUE}).")
+  String window;
+
+  @Option(
+      names = "--drift",
+      defaultValue = "new-classes",
+      description =
+          "What changes mid-run: new-classes (traffic shifts to classes never tuned on)"
+              + " or noise (images get noisier and blurrier). Default ${DEFAULT-VALUE}.")
+  String drift;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Seed of the task and traffic.")
+  long seed;
+
+  @Option(
+      names = "--summary-json",
+      description = "Write the run's summary (counts, ECE per phase) to this file.")
+  Path summaryJson;
+
+  @Option(
+      names = "--report-html",
+      defaultValue = "calmon-demo-report.html",
+      description = "Write the HTML report (ECE timeline, reliability diagrams) here.")
+  Path reportHtml;
+
+  @Override
+  public Integer call() throws Exception {
+    DemoSettings settings = settings();
+    Path modelDir = model != null ? model : defaultModel();
+    if (!Files.isDirectory(modelDir)) {
+      throw new UserError("--model: no model directory at " + modelDir);
+    }
+    ClipModel clip;
+    try {
+      clip = ClipModel.load(modelDir);
+    } catch (ClipException e) {
+      throw new UserError("--model: " + e.getMessage(), e);
+    }
+    try (clip;
+        DemoRun run = new DemoRun(settings, clip, modelDir, spec.commandLine().getErr())) {
+      return run.run() ? 0 : 1;
+    }
+  }
+
+  private DemoSettings settings() {
+    Duration runFor = parse("--duration", duration);
+    Duration windowLength = parse("--window", window);
+    if (runFor.compareTo(windowLength.multipliedBy(6)) < 0) {
+      throw new UserError(
+          "--duration must be at least 6 windows ("
+              + windowLength.multipliedBy(6)
+              + "), got "
+              + duration);
+    }
+    if (!(rate > 0 && rate <= 500)) {
+      throw new UserError("--rate must be in (0, 500] events per second, got " + rate);
+    }
+    DemoSettings.Drift kind =
+        switch (drift) {
+          case "new-classes" -> DemoSettings.Drift.NEW_CLASSES;
+          case "noise" -> DemoSettings.Drift.NOISE;
+          default ->
+              throw new UserError("--drift must be new-classes or noise, got '" + drift + "'");
+        };
+    return new DemoSettings(
+        runFor, windowLength, rate, kind, seed, bootstrapServers, summaryJson, reportHtml);
+  }
+
+  private static Path defaultModel() {
+    try {
+      return DefaultModel.path();
+    } catch (RuntimeException e) {
+      throw new UserError("no --model given and " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration parse(String flag, String value) {
+    try {
+      return io.calmon.kafka.service.Durations.parse(value);
+    } catch (RuntimeException e) {
+      throw new UserError(flag + ": " + e.getMessage(), e);
+    }
+  }
+}

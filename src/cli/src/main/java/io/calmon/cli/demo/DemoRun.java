@@ -1,0 +1,316 @@
+package io.calmon.cli.demo;
+
+import io.calmon.cli.CliKafka;
+import io.calmon.clip.ClipModel;
+import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.EmbeddedKafkaBroker;
+import io.calmon.kafka.TopicAdmin;
+import io.calmon.monitor.MonitorConfig;
+import io.calmon.monitor.MonitorService;
+import io.calmon.monitor.MonitorSettings;
+import io.calmon.monitor.alerting.EceAlertRule;
+import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.scorer.ScorerConfig;
+import io.calmon.scorer.ScorerService;
+import io.calmon.trainer.service.TrainerService;
+import io.calmon.trainer.service.TrainerSettings;
+import io.calmon.trainer.tuning.OptimizerKind;
+import io.calmon.trainer.tuning.TuningConfig;
+import io.calmon.trainer.tuning.TuningMethod;
+import io.calmon.trainer.tuning.TuningProgress;
+import io.calmon.world.TaskExporter;
+import io.calmon.world.TrafficDrift;
+import io.calmon.world.WorldClass;
+import io.calmon.world.WorldConfig;
+import io.calmon.world.WorldTask;
+import io.calmon.world.WorldTraffic;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * One demo run: starts everything, drives the scenario, prints status, writes the summary and the
+ * report, and stops everything in reverse order (also on Ctrl-C, through {@link #close()}).
+ */
+final class DemoRun implements AutoCloseable {
+  private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
+  private static final int BINS = 15;
+
+  private final DemoSettings settings;
+  private final ClipModel clip;
+  private final Path modelDir;
+  private final PrintWriter out;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Set<String> sent = ConcurrentHashMap.newKeySet();
+  private final DemoTimeline timeline = new DemoTimeline(BINS);
+
+  DemoRun(DemoSettings settings, ClipModel clip, Path modelDir, PrintWriter out) {
+    this.settings = settings;
+    this.clip = clip;
+    this.modelDir = modelDir;
+    this.out = out;
+  }
+
+  /** Runs the scenario; true when no image event was lost. */
+  boolean run() throws Exception {
+    Instant started = Instant.now();
+    String bootstrap = settings.bootstrapServers();
+    if (bootstrap == null) {
+      say("starting the embedded Kafka broker");
+      EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
+      resources.add(broker);
+      bootstrap = broker.bootstrapServers();
+    }
+    CalmonTopics topics = CalmonTopics.withPrefix("demo-" + started.getEpochSecond() + "-");
+    try (TopicAdmin admin = TopicAdmin.connect(bootstrap, Duration.ofSeconds(30))) {
+      admin.createAll(topics, 3, (short) 1);
+    }
+    say("topics created on " + bootstrap + " with prefix " + topics.prefix());
+
+    WorldTask task = WorldTask.defaultTask(settings.seed());
+    Path work = Files.createTempDirectory("calmon-demo-");
+    resources.add(() -> deleteTree(work));
+    Path dataset = work.resolve("task");
+    say("exporting the world task (" + task.classes().size() + " classes) for the first tuning");
+    new TaskExporter(task, WorldConfig.defaults())
+        .export(dataset, TaskExporter.Sizes.forShots(16, 4));
+
+    publishClassSet(bootstrap, topics, task);
+    say("class set published: " + task.classes().size() + " classes (20 base, 20 new)");
+
+    MonitorService monitor = new MonitorService(monitorSettings(bootstrap, topics, work)).start();
+    resources.add(monitor::stop);
+    say("monitor running: " + settings.window().toSeconds() + " s windows");
+
+    TrainerService trainer = new TrainerService(trainerSettings(bootstrap, topics, dataset), clip);
+    resources.add(trainer);
+    trainer.start();
+    say("trainer tuning prompt version 1 (coop+dor) on the task's base classes");
+    if (!trainer.awaitReady(Duration.ofMinutes(10))) {
+      throw new IllegalStateException("the trainer published no prompt version within 10 minutes");
+    }
+    for (int i = 1; i <= 2; i++) {
+      ScorerService scorer = new ScorerService(scorerConfig(bootstrap, topics, i), clip).start();
+      resources.add(scorer);
+    }
+    say("two scorers running");
+
+    DemoObserver observer = new DemoObserver(bootstrap, topics, timeline, BINS);
+    resources.add(observer);
+    Thread observing = start("calmon-demo-observer", observer);
+
+    WorldTraffic steady =
+        new WorldTraffic(task, WorldConfig.defaults(), settings.seed(), before(settings.drift()));
+    TrafficGenerator traffic =
+        new TrafficGenerator(
+            bootstrap,
+            topics.imageEvents().name(),
+            topics.labels().name(),
+            "default",
+            steady,
+            settings.rate(),
+            settings.labelPlan(),
+            Clock.systemUTC(),
+            event -> {
+              sent.add(event.eventId());
+              observer.expect(event.eventId(), event.trueClass(), event.newClass());
+            });
+    resources.add(traffic);
+    Thread producing = start("calmon-demo-traffic", traffic);
+
+    Instant trafficStart = Instant.now();
+    Instant driftAt = trafficStart.plus(settings.driftAt());
+    Instant end = trafficStart.plus(settings.duration());
+    boolean drifted = false;
+    DemoStatus status = new DemoStatus(out, timeline, observer, traffic, trainer);
+    while (Instant.now().isBefore(end)) {
+      if (!drifted && !Instant.now().isBefore(driftAt)) {
+        traffic.setTraffic(steady.withDrift(after(settings.drift())));
+        observer.driftStarted(Instant.now());
+        drifted = true;
+        say("drift: " + describe(settings.drift()));
+      }
+      status.print(Duration.between(trafficStart, Instant.now()), drifted);
+      Thread.sleep(STATUS_EVERY.toMillis());
+    }
+    traffic.close();
+    producing.join(settings.window().toMillis() + 10_000);
+    say(
+        "traffic stopped after "
+            + traffic.eventsSent()
+            + " events; waiting for the last predictions");
+    Instant patience = Instant.now().plusSeconds(60);
+    while (observer.missing(sent) > 0 && Instant.now().isBefore(patience)) {
+      Thread.sleep(500);
+    }
+    DemoSummary summary =
+        DemoSummary.of(settings, modelDir, traffic, observer, timeline, observer.missing(sent));
+    observer.close();
+    observing.join(10_000);
+    if (settings.summaryJson() != null) {
+      summary.write(settings.summaryJson());
+      say("summary written to " + settings.summaryJson());
+    }
+    Files.writeString(
+        settings.reportHtml(), DemoReportHtml.render(timeline, "calmon demo, " + started));
+    say("report written to " + settings.reportHtml());
+    summary.print(out);
+    return summary.lost() == 0;
+  }
+
+  /**
+   * Every class of the task, base and new, so scorers serve the new ones zero-shot from the start
+   * and the monitor knows every label; the trainer sees a class set exists and keeps it.
+   */
+  private static void publishClassSet(String bootstrap, CalmonTopics topics, WorldTask task)
+      throws Exception {
+    ClassSet classes =
+        ClassSet.newBuilder()
+            .setDeployment("default")
+            .setVersion(1)
+            .setCreatedAt(Instant.now())
+            .setClassNames(task.classes().stream().map(WorldClass::name).toList())
+            .build();
+    try (KafkaProducer<String, byte[]> producer = CliKafka.producer(bootstrap)) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.classSets().name(),
+                  "default",
+                  AvroCodec.of(ClassSet.class).encode(classes)))
+          .get();
+    }
+  }
+
+  private MonitorSettings monitorSettings(String bootstrap, CalmonTopics topics, Path work) {
+    Duration window = settings.window();
+    long perWindow = Math.round(settings.rate() * window.toSeconds() * 0.9);
+    EceAlertRule rule =
+        new EceAlertRule(0.08, Math.max(20, perWindow / 4), 2, window.multipliedBy(6), true);
+    MonitorConfig config =
+        new MonitorConfig(
+            window,
+            window,
+            window.dividedBy(3),
+            window.dividedBy(5),
+            BINS,
+            20,
+            200,
+            Duration.ofMinutes(5),
+            Map.of(CalibrationGroup.BASE, rule, CalibrationGroup.NEW, rule));
+    return new MonitorSettings(
+        bootstrap,
+        "calmon-demo-monitor-" + topics.prefix(),
+        topics,
+        work.resolve("monitor-state"),
+        (short) 1,
+        3,
+        "127.0.0.1",
+        0,
+        Duration.ofSeconds(60),
+        Duration.ofMillis(200),
+        config);
+  }
+
+  private TrainerSettings trainerSettings(String bootstrap, CalmonTopics topics, Path dataset) {
+    TuningConfig tuning =
+        TuningConfig.defaults(TuningMethod.parse("coop+dor")).toBuilder()
+            .optimizer(OptimizerKind.ADAM)
+            .lr(2e-3)
+            .epochs(20)
+            .seed(settings.seed())
+            .build();
+    return TrainerSettings.builder()
+        .setBootstrapServers(bootstrap)
+        .setBackboneId(modelDir.getFileName().toString())
+        .optTopics(topics)
+        .optDataset(dataset)
+        .optOutliers(dataset.resolve("outliers.txt"))
+        .optTuning(tuning)
+        .optCooldown(settings.window().multipliedBy(3))
+        .optMinShots(4)
+        .optProgress(TuningProgress.printingTo(out, "trainer"))
+        .build();
+  }
+
+  private ScorerConfig scorerConfig(String bootstrap, CalmonTopics topics, int instance) {
+    return ScorerConfig.builder()
+        .setBootstrapServers(bootstrap)
+        .optTopics(topics)
+        .optInstanceId("demo-scorer-" + instance)
+        .build();
+  }
+
+  private static TrafficDrift before(DemoSettings.Drift drift) {
+    return drift == DemoSettings.Drift.NEW_CLASSES
+        ? TrafficDrift.none().withNewClassShare(0.05)
+        : TrafficDrift.none().withNewClassShare(0.5);
+  }
+
+  private static TrafficDrift after(DemoSettings.Drift drift) {
+    return drift == DemoSettings.Drift.NEW_CLASSES
+        ? TrafficDrift.none().withNewClassShare(0.9)
+        : TrafficDrift.none().withNewClassShare(0.5).withDegradation(0.15, 1.0);
+  }
+
+  private static String describe(DemoSettings.Drift drift) {
+    return drift == DemoSettings.Drift.NEW_CLASSES
+        ? "traffic shifts from tuned (base) classes to new classes, 5% -> 90%"
+        : "images get noisier and blurrier";
+  }
+
+  private void say(String line) {
+    out.println("demo: " + line);
+    out.flush();
+  }
+
+  private static Thread start(String name, Runnable task) {
+    Thread thread = new Thread(task, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  /** Stops everything that was started, newest first; never throws. */
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        out.println("demo: while stopping: " + e);
+      }
+    }
+    resources.clear();
+    out.flush();
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  static String percent(double fraction) {
+    return Double.isNaN(fraction) ? "  -  " : String.format(Locale.ROOT, "%4.1f%%", 100 * fraction);
+  }
+}
