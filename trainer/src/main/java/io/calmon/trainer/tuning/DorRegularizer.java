@@ -3,6 +3,7 @@ package io.calmon.trainer.tuning;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.calmon.clip.ClipModel;
+import io.calmon.clip.nn.Tensors;
 import io.calmon.clip.prompt.ContextPrompts;
 import io.calmon.trainer.outliers.OutlierPool;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class DorRegularizer implements AutoCloseable {
     NDArray anchor = ctx.getManager().create(flat, new Shape(rows.length, d));
     NDArray dor = Losses.oneMinusMeanCosine(tuned, anchor);
     terms.put("dor", dor);
-    return dor.mul((float) lambda);
+    return Tensors.scale(dor, (float) lambda);
   }
 
   @Override

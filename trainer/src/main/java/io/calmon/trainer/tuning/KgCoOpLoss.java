@@ -1,6 +1,7 @@
 package io.calmon.trainer.tuning;
 
 import ai.djl.ndarray.NDArray;
+import io.calmon.clip.nn.Tensors;
 import java.util.Map;
 
 /**
@@ -21,6 +22,6 @@ final class KgCoOpLoss implements HostLoss {
     NDArray kg = Losses.oneMinusMeanCosine(step.classFeatures(), step.zeroShotClassFeatures());
     terms.put("ce", ce);
     terms.put("kg", kg);
-    return ce.add(kg.mul((float) weight));
+    return ce.add(Tensors.scale(kg, (float) weight));
   }
 }

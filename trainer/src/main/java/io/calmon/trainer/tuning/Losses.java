@@ -1,8 +1,12 @@
 package io.calmon.trainer.tuning;
 
 import ai.djl.ndarray.NDArray;
+import io.calmon.clip.nn.Tensors;
 
-/** The tensor arithmetic the losses share. */
+/**
+ * The tensor arithmetic the losses share. Scale factors go through {@link Tensors#scale}: a plain
+ * {@code mul(Number)} leaves the backward pass reading a freed buffer (see {@link Tensors}).
+ */
 final class Losses {
   private Losses() {}
 
@@ -27,7 +31,7 @@ final class Losses {
    * @param oneHot {@code [n, c]}
    */
   static NDArray crossEntropy(NDArray images, NDArray text, NDArray oneHot, float scale) {
-    NDArray logits = images.matMul(text.transpose()).mul(scale); // [n, c]
+    NDArray logits = Tensors.scale(images.matMul(text.transpose()), scale); // [n, c]
     return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).mean().neg();
   }
 }

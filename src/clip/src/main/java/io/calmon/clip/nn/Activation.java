@@ -40,7 +40,7 @@ public enum Activation {
   NDArray apply(NDArray x) {
     switch (this) {
       case QUICK_GELU:
-        return x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
+        return x.mul(Tensors.scale(x, 1.702f).getNDArrayInternal().sigmoid());
       case GELU:
         return x.getNDArrayInternal().gelu();
       default:

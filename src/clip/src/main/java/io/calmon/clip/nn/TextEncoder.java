@@ -175,7 +175,7 @@ public final class TextEncoder extends ClipBlock {
           for (int b = 0; b < batch; b++) {
             select[b * length + eotPositions[b]] = 1f;
           }
-          NDArray selector = scope.create(select, new Shape(batch, 1, length));
+          NDArray selector = Tensors.constant(scope, select, new Shape(batch, 1, length));
           NDArray pooled = selector.matMul(x).reshape(batch, -1); // [batch, width]
           return TransformerLayer.linear(pooled, projection, null); // [batch, projectionDim]
         });
@@ -189,7 +189,7 @@ public final class TextEncoder extends ClipBlock {
         mask[i * length + j] = Float.NEGATIVE_INFINITY;
       }
     }
-    return manager.create(mask, new Shape(length, length));
+    return Tensors.constant(manager, mask, new Shape(length, length));
   }
 
   @Override

@@ -79,7 +79,7 @@ public final class TransformerLayer extends ClipBlock {
           long headDim = width / heads;
           // Attention: project, split heads, scaled dot product, merge heads, project back.
           NDArray h = layerNorm(x, ln1Weight, ln1Bias); // [batch, tokens, width]
-          NDArray q = linear(h, qWeight, qBias).mul((float) (1.0 / Math.sqrt(headDim)));
+          NDArray q = Tensors.scale(linear(h, qWeight, qBias), (float) (1.0 / Math.sqrt(headDim)));
           NDArray k = linear(h, kWeight, kBias);
           NDArray v = linear(h, vWeight, vBias);
           Shape split = new Shape(batch, tokens, heads, headDim);

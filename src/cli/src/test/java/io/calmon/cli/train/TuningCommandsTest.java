@@ -1,0 +1,179 @@
+package io.calmon.cli.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.calmon.cli.Calmon;
+import io.calmon.clip.ClipConfig;
+import io.calmon.clip.ClipModel;
+import io.calmon.clip.TextConfig;
+import io.calmon.clip.VisionConfig;
+import io.calmon.clip.nn.Activation;
+import io.calmon.clip.text.ClipTokenizer;
+import io.calmon.schemas.PromptVersion;
+import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.world.TaskExporter;
+import io.calmon.world.WorldConfig;
+import io.calmon.world.WorldTask;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code calmon eval base2new} and {@code calmon train} end to end through the real command line: a
+ * tiny world task (4 base + 4 new classes, 32 px) exported through the world API, and a tiny random
+ * CLIP whose tokenizer is the world's, saved as a model directory.
+ */
+class TuningCommandsTest {
+  private static final List<String> FIELDS =
+      List.of("base_acc", "new_acc", "h", "base_ece", "new_ece", "base_ace", "new_ace");
+
+  @TempDir static Path dir;
+  private static Path task;
+  private static Path model;
+
+  @BeforeAll
+  static void exportTaskAndModel() throws Exception {
+    task = dir.resolve("task");
+    new TaskExporter(
+            WorldTask.sample(5, 4, 4, WorldTask.DEFAULT_STYLE),
+            WorldConfig.defaults().toBuilder().optImageSize(32).build())
+        .export(task, new TaskExporter.Sizes(4, 4, 5));
+    model = dir.resolve("model");
+    ClipConfig tiny =
+        new ClipConfig(
+            new TextConfig(32, 64, 2, 2, 16, 140, Activation.QUICK_GELU, 1e-5f),
+            new VisionConfig(32, 64, 2, 1, 32, 8, 3, Activation.QUICK_GELU, 1e-5f),
+            24,
+            (float) Math.log(100));
+    try (ClipModel clip =
+        ClipModel.random(tiny, 9, ClipTokenizer.load(task.resolve("tokenizer.json"), 16))) {
+      clip.save(model);
+    }
+  }
+
+  /** Exit code, stdout, stderr. */
+  private record Run(int code, String out, String err) {}
+
+  private static Run calmon(String... args) {
+    CommandLine cli = Calmon.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static String[] base2new(String methods, Path dataset) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "eval", "base2new", "--model", model.toString(), "--dataset", dataset.toString()));
+    args.addAll(
+        List.of(
+            "--methods",
+            methods,
+            "--shots",
+            "4",
+            "--seeds",
+            "1",
+            "--epochs",
+            "2",
+            "--batch",
+            "8",
+            "--optimizer",
+            "adam",
+            "--lr",
+            "0.01",
+            "--outliers",
+            task.resolve("outliers.txt").toString(),
+            "--format",
+            "json"));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void shouldReportEveryMethodAsJsonWithPercentagesAndItsSeeds() throws Exception {
+    Run run = calmon(base2new("zeroshot,coop,coop+dor", task));
+    assertEquals(0, run.code(), run.err());
+    JsonNode methods = new ObjectMapper().readTree(run.out()).get("methods");
+    assertEquals(3, methods.size(), run.out());
+    List<String> names = new ArrayList<>();
+    for (JsonNode m : methods) {
+      names.add(m.get("method").asText());
+      for (String f : FIELDS) {
+        double v = m.get(f).asDouble(Double.NaN);
+        assertTrue(v >= 0 && v <= 100, m.get("method") + " " + f + " = " + m.get(f));
+      }
+      JsonNode seeds = m.get("seeds");
+      assertEquals(1, seeds.size());
+      assertEquals(1, seeds.get(0).get("seed").asLong());
+      assertEquals(m.get("h").asDouble(), seeds.get(0).get("h").asDouble(), 1e-9);
+    }
+    assertEquals(List.of("zeroshot", "coop", "coop+dor"), names);
+  }
+
+  @Test
+  void shouldRefuseAnUnknownMethodInOneLine() {
+    Run run = calmon(base2new("zeroshot,maple", task));
+    assertEquals(Calmon.USER_ERROR, run.code());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertTrue(run.err().contains("maple"), run.err());
+    assertEquals("", run.out());
+  }
+
+  @Test
+  void shouldRefuseADatasetWithoutItsSplitFileInOneLine() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Run run = calmon(base2new("zeroshot", empty));
+    assertEquals(Calmon.USER_ERROR, run.code());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertTrue(run.err().startsWith("calmon: "), run.err());
+    assertTrue(run.err().contains("split_zhou_"), run.err());
+  }
+
+  @Test
+  void shouldTrainAndWriteAPromptVersionThatDecodes() throws Exception {
+    Path out = dir.resolve("versions/coop.avro");
+    Run run =
+        calmon(
+            "train",
+            "--model",
+            model.toString(),
+            "--dataset",
+            task.toString(),
+            "--method",
+            "coop+dor",
+            "--shots",
+            "4",
+            "--epochs",
+            "2",
+            "--batch",
+            "8",
+            "--optimizer",
+            "adam",
+            "--lr",
+            "0.01",
+            "--outliers",
+            task.resolve("outliers.txt").toString(),
+            "--out",
+            out.toString());
+    assertEquals(0, run.code(), run.err());
+    PromptVersion v = AvroCodec.of(PromptVersion.class).decode(Files.readAllBytes(out));
+    assertEquals("coop+dor", v.getMethod());
+    assertEquals(4, v.getBaseClasses().size());
+    assertEquals(4 * 32, v.getContextVectors().size());
+    assertEquals(4, v.getNCtx());
+    assertTrue(v.getMetrics().containsKey("val_base_acc"), v.getMetrics().toString());
+  }
+}
