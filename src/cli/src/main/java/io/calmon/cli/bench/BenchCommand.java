@@ -14,5 +14,6 @@ import picocli.CommandLine.Command;
       ClipBenchCommand.class,
       MonitorBenchCommand.Monitor.class,
       ScorerBenchCommand.class,
+      TuningBenchCommand.class,
     })
 public final class BenchCommand {}
