@@ -34,6 +34,13 @@ final class WorldOptions {
       description = "Share of images with an occluder, 0-1; higher is harder (default 0.2).")
   Double occluders;
 
+  @Option(
+      names = "--caption-detail",
+      description =
+          "Probability that a caption mentions each optional attribute, 0-1; lower gives shorter"
+              + " captions that a short pretraining run learns faster (default 0.5).")
+  Double captionDetail;
+
   WorldConfig config() {
     try {
       WorldConfig.Builder b = WorldConfig.builder().optImageSize(size);
@@ -45,6 +52,9 @@ final class WorldOptions {
       }
       if (maxClutter != null) {
         b.optMaxClutter(maxClutter);
+      }
+      if (captionDetail != null) {
+        b.optCaptionDetail(captionDetail);
       }
       if (occluders != null) {
         b.optOccluderProbability(occluders);
