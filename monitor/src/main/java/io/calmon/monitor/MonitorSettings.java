@@ -2,6 +2,7 @@ package io.calmon.monitor;
 
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.service.ConfigException;
+import io.calmon.kafka.service.Durations;
 import io.calmon.kafka.service.LayeredConfig;
 import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.schemas.CalibrationGroup;
@@ -11,6 +12,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Everything the monitor service needs to run, validated once at start-up from a {@link
@@ -192,7 +194,7 @@ public record MonitorSettings(
    * (whose message starts with the field name, e.g. {@code window-advance must not exceed ...} or
    * {@code ece threshold must be ...}) into a {@link ConfigException} naming the key.
    */
-  private static <T> T construct(LayeredConfig config, java.util.function.Supplier<T> constructor) {
+  private static <T> T construct(LayeredConfig config, Supplier<T> constructor) {
     try {
       return constructor.get();
     } catch (ConfigException e) {
@@ -215,6 +217,6 @@ public record MonitorSettings(
   }
 
   private static String format(Duration duration) {
-    return io.calmon.kafka.service.Durations.format(duration);
+    return Durations.format(duration);
   }
 }

@@ -240,7 +240,8 @@ class MonitorServiceIT {
       sendLabel("u" + attempt, "unicorn", t0.plusMillis(attempt));
       producer.flush();
       Thread.sleep(100);
-      if (service.counters().deadLetters() > 0) {
+      // One dead letter is the skipped class set itself (counted, not written to the topic).
+      if (service.counters().deadLetters() >= 2) {
         dead = read(topics.deadLetters().name(), DeadLetter.class, d -> true);
       }
     }

@@ -1,0 +1,64 @@
+package io.calmon.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.calmon.kafka.service.ConfigException;
+import io.calmon.schemas.CalibrationGroup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MonitorSettingsTest {
+
+  @Test
+  void shouldDefaultToTheTopologyDefaultsAndAnApplicationIdPerPrefix() {
+    MonitorSettings plain = MonitorSettings.from(MonitorSettings.definitions().build());
+    assertEquals(MonitorConfig.defaults(), plain.monitor());
+    assertEquals("calmon-monitor-all", plain.applicationId());
+    assertEquals(
+        Path.of(System.getProperty("java.io.tmpdir"), "calmon-monitor-all"), plain.stateDir());
+    assertEquals(Duration.ofMillis(100), plain.commitInterval());
+    assertEquals(0, plain.metricsPort());
+
+    MonitorSettings prefixed =
+        MonitorSettings.from(MonitorSettings.definitions().flag("prefix", "staging-").build());
+    assertEquals("calmon-monitor-staging", prefixed.applicationId());
+    assertEquals("staging-predictions", prefixed.topics().predictions().name());
+  }
+
+  @Test
+  void shouldWatchTheGroupsNamedInAlertGroups() {
+    MonitorSettings all =
+        MonitorSettings.from(
+            MonitorSettings.definitions()
+                .flag("alert-groups", "all, NEW")
+                .flag("min-labelled", 7)
+                .build());
+    assertEquals(
+        Set.of(CalibrationGroup.ALL, CalibrationGroup.NEW), all.monitor().rules().keySet());
+    assertEquals(7, all.monitor().rules().get(CalibrationGroup.ALL).minLabelled());
+    MonitorSettings none =
+        MonitorSettings.from(MonitorSettings.definitions().flag("alert-groups", "none").build());
+    assertEquals(Set.of(), none.monitor().rules().keySet());
+  }
+
+  @Test
+  void shouldNameTheKeyOfEachBadValue() {
+    assertEquals("alert-groups", keyOf("alert-groups", "base,old"));
+    assertEquals("prefix", keyOf("prefix", "bad prefix"));
+    assertEquals("application-id", keyOf("application-id", "a/b"));
+    assertEquals("label-delay", keyOf("label-delay", "-1s"));
+    assertEquals("metrics-port", keyOf("metrics-port", "70000"));
+    assertEquals("require-ci-above-threshold", keyOf("require-ci-above-threshold", "yes"));
+    assertEquals("window-advance", keyOf("window-advance", "2h"));
+  }
+
+  private static String keyOf(String key, String value) {
+    return assertThrows(
+            ConfigException.class,
+            () -> MonitorSettings.from(MonitorSettings.definitions().flag(key, value).build()))
+        .key();
+  }
+}
