@@ -49,7 +49,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
   private final List<PromptVersion> versions = new ArrayList<>();
   private final Map<Boolean, Map<DemoPhase, CalibrationSketch>> sketches = new HashMap<>();
   private final Map<Boolean, Double> latestEce = new ConcurrentHashMap<>();
-  private final int bins;
   private volatile boolean running = true;
   private volatile Instant driftStart;
   private volatile long versionAtDrift = -1;
@@ -58,7 +57,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
   DemoObserver(String bootstrapServers, CalmonTopics topics, DemoTimeline timeline, int bins) {
     this.topics = topics;
     this.timeline = timeline;
-    this.bins = bins;
     this.consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -226,14 +224,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
       }
     }
     return missing;
-  }
-
-  Set<String> expectedIds() {
-    return truths.keySet();
-  }
-
-  int bins() {
-    return bins;
   }
 
   /** Stops polling; the polling thread closes the consumer on its way out. */
