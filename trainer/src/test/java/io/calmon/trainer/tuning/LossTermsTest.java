@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.calmon.clip.ClipModel;
-import io.calmon.trainer.outliers.ClassNameFilter;
 import io.calmon.trainer.outliers.OutlierPool;
 import java.util.HashMap;
 import java.util.List;
@@ -20,24 +19,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class LossTermsTest {
-  private static final List<String> BASE =
-      List.of("red circle", "blue square", "green triangle", "yellow star");
-  private static final String TEMPLATE = "a photo of a {}.";
+  private static final List<String> BASE = TinyModels.BASE;
+  private static final String TEMPLATE = TinyModels.TEMPLATE;
   private static ClipModel clip;
   private static OutlierPool pool;
 
   @BeforeAll
   static void load() {
     clip = TinyModels.world(42);
-    pool =
-        OutlierPool.build(
-            clip,
-            List.of("tree", "house", "flower", "fish", "cloud", "boat", "kite"),
-            new ClassNameFilter(BASE),
-            BASE,
-            TEMPLATE,
-            4,
-            100);
+    pool = TinyModels.smallPool(clip);
   }
 
   @AfterAll

@@ -6,12 +6,15 @@ import io.calmon.clip.TextConfig;
 import io.calmon.clip.VisionConfig;
 import io.calmon.clip.nn.Activation;
 import io.calmon.clip.text.ClipTokenizer;
+import io.calmon.trainer.outliers.ClassNameFilter;
+import io.calmon.trainer.outliers.OutlierPool;
 import io.calmon.world.TokenizerJson;
 import io.calmon.world.Vocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Tiny random CLIP models with the world's word-level tokenizer (colours, shapes, "a photo of").
@@ -44,6 +47,25 @@ public final class TinyModels {
       }
     }
     return tokenizer;
+  }
+
+  /** Four base classes of the world, for loss and step tests. */
+  public static final List<String> BASE =
+      List.of("red circle", "blue square", "green triangle", "yellow star");
+
+  /** The hand-written template those tests tune against. */
+  public static final String TEMPLATE = "a photo of a {}.";
+
+  /** A small outlier pool for {@link #BASE}: seven everyday words, none of them a class word. */
+  public static OutlierPool smallPool(ClipModel clip) {
+    return OutlierPool.build(
+        clip,
+        List.of("tree", "house", "flower", "fish", "cloud", "boat", "kite"),
+        new ClassNameFilter(BASE),
+        BASE,
+        TEMPLATE,
+        4,
+        100);
   }
 
   /** A random tiny model (seeded) with the world tokenizer. */
