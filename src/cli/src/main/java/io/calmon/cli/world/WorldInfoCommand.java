@@ -37,6 +37,12 @@ final class WorldInfoCommand implements Callable<Integer> {
   long seed;
 
   @Option(
+      names = "--style",
+      defaultValue = "sketch",
+      description = "Style of the task's images (default: sketch, the default task's).")
+  String style;
+
+  @Option(
       names = "--test-per-class",
       defaultValue = "100",
       description = "Test images per class; 0 skips the evaluation (default: 100).")
@@ -72,7 +78,7 @@ final class WorldInfoCommand implements Callable<Integer> {
       out.flush();
       if (perClass > 0) {
         WorldConfig config = WorldConfig.builder().optImageSize(c.vision().imageSize()).build();
-        WorldTask task = WorldTask.defaultTask(seed);
+        WorldTask task = WorldTask.sample(seed, 20, 20, WorldOptions.style(style));
         out.printf(
             "zero-shot on the default task (seed %d, %s, \"%s\", %d test images per class):%n",
             seed, task.style().word(), task.template(), perClass);

@@ -85,6 +85,14 @@ final class WorldPretrainCommand implements Callable<Integer> {
   int checkpointEvery;
 
   @Option(
+      names = "--hard-negatives",
+      defaultValue = "" + PretrainOptions.DEFAULT_GROUP,
+      description =
+          "Pairs that enter a batch together sharing style and background, so that only the"
+              + " object tells them apart; 1: uniform batches (default: ${DEFAULT-VALUE}).")
+  int group;
+
+  @Option(
       names = "--init",
       description = "Continue from this model directory instead of random weights.")
   Path init;
@@ -148,7 +156,8 @@ final class WorldPretrainCommand implements Callable<Integer> {
           learningRate,
           warmup != null ? warmup : Math.min(200, steps / 10),
           0.1f,
-          (float) Math.log(1 / 0.07));
+          (float) Math.log(1 / 0.07),
+          group);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }

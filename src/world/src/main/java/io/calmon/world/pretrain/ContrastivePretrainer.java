@@ -20,13 +20,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Contrastive pretraining of a CLIP from scratch on the world's image-caption pairs: symmetric
  * InfoNCE over the batch with a learnable logit scale (clamped at 100, as CLIP), AdamW, linear
  * warm-up then cosine decay. Pairs come from a pool rendered once; batches are drawn from a seeded
- * shuffle of it, epoch after epoch. Same options, same machine: same model.
+ * shuffle of it, epoch after epoch, in groups of pairs that share style and background (hard
+ * negatives, {@link GroupedBatches}). Same options, same machine: same model.
  *
  * <p>Pairs in a batch whose captions are identical ("a sketch of a red circle.") are each other's
  * positives: the target row spreads its mass over them, so the loss does not push apart texts that
@@ -153,9 +153,8 @@ public final class ContrastivePretrainer {
     int context = ModelPreset.CONTEXT;
     CosineSchedule schedule =
         new CosineSchedule(options.peakLearningRate(), 0f, options.warmupSteps(), steps);
-    SplittableRandom rng = new SplittableRandom(options.seed() ^ 0x5EED5EEDL);
-    int[] order = permutation(pool.count(), rng);
-    int cursor = 0;
+    GroupedBatches batches =
+        new GroupedBatches(pool.looks(), options.group(), options.seed() ^ 0x5EED5EEDL);
 
     NDManager root = model.manager();
     float scale0 = init == null ? options.logitScaleInit() : model.logitScale();
@@ -175,15 +174,12 @@ public final class ContrastivePretrainer {
             .optRateScale("logit_scale", LOGIT_SCALE_RATE_FACTOR);
     try (AdamW adam = adamBuilder.build(root, params)) {
       for (int step = 0; step < steps; step++) {
-        if (cursor + batch > order.length) {
-          order = permutation(pool.count(), rng);
-          cursor = 0;
-        }
+        int[] picked = batches.next(batch);
         float[] images = new float[batch * each];
         long[] ids = new long[batch * context];
         long[][] rows = new long[batch][];
         for (int b = 0; b < batch; b++) {
-          int i = order[cursor++];
+          int i = picked[b];
           pool.normalisedImage(i, images, b * each);
           rows[b] = pool.ids(i);
           System.arraycopy(rows[b], 0, ids, b * context, context);
@@ -292,20 +288,6 @@ public final class ContrastivePretrainer {
       }
     }
     return (float) right / n;
-  }
-
-  private static int[] permutation(int n, SplittableRandom rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 
   private static Duration since(long startNanos) {

@@ -2,6 +2,8 @@ package io.calmon.world.pretrain;
 
 import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.clip.text.ClipTokenizer;
+import io.calmon.world.Background;
+import io.calmon.world.Scene;
 import io.calmon.world.WorldPretrainingData;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -16,12 +18,14 @@ final class PairPool {
   private final int count;
   private final byte[] pixels; // [count, 3, size, size], 0-255
   private final long[][] ids; // [count, context]
+  private final int[] looks; // style and background of every pair, for hard-negative batches
 
-  private PairPool(int size, int count, byte[] pixels, long[][] ids) {
+  private PairPool(int size, int count, byte[] pixels, long[][] ids, int[] looks) {
     this.size = size;
     this.count = count;
     this.pixels = pixels;
     this.ids = ids;
+    this.looks = looks;
   }
 
   /**
@@ -36,6 +40,7 @@ final class PairPool {
     int each = 3 * size * size;
     byte[] pixels = new byte[count * each];
     String[] captions = new String[count];
+    int[] looks = new int[count];
     IntStream.range(0, count)
         .parallel()
         .forEach(
@@ -46,13 +51,19 @@ final class PairPool {
                 pixels[i * each + k] = (byte) Math.round(chw[k] * 255f);
               }
               captions[i] = s.caption();
+              looks[i] = look(s.scene());
             });
     long[][] full = tokenizer.encode(List.of(captions));
     long[][] ids = new long[count][];
     for (int i = 0; i < count; i++) {
       ids[i] = cut(full[i], context);
     }
-    return new PairPool(size, count, pixels, ids);
+    return new PairPool(size, count, pixels, ids, looks);
+  }
+
+  /** A key equal for two scenes exactly when they share style and background. */
+  static int look(Scene scene) {
+    return scene.style().ordinal() * Background.values().length + scene.background().ordinal();
   }
 
   private static long[] cut(long[] row, int context) {
@@ -78,6 +89,11 @@ final class PairPool {
 
   int size() {
     return size;
+  }
+
+  /** The {@link #look(Scene)} key of every pair, indexed like the pool. */
+  int[] looks() {
+    return looks.clone();
   }
 
   long[] ids(int i) {

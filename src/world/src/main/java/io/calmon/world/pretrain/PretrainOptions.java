@@ -15,6 +15,8 @@ import io.calmon.world.WorldConfig;
  * @param warmupSteps linear warm-up, in [0, steps)
  * @param weightDecay AdamW decoupled decay of weight matrices, >= 0
  * @param logitScaleInit initial {@code ln(logit scale)}, at most {@link #MAX_LOGIT_SCALE}
+ * @param group pairs that enter a batch together sharing style and background (hard negatives, see
+ *     {@link GroupedBatches}); 1 = uniform batches; must divide {@code batch}
  */
 public record PretrainOptions(
     long seed,
@@ -26,10 +28,14 @@ public record PretrainOptions(
     float peakLearningRate,
     int warmupSteps,
     float weightDecay,
-    float logitScaleInit) {
+    float logitScaleInit,
+    int group) {
 
   /** CLIP clamps the learned logit scale at 100. */
   public static final float MAX_LOGIT_SCALE = (float) Math.log(100);
+
+  /** Pairs per hard-negative group by default. */
+  public static final int DEFAULT_GROUP = 8;
 
   public PretrainOptions {
     check("steps", steps >= 1, steps);
@@ -39,6 +45,7 @@ public record PretrainOptions(
     check("warmupSteps", warmupSteps >= 0 && warmupSteps < steps, warmupSteps);
     check("weightDecay", weightDecay >= 0, weightDecay);
     check("logitScaleInit", logitScaleInit <= MAX_LOGIT_SCALE, logitScaleInit);
+    check("group", group >= 1 && batch % group == 0, group + " (must divide batch " + batch + ")");
     if (preset == null || world == null) {
       throw new IllegalArgumentException("preset and world are required");
     }
@@ -46,7 +53,8 @@ public record PretrainOptions(
 
   /**
    * The defaults for a preset and step count: batch 128, a pool of 40k pairs, peak rate 1e-3, a
-   * tenth of the steps (at most 200) as warm-up, decay 0.1, CLIP's initial scale {@code 1/0.07}.
+   * tenth of the steps (at most 200) as warm-up, decay 0.1, CLIP's initial scale {@code 1/0.07},
+   * hard-negative groups of {@link #DEFAULT_GROUP}.
    */
   public static PretrainOptions defaults(long seed, int steps, ModelPreset preset, WorldConfig w) {
     return new PretrainOptions(
@@ -59,7 +67,8 @@ public record PretrainOptions(
         1e-3f,
         Math.min(200, steps / 10),
         0.1f,
-        (float) Math.log(1 / 0.07));
+        (float) Math.log(1 / 0.07),
+        DEFAULT_GROUP);
   }
 
   private static void check(String key, boolean ok, Object value) {

@@ -20,7 +20,7 @@ class ContrastivePretrainerTest {
   private static PretrainOptions tiny(int steps) {
     WorldConfig world = WorldConfig.builder().optImageSize(32).build();
     return new PretrainOptions(
-        7, steps, 8, 16, ModelPreset.TINY, world, 3e-3f, 1, 0.1f, (float) Math.log(1 / 0.07));
+        7, steps, 8, 16, ModelPreset.TINY, world, 3e-3f, 1, 0.1f, (float) Math.log(1 / 0.07), 1);
   }
 
   private static final class Recorder implements ContrastivePretrainer.Listener {
@@ -88,7 +88,7 @@ class ContrastivePretrainerTest {
             IllegalArgumentException.class,
             () ->
                 new PretrainOptions(
-                    1, 1, 8, 4, ModelPreset.TINY, WorldConfig.defaults(), 1e-3f, 0, 0f, 2f));
+                    1, 1, 8, 4, ModelPreset.TINY, WorldConfig.defaults(), 1e-3f, 0, 0f, 2f, 1));
     assertTrue(e.getMessage().contains("pool"), e.getMessage());
   }
 
