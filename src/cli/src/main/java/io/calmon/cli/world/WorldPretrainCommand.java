@@ -88,8 +88,8 @@ final class WorldPretrainCommand implements Callable<Integer> {
       names = "--hard-negatives",
       defaultValue = "" + PretrainOptions.DEFAULT_GROUP,
       description =
-          "Pairs that enter a batch together sharing style and background, so that only the"
-              + " object tells them apart; 1: uniform batches (default: ${DEFAULT-VALUE}).")
+          "Pairs that enter a batch together sharing style, background and colour, so that only the shape"
+              + " (and count, texture, size) tells them apart; 1: uniform batches (default: ${DEFAULT-VALUE}).")
   int group;
 
   @Option(

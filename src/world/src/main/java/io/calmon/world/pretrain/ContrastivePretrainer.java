@@ -25,8 +25,8 @@ import java.util.Map;
  * Contrastive pretraining of a CLIP from scratch on the world's image-caption pairs: symmetric
  * InfoNCE over the batch with a learnable logit scale (clamped at 100, as CLIP), AdamW, linear
  * warm-up then cosine decay. Pairs come from a pool rendered once; batches are drawn from a seeded
- * shuffle of it, epoch after epoch, in groups of pairs that share style and background (hard
- * negatives, {@link GroupedBatches}). Same options, same machine: same model.
+ * shuffle of it, epoch after epoch, in groups of pairs that share style, background and colour
+ * (hard negatives, {@link GroupedBatches}). Same options, same machine: same model.
  *
  * <p>Pairs in a batch whose captions are identical ("a sketch of a red circle.") are each other's
  * positives: the target row spreads its mass over them, so the loss does not push apart texts that

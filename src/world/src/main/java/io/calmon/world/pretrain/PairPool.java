@@ -3,6 +3,7 @@ package io.calmon.world.pretrain;
 import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.clip.text.ClipTokenizer;
 import io.calmon.world.Background;
+import io.calmon.world.Colour;
 import io.calmon.world.Scene;
 import io.calmon.world.WorldPretrainingData;
 import java.util.List;
@@ -18,7 +19,7 @@ final class PairPool {
   private final int count;
   private final byte[] pixels; // [count, 3, size, size], 0-255
   private final long[][] ids; // [count, context]
-  private final int[] looks; // style and background of every pair, for hard-negative batches
+  private final int[] looks; // style, background and colour of every pair: hard-negative groups
 
   private PairPool(int size, int count, byte[] pixels, long[][] ids, int[] looks) {
     this.size = size;
@@ -61,9 +62,11 @@ final class PairPool {
     return new PairPool(size, count, pixels, ids, looks);
   }
 
-  /** A key equal for two scenes exactly when they share style and background. */
+  /** A key equal for two scenes exactly when they share style, background and object colour. */
   static int look(Scene scene) {
-    return scene.style().ordinal() * Background.values().length + scene.background().ordinal();
+    int styleAndBackground =
+        scene.style().ordinal() * Background.values().length + scene.background().ordinal();
+    return styleAndBackground * Colour.values().length + scene.worldClass().colour().ordinal();
   }
 
   private static long[] cut(long[] row, int context) {

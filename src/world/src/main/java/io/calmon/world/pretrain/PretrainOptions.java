@@ -15,8 +15,8 @@ import io.calmon.world.WorldConfig;
  * @param warmupSteps linear warm-up, in [0, steps)
  * @param weightDecay AdamW decoupled decay of weight matrices, >= 0
  * @param logitScaleInit initial {@code ln(logit scale)}, at most {@link #MAX_LOGIT_SCALE}
- * @param group pairs that enter a batch together sharing style and background (hard negatives, see
- *     {@link GroupedBatches}); 1 = uniform batches; must divide {@code batch}
+ * @param group pairs that enter a batch together sharing style, background and colour (hard
+ *     negatives, see {@link GroupedBatches}); 1 = uniform batches; must divide {@code batch}
  */
 public record PretrainOptions(
     long seed,

@@ -24,13 +24,30 @@ import java.util.stream.IntStream;
  */
 public final class ZeroShotEvaluation {
 
-  /** Accuracy and ECE of one group of classes. */
-  public record Group(String name, int classes, int images, double accuracy, double ece) {
+  /**
+   * Accuracy and ECE of one group of classes, and how often the predicted class had the right
+   * colour and the right shape (which of the two words the model fails on).
+   */
+  public record Group(
+      String name,
+      int classes,
+      int images,
+      double accuracy,
+      double ece,
+      double colourAccuracy,
+      double shapeAccuracy) {
     /** A one-line rendering, in percent. */
     public String line() {
       return String.format(
-          "%-22s %2d classes, %5d images: accuracy %5.1f%%, ECE %5.2f%%",
-          name, classes, images, 100 * accuracy, 100 * ece);
+          "%-22s %2d classes, %5d images: accuracy %5.1f%%, ECE %5.2f%% (colour right %5.1f%%,"
+              + " shape right %5.1f%%)",
+          name,
+          classes,
+          images,
+          100 * accuracy,
+          100 * ece,
+          100 * colourAccuracy,
+          100 * shapeAccuracy);
     }
   }
 
@@ -118,6 +135,8 @@ public final class ZeroShotEvaluation {
     double[] confidence = new double[n];
     boolean[] correct = new boolean[n];
     int right = 0;
+    int colourRight = 0;
+    int shapeRight = 0;
     for (int k = 0; k < n; k++) {
       int best = 0;
       for (int j = 1; j < probs[k].length; j++) {
@@ -128,8 +147,19 @@ public final class ZeroShotEvaluation {
       confidence[k] = Math.min(1.0, probs[k][best]);
       correct[k] = best == truth[k];
       right += correct[k] ? 1 : 0;
+      WorldClass predicted = classes.get(best);
+      WorldClass actual = classes.get(truth[k]);
+      colourRight += predicted.colour() == actual.colour() ? 1 : 0;
+      shapeRight += predicted.shape() == actual.shape() ? 1 : 0;
     }
     double ece = ExpectedCalibrationError.of(new TopLabelRows(confidence, correct), 15);
-    return new Group(name, classes.size(), n, (double) right / n, ece);
+    return new Group(
+        name,
+        classes.size(),
+        n,
+        (double) right / n,
+        ece,
+        (double) colourRight / n,
+        (double) shapeRight / n);
   }
 }
