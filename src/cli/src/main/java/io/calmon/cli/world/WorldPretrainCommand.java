@@ -119,9 +119,15 @@ final class WorldPretrainCommand implements Callable<Integer> {
             out.flush();
           }
         };
-    try (ClipModel model =
-        new ContrastivePretrainer(options, init)
-            .train(this.out, listener, progressEvery, checkpointEvery)) {
+    ClipModel trained;
+    try {
+      trained =
+          new ContrastivePretrainer(options, init)
+              .train(this.out, listener, progressEvery, checkpointEvery);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    try (ClipModel model = trained) {
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       String sha = model.save(this.out);
       out.printf(

@@ -1,6 +1,7 @@
 package io.calmon.cli.world;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.cli.Calmon;
@@ -81,6 +82,8 @@ class WorldCommandTest {
             "8",
             "--pool",
             "16",
+            "--hard-negatives",
+            "1",
             "--progress-every",
             "1",
             "--eval-per-class",
@@ -114,5 +117,34 @@ class WorldCommandTest {
             "world", "pretrain", "--out", dir.resolve("m").toString(), "--size-preset", "huge");
     assertEquals(Calmon.USER_ERROR, code);
     assertTrue(err.toString().contains("unknown size preset 'huge'"), err.toString());
+  }
+
+  @Test
+  void shouldNameTheFlagsWhenThePoolIsTooSmallForHardNegativeGroups() {
+    CommandLine cli = Calmon.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute(
+            "world",
+            "pretrain",
+            "--out",
+            dir.resolve("m").toString(),
+            "--size-preset",
+            "tiny",
+            "--steps",
+            "2",
+            "--batch",
+            "8",
+            "--pool",
+            "16",
+            "--hard-negatives",
+            "8");
+    assertEquals(Calmon.USER_ERROR, code, out.toString());
+    assertTrue(err.toString().contains("--hard-negatives"), err.toString());
+    assertTrue(err.toString().contains("--pool"), err.toString());
+    assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
   }
 }

@@ -153,8 +153,19 @@ public final class ContrastivePretrainer {
     int context = ModelPreset.CONTEXT;
     CosineSchedule schedule =
         new CosineSchedule(options.peakLearningRate(), 0f, options.warmupSteps(), steps);
-    GroupedBatches batches =
-        new GroupedBatches(pool.looks(), options.group(), options.seed() ^ 0x5EED5EEDL);
+    GroupedBatches batches;
+    try {
+      batches = new GroupedBatches(pool.looks(), options.group(), options.seed() ^ 0x5EED5EEDL);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "a pool of "
+              + pool.count()
+              + " pairs is too small for hard-negative groups of "
+              + options.group()
+              + " (no style, background and colour has that many pairs): raise the pool (--pool)"
+              + " or lower the group (--hard-negatives)",
+          e);
+    }
 
     NDManager root = model.manager();
     float scale0 = init == null ? options.logitScaleInit() : model.logitScale();
