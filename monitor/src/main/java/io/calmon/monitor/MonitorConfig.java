@@ -78,6 +78,19 @@ public record MonitorConfig(
     return labelDelay.plus(grace);
   }
 
+  /**
+   * Whether a label is late: its time (the label record's timestamp, i.e. when it was labelled) is
+   * more than {@link #closeAfter()} (label delay + grace) after its prediction's event time. A
+   * label exactly label delay + grace after the event is on time. The rule is the same whichever of
+   * the two records reaches the monitor first.
+   *
+   * @param eventTimeMillis the prediction's event time, epoch millis
+   * @param labelTimeMillis the label record's timestamp, epoch millis
+   */
+  public boolean isLateLabel(long eventTimeMillis, long labelTimeMillis) {
+    return labelTimeMillis - eventTimeMillis > closeAfter().toMillis();
+  }
+
   /** How long predictions wait for labels: twice {@link #closeAfter()}, so late labels are seen. */
   public Duration predictionRetention() {
     return closeAfter().multipliedBy(2);

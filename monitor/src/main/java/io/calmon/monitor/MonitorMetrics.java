@@ -43,7 +43,8 @@ final class MonitorMetrics implements MonitorListener {
             counters::deadLetters)
         .counter(
             "calmon_monitor_late_labels_total",
-            "Labels that arrived after label delay + grace: counted, not used.",
+            "Labels more than label delay + grace after their event, in either arrival order:"
+                + " counted, not used.",
             counters::lateLabels)
         .counter(
             "calmon_monitor_duplicate_predictions_total",

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  *     many classes (0 = never)
  * @param maxPixels images with more pixels (checked on the header) are dead-lettered
  * @param maxImageBytes claim-check files larger than this are dead-lettered unread
+ * @param metricsHost address the Prometheus endpoint binds
+ * @param metricsPort port of the Prometheus endpoint {@code /metrics}; 0 turns it off
  */
 public record ScorerConfig(
     String bootstrapServers,
@@ -35,7 +37,9 @@ public record ScorerConfig(
     int topK,
     int fullProbabilitiesMax,
     long maxPixels,
-    long maxImageBytes) {
+    long maxImageBytes,
+    String metricsHost,
+    int metricsPort) {
 
   public static final String DEFAULT_DEPLOYMENT = "default";
   public static final String DEFAULT_TEMPLATE = "a photo of a {}.";
@@ -48,6 +52,9 @@ public record ScorerConfig(
   public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
 
   public static final long DEFAULT_MAX_IMAGE_BYTES = 64L << 20;
+
+  /** The metrics endpoint listens on loopback only unless told otherwise. */
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
   /** Letters, digits, '.', '_', '-': the id goes into a group id and a transactional id. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
@@ -75,6 +82,12 @@ public record ScorerConfig(
         "full-probabilities max must be at least 0, got " + fullProbabilitiesMax);
     require(maxPixels >= 1, "max pixels must be at least 1, got " + maxPixels);
     require(maxImageBytes >= 1, "max image bytes must be at least 1, got " + maxImageBytes);
+    require(
+        metricsHost != null && !metricsHost.isBlank(),
+        "metrics host must be an address, got '" + metricsHost + "'");
+    require(
+        metricsPort >= 0 && metricsPort <= 65535,
+        "metrics port must be in 0..65535 (0 = off), got " + metricsPort);
   }
 
   /** A builder with every default set; only the bootstrap servers are required. */
@@ -116,6 +129,8 @@ public record ScorerConfig(
     private int fullProbabilitiesMax = DEFAULT_FULL_PROBABILITIES_MAX;
     private long maxPixels = DEFAULT_MAX_PIXELS;
     private long maxImageBytes = DEFAULT_MAX_IMAGE_BYTES;
+    private String metricsHost = DEFAULT_METRICS_HOST;
+    private int metricsPort;
 
     private Builder() {}
 
@@ -174,6 +189,17 @@ public record ScorerConfig(
       return this;
     }
 
+    public Builder optMetricsHost(String metricsHost) {
+      this.metricsHost = metricsHost;
+      return this;
+    }
+
+    /** Serve Prometheus metrics on this port; 0 (the default) turns the endpoint off. */
+    public Builder optMetricsPort(int metricsPort) {
+      this.metricsPort = metricsPort;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first bad value
      */
@@ -189,7 +215,9 @@ public record ScorerConfig(
           topK,
           fullProbabilitiesMax,
           maxPixels,
-          maxImageBytes);
+          maxImageBytes,
+          metricsHost,
+          metricsPort);
     }
   }
 }

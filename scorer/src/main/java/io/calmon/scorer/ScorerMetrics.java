@@ -1,37 +1,39 @@
 package io.calmon.scorer;
 
+import io.calmon.kafka.service.BucketHistogram;
+import io.calmon.kafka.service.MetricsRegistry;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
 
 /**
- * The scorer's counters and gauges, thread-safe. Counted when a transaction commits, so they match
- * what consumers downstream see. {@link #snapshot()} gives them as flat names, ready for the shared
- * Prometheus endpoint (being built in {@code io.calmon.kafka.service}; wiring is still to do).
+ * The scorer's counters, gauges and histograms, thread-safe. Counted when a transaction commits, so
+ * they match what consumers downstream see. {@link #registry} exposes them to the shared Prometheus
+ * endpoint ({@code --metrics-port}); {@link #snapshot()} gives a flat summary.
  */
 public final class ScorerMetrics {
 
-  /**
-   * Upper bounds (ms) of the latency histogram's buckets: 1, 2, 5, 10, ... 1e7 ms (about 2.8 h),
-   * then overflow. Coarse on purpose: percentiles are reported as a bucket's upper bound.
-   */
-  static final long[] LATENCY_BOUNDS_MS = latencyBounds();
+  /** Upper bounds (s) of the latency histogram: 1 ms, 2 ms, 5 ms, ... 10^4 s (about 2.8 h). */
+  static final double[] LATENCY_BOUNDS_SECONDS = BucketHistogram.oneTwoFive(0.001, 10_000);
+
+  /** Upper bounds of the batch-size histogram: 1, 2, 4, ... 4096 (the largest batch allowed). */
+  static final double[] BATCH_SIZE_BOUNDS = BucketHistogram.powersOfTwo(4096);
 
   private final LongAdder eventsIn = new LongAdder();
   private final LongAdder eventsSkipped = new LongAdder();
   private final LongAdder predictionsOut = new LongAdder();
-  private final LongAdder batches = new LongAdder();
-  private final LongAdder batchedImages = new LongAdder();
+  private final BucketHistogram batchSizes = new BucketHistogram(BATCH_SIZE_BOUNDS);
   private final AtomicLong largestBatch = new AtomicLong();
   private final LongAdder abortedTransactions = new LongAdder();
   private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> refusedPrompts = new ConcurrentHashMap<>();
   private final AtomicLong promptVersion = new AtomicLong(-1);
   private final AtomicLong classSetVersion = new AtomicLong(-1);
-  private final AtomicLongArray latency = new AtomicLongArray(LATENCY_BOUNDS_MS.length + 1);
+  private final BucketHistogram latency = new BucketHistogram(LATENCY_BOUNDS_SECONDS);
 
   void eventsIn(int n) {
     eventsIn.add(n);
@@ -41,23 +43,18 @@ public final class ScorerMetrics {
     eventsSkipped.increment();
   }
 
+  /** One committed prediction, {@code eventToPredictionMillis} after its event (0 if negative). */
   void predictionOut(long eventToPredictionMillis) {
-    predictionsOut.increment();
-    int bucket = 0;
-    while (bucket < LATENCY_BOUNDS_MS.length
-        && eventToPredictionMillis > LATENCY_BOUNDS_MS[bucket]) {
-      bucket++;
-    }
-    latency.incrementAndGet(bucket);
+    latency.observe(Math.max(0, eventToPredictionMillis) / 1000.0);
+    predictionsOut.increment(); // last: a reader who sees the count sees the latency too
   }
 
-  void deadLetter(String errorType) {
-    deadLetters.computeIfAbsent(errorType, k -> new LongAdder()).increment();
+  void deadLetter(String reason) {
+    deadLetters.computeIfAbsent(reason, k -> new LongAdder()).increment();
   }
 
   void batch(int images) {
-    batches.increment();
-    batchedImages.add(images);
+    batchSizes.observe(images);
     largestBatch.accumulateAndGet(images, Math::max);
   }
 
@@ -65,8 +62,8 @@ public final class ScorerMetrics {
     abortedTransactions.increment();
   }
 
-  void promptRefused(String errorType) {
-    refusedPrompts.computeIfAbsent(errorType, k -> new LongAdder()).increment();
+  void promptRefused(String reason) {
+    refusedPrompts.computeIfAbsent(reason, k -> new LongAdder()).increment();
   }
 
   void serving(ScoringContext context) {
@@ -82,23 +79,30 @@ public final class ScorerMetrics {
     return predictionsOut.sum();
   }
 
+  /** Committed batches. */
+  public long batches() {
+    return batchSizes.snapshot().count();
+  }
+
   /** The most records one transaction has held: at most the configured batch size. */
   public long largestBatch() {
     return largestBatch.get();
   }
 
-  /** Dead letters of every type. */
+  /** Dead letters of every reason. */
   public long deadLetters() {
     return deadLetters.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
-  public long deadLetters(String errorType) {
-    LongAdder n = deadLetters.get(errorType);
+  /** Dead letters of one reason (the dead letter's {@code error_type}). */
+  public long deadLetters(String reason) {
+    LongAdder n = deadLetters.get(reason);
     return n == null ? 0 : n.sum();
   }
 
-  public long promptsRefused(String errorType) {
-    LongAdder n = refusedPrompts.get(errorType);
+  /** Prompt versions or class sets refused for one reason (e.g. {@code WEIGHTS_MISMATCH}). */
+  public long promptsRefused(String reason) {
+    LongAdder n = refusedPrompts.get(reason);
     return n == null ? 0 : n.sum();
   }
 
@@ -107,61 +111,112 @@ public final class ScorerMetrics {
     return promptVersion.get();
   }
 
+  /** The serving class-set version, -1 before any class set. */
+  public long classSetVersion() {
+    return classSetVersion.get();
+  }
+
   /**
    * The latency from event time to committed prediction at quantile {@code q}, as the upper bound
    * of its histogram bucket in ms; -1 if nothing was scored, {@code Long.MAX_VALUE} in overflow.
    */
   public long latencyQuantileMillis(double q) {
-    long total = 0;
-    for (int i = 0; i < latency.length(); i++) {
-      total += latency.get(i);
-    }
-    if (total == 0) {
+    double seconds = latency.snapshot().quantileUpperBound(q);
+    if (Double.isNaN(seconds)) {
       return -1;
     }
-    long rank = (long) Math.ceil(q * total);
-    long seen = 0;
-    for (int i = 0; i < latency.length(); i++) {
-      seen += latency.get(i);
-      if (seen >= Math.max(rank, 1)) {
-        return i < LATENCY_BOUNDS_MS.length ? LATENCY_BOUNDS_MS[i] : Long.MAX_VALUE;
-      }
-    }
-    return Long.MAX_VALUE;
+    return Double.isInfinite(seconds) ? Long.MAX_VALUE : Math.round(seconds * 1000);
   }
 
-  /** Every metric by a flat, Prometheus-friendly name. */
+  /**
+   * The metrics for {@code /metrics}: one registry per scorer instance.
+   *
+   * @param config names the deployment and instance in {@code calmon_scorer_info}
+   * @param running 1 while the scoring thread runs, else 0
+   */
+  MetricsRegistry registry(ScorerConfig config, DoubleSupplier running) {
+    return new MetricsRegistry()
+        .counter(
+            "calmon_scorer_events_in_total",
+            "Image events consumed and committed (scored, dead-lettered or skipped).",
+            eventsIn::sum)
+        .counter(
+            "calmon_scorer_events_skipped_total",
+            "Image events of another deployment, skipped.",
+            eventsSkipped::sum)
+        .counter(
+            "calmon_scorer_predictions_out_total",
+            "Predictions committed to the predictions topic.",
+            predictionsOut::sum)
+        .counters(
+            "calmon_scorer_dead_letters_total",
+            "Dead letters committed, by reason (the dead letter's error_type).",
+            () -> series(deadLetters))
+        .histogram(
+            "calmon_scorer_batch_size",
+            "Image events per committed micro-batch (one transaction each).",
+            batchSizes::snapshot)
+        .gauge(
+            "calmon_scorer_batch_size_max",
+            "The most image events one committed micro-batch has held.",
+            largestBatch::get)
+        .histogram(
+            "calmon_scorer_event_to_prediction_seconds",
+            "From an image event's event time to the commit of its prediction.",
+            latency::snapshot)
+        .counter(
+            "calmon_scorer_transactions_aborted_total",
+            "Transactions aborted and their batch re-read.",
+            abortedTransactions::sum)
+        .counters(
+            "calmon_scorer_prompt_versions_refused_total",
+            "Prompt versions and class sets refused (the previous one stays live), by reason.",
+            () -> series(refusedPrompts))
+        .gauge(
+            "calmon_scorer_prompt_version",
+            "The prompt version being served: 0 zero-shot, -1 before any class set.",
+            promptVersion::get)
+        .gauge(
+            "calmon_scorer_class_set_version",
+            "The class-set version being served, -1 before any class set.",
+            classSetVersion::get)
+        .gauges(
+            "calmon_scorer_info",
+            "Always 1; labels name the deployment and the instance.",
+            () ->
+                Map.of(
+                    Map.of("deployment", config.deployment(), "instance_id", config.instanceId()),
+                    1.0))
+        .gauge("calmon_scorer_running", "1 while the scoring thread runs.", running);
+  }
+
+  /** A flat summary by name (reasons as {@code {reason=...}}), as {@code calmon scorer} prints. */
   public Map<String, Number> snapshot() {
     Map<String, Number> m = new TreeMap<>();
-    m.put("scorer_events_in_total", eventsIn());
-    m.put("scorer_events_skipped_total", eventsSkipped.sum());
-    m.put("scorer_predictions_out_total", predictionsOut());
-    m.put("scorer_dead_letters_total", deadLetters());
+    m.put("calmon_scorer_events_in_total", eventsIn());
+    m.put("calmon_scorer_events_skipped_total", eventsSkipped.sum());
+    m.put("calmon_scorer_predictions_out_total", predictionsOut());
+    m.put("calmon_scorer_dead_letters_total", deadLetters());
     deadLetters.forEach(
-        (type, n) -> m.put("scorer_dead_letters_total{type=" + type + "}", n.sum()));
+        (reason, n) -> m.put("calmon_scorer_dead_letters_total{reason=" + reason + "}", n.sum()));
     refusedPrompts.forEach(
-        (type, n) -> m.put("scorer_prompt_versions_refused_total{type=" + type + "}", n.sum()));
-    m.put("scorer_batches_total", batches.sum());
-    m.put("scorer_batch_images_total", batchedImages.sum());
-    m.put("scorer_batch_size_max", largestBatch.get());
-    m.put("scorer_transactions_aborted_total", abortedTransactions.sum());
-    m.put("scorer_prompt_version", promptVersion());
-    m.put("scorer_class_set_version", classSetVersion.get());
-    m.put("scorer_latency_p50_ms", latencyQuantileMillis(0.50));
-    m.put("scorer_latency_p99_ms", latencyQuantileMillis(0.99));
+        (reason, n) ->
+            m.put("calmon_scorer_prompt_versions_refused_total{reason=" + reason + "}", n.sum()));
+    BucketHistogram.Snapshot sizes = batchSizes.snapshot();
+    m.put("calmon_scorer_batch_size_count", sizes.count());
+    m.put("calmon_scorer_batch_size_sum", (long) sizes.sum());
+    m.put("calmon_scorer_batch_size_max", largestBatch.get());
+    m.put("calmon_scorer_transactions_aborted_total", abortedTransactions.sum());
+    m.put("calmon_scorer_prompt_version", promptVersion());
+    m.put("calmon_scorer_class_set_version", classSetVersion());
+    m.put("latency_p50_ms", latencyQuantileMillis(0.50));
+    m.put("latency_p99_ms", latencyQuantileMillis(0.99));
     return m;
   }
 
-  private static long[] latencyBounds() {
-    long[] steps = {1, 2, 5};
-    long[] bounds = new long[3 * 7 + 1];
-    int i = 0;
-    for (long decade = 1; decade <= 1_000_000; decade *= 10) {
-      for (long s : steps) {
-        bounds[i++] = s * decade;
-      }
-    }
-    bounds[i] = 10_000_000;
-    return bounds;
+  private static Map<Map<String, String>, Double> series(Map<String, LongAdder> byReason) {
+    Map<Map<String, String>, Double> series = new HashMap<>();
+    byReason.forEach((reason, n) -> series.put(Map.of("reason", reason), (double) n.sum()));
+    return series;
   }
 }

@@ -2,6 +2,8 @@ package io.calmon.scorer;
 
 import ai.djl.engine.Engine;
 import io.calmon.clip.ClipModel;
+import io.calmon.kafka.service.MetricsRegistry;
+import io.calmon.kafka.service.MetricsServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +73,7 @@ public final class ScorerService implements AutoCloseable {
 
   private final ScorerConfig config;
   private final ScorerMetrics metrics = new ScorerMetrics();
+  private final MetricsRegistry registry;
   private final LivePrompt livePrompt;
   private final BatchScorer scorer;
   private final CommitHook commitHook;
@@ -81,6 +84,7 @@ public final class ScorerService implements AutoCloseable {
   private volatile boolean running;
   private volatile Throwable failure;
   private int batchNumber;
+  private MetricsServer metricsServer;
 
   /** A scorer for {@code config} with {@code clip} (not owned: the caller closes it). */
   public ScorerService(ScorerConfig config, ClipModel clip) {
@@ -94,10 +98,19 @@ public final class ScorerService implements AutoCloseable {
         new LivePrompt(config, new ScoringContextCompiler(clip, config.template()), metrics);
     this.scorer = new BatchScorer(config, clip, Clock.systemUTC());
     this.thread = new Thread(this::run, "calmon-scorer-" + config.instanceId());
+    this.registry = metrics.registry(config, () -> thread.isAlive() ? 1 : 0);
   }
 
-  /** Starts reading the prompt topics and, once a class set exists, scoring. Returns at once. */
-  public ScorerService start() {
+  /**
+   * Starts the metrics endpoint (when a port is set), then reading the prompt topics and, once a
+   * class set exists, scoring. Returns at once.
+   *
+   * @throws java.io.UncheckedIOException if the metrics port cannot be bound (nothing started)
+   */
+  public synchronized ScorerService start() {
+    if (config.metricsPort() > 0) {
+      metricsServer = MetricsServer.start(config.metricsHost(), config.metricsPort(), registry);
+    }
     LOG.info(
         "scorer {} for deployment '{}' on {} (device {}, GPUs {}), group {}",
         config.instanceId(),
@@ -117,6 +130,16 @@ public final class ScorerService implements AutoCloseable {
     return metrics;
   }
 
+  /** The metrics as served at {@code /metrics} (Prometheus names and text format). */
+  public MetricsRegistry metricsRegistry() {
+    return registry;
+  }
+
+  /** The metrics endpoint's port, or -1 when it is off. */
+  public synchronized int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
   /** Why the instance stopped on its own (fenced, broker lost, a bug), or null. */
   public Throwable failure() {
     return failure != null ? failure : livePrompt.failure();
@@ -129,7 +152,8 @@ public final class ScorerService implements AutoCloseable {
 
   /**
    * Stops gracefully: the batch being scored is committed, records polled but not yet in a batch
-   * are left for the next owner (their offsets are not committed), then the clients close.
+   * are left for the next owner (their offsets are not committed), then the clients and the metrics
+   * endpoint close.
    */
   @Override
   public void close() throws InterruptedException {
@@ -140,6 +164,12 @@ public final class ScorerService implements AutoCloseable {
     }
     thread.join();
     livePrompt.close();
+    synchronized (this) {
+      if (metricsServer != null) {
+        metricsServer.close();
+        metricsServer = null;
+      }
+    }
   }
 
   private void run() {

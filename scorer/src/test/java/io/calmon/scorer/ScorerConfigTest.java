@@ -23,6 +23,8 @@ class ScorerConfigTest {
     assertEquals(Duration.ofMillis(50), c.maxWait());
     assertEquals(5, c.topK());
     assertEquals(64, c.fullProbabilitiesMax());
+    assertEquals(0, c.metricsPort(), "the metrics endpoint is off unless asked for");
+    assertEquals("127.0.0.1", c.metricsHost());
   }
 
   @Test
@@ -34,6 +36,10 @@ class ScorerConfigTest {
     assertTrue(e.getMessage().contains("template"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> valid().optInstanceId("a b").build());
     assertTrue(e.getMessage().contains("instance id"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> valid().optMetricsPort(65536).build());
+    assertTrue(e.getMessage().contains("metrics port"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> valid().optMetricsHost(" ").build());
+    assertTrue(e.getMessage().contains("metrics host"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> ScorerConfig.builder().build());
     assertTrue(e.getMessage().contains("bootstrap"), e.getMessage());
   }

@@ -98,7 +98,11 @@ class ScorerServiceIT {
       // One instance: two in one group were seen (once, load 13 on 2 cores) to end with 6 of 16
       // counted predictions never visible to read_committed readers; under investigation, see
       // docs/ARCHITECTURE.md "Scorer", open issues.
-      ScorerService a = new ScorerService(config(kafka, "shop", "s-0").build(), clip).start();
+      int metricsPort = MetricsScrape.freePort();
+      ScorerService a =
+          new ScorerService(config(kafka, "shop", "s-0").optMetricsPort(metricsPort).build(), clip)
+              .start();
+      assertEquals(metricsPort, a.metricsPort());
       List<ScorerService> scorers = List.of(a);
       await(
           "zero-shot predictions",
@@ -132,7 +136,40 @@ class ScorerServiceIT {
       }
       good.addAll(tuned);
       await("tuned predictions", () -> predicted(scorers) == good.size());
+
+      // What Prometheus would scrape: 16 predictions, 4 dead letters, 1 event of another
+      // deployment, 2 refusals, version 2 of the prompt on version 1 of the class set.
+      Map<String, String> scraped = MetricsScrape.scrape(metricsPort);
+      int events = good.size() + 4 + 1;
+      assertEquals("" + events, scraped.get("calmon_scorer_events_in_total"));
+      assertEquals("1", scraped.get("calmon_scorer_events_skipped_total"));
+      assertEquals("" + good.size(), scraped.get("calmon_scorer_predictions_out_total"));
+      for (String reason :
+          List.of(
+              "CORRUPT_IMAGE", "NOT_SINGLE_OBJECT_ENCODING", "IMAGE_TOO_LARGE", "UNREADABLE_URI")) {
+        assertEquals(
+            "1",
+            scraped.get("calmon_scorer_dead_letters_total{reason=\"" + reason + "\"}"),
+            reason);
+      }
+      for (String reason : List.of("WEIGHTS_MISMATCH", "CONTEXT_SHAPE")) {
+        assertEquals(
+            "1",
+            scraped.get("calmon_scorer_prompt_versions_refused_total{reason=\"" + reason + "\"}"),
+            reason);
+      }
+      assertEquals("2", scraped.get("calmon_scorer_prompt_version"));
+      assertEquals("1", scraped.get("calmon_scorer_class_set_version"));
+      assertEquals("" + events, scraped.get("calmon_scorer_batch_size_sum"));
+      assertEquals("" + a.metrics().batches(), scraped.get("calmon_scorer_batch_size_count"));
+      assertEquals(
+          "" + a.metrics().batches(), scraped.get("calmon_scorer_batch_size_bucket{le=\"4\"}"));
+      assertEquals(
+          "" + good.size(), scraped.get("calmon_scorer_event_to_prediction_seconds_count"));
+      assertEquals("1", scraped.get("calmon_scorer_running"));
+      assertEquals("1", scraped.get("calmon_scorer_info{deployment=\"shop\",instance_id=\"s-0\"}"));
       a.close();
+      assertEquals(-1, a.metricsPort(), "the endpoint closes with the scorer");
       assertNull(a.failure());
 
       List<ConsumerRecord<String, byte[]>> records =

@@ -40,7 +40,10 @@ public final class MonitorCounters {
     return duplicateLabels.sum();
   }
 
-  /** Labels that arrived after label delay + grace (counted in reports, not used). */
+  /**
+   * Labels timestamped more than label delay + grace after their prediction's event time, whether
+   * they reached the monitor before or after the prediction (counted in reports, not used).
+   */
   public long lateLabels() {
     return lateLabels.sum();
   }

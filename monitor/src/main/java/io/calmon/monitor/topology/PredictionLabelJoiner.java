@@ -28,10 +28,15 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  *
  * <ul>
  *   <li>A prediction yields SCORED at its event time (traffic and confidence, labelled or not).
- *   <li>A label within label delay + grace of the event yields LABELLED at the event time, so it
- *       lands in the same window as its prediction.
- *   <li>A later label yields LATE_LABEL at its own arrival time: counted in the window open then,
- *       never used in metrics of a window that may already be final.
+ *   <li>A label is late when its timestamp is more than label delay + grace after its prediction's
+ *       event time ({@link MonitorConfig#isLateLabel}), whichever of the two arrives first: the
+ *       rule is checked when the label joins a waiting prediction, and when a prediction joins a
+ *       waiting label.
+ *   <li>An on-time label yields LABELLED at the event time, so it lands in the same window as its
+ *       prediction.
+ *   <li>A late label yields LATE_LABEL at the join's stream time when it is found late (never
+ *       earlier than the label's own timestamp): counted in a window still open then, never used in
+ *       metrics of a window that may already be final.
  *   <li>Duplicates (a second prediction or label for an id) are ignored and counted.
  * </ul>
  *
@@ -82,7 +87,7 @@ final class PredictionLabelJoiner
     emit(prediction, observation(ObservationKind.SCORED, eventId, prediction), eventTime);
     if (entry != null && entry.getLabel() != null) {
       dropIndex(entry, eventId);
-      emit(prediction, labelled(eventId, prediction, entry.getLabel()), eventTime);
+      join(eventId, prediction, entry.getLabel(), entry.getLabelArrivedAt().toEpochMilli());
       entry.setLabel(null);
       entry.setLabelArrivedAt(null);
       entry.setLabelled(true);
@@ -110,16 +115,26 @@ final class PredictionLabelJoiner
       counters.duplicateLabels.increment();
       return;
     }
-    Prediction prediction = entry.getPrediction();
+    join(eventId, entry.getPrediction(), label, arrivedAt);
+    entry.setLabelled(true);
+    pending.put(eventId, entry);
+  }
+
+  /**
+   * Joins a prediction with its label, in either arrival order: LABELLED at the event time when the
+   * label is on time, else LATE_LABEL (counted) at the stream time it is found late.
+   *
+   * @param labelTime the label record's timestamp
+   */
+  private void join(String eventId, Prediction prediction, Label label, long labelTime) {
     long eventTime = prediction.getEventTime().toEpochMilli();
-    if (arrivedAt - eventTime > config.closeAfter().toMillis()) {
+    if (config.isLateLabel(eventTime, labelTime)) {
       counters.lateLabels.increment();
-      emit(prediction, observation(ObservationKind.LATE_LABEL, eventId, prediction), arrivedAt);
+      long foundLate = Math.max(labelTime, context.currentStreamTimeMs());
+      emit(prediction, observation(ObservationKind.LATE_LABEL, eventId, prediction), foundLate);
     } else {
       emit(prediction, labelled(eventId, prediction, label), eventTime);
     }
-    entry.setLabelled(true);
-    pending.put(eventId, entry);
   }
 
   private CalibrationObservation labelled(String eventId, Prediction prediction, Label label) {

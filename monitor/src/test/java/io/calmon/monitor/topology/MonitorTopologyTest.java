@@ -185,6 +185,84 @@ class MonitorTopologyTest {
     assertEquals(1.0, window.getAccuracy());
   }
 
+  /** Label delay 2 min + grace 1 min: a label exactly this long after its event is on time. */
+  private static final Duration DELAY_PLUS_GRACE = Duration.ofMinutes(3);
+
+  @Test
+  void shouldUseALabelThatComesAfterItsPredictionExactlyDelayPlusGraceAfterTheEvent() {
+    Instant event = T0.plusSeconds(60);
+    predict("edge", event, "red circle", 0.9);
+    label("edge", "red circle", event.plus(DELAY_PLUS_GRACE));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    assertLabelledAndLate(finalReport(CalibrationGroup.NEW, 3), 1, 0);
+    assertEquals(0, counters.lateLabels());
+  }
+
+  @Test
+  void shouldCountALabelThatComesAfterItsPredictionOneMillisecondTooLate() {
+    Instant event = T0.plusSeconds(60);
+    predict("late", event, "red circle", 0.9);
+    label("late", "red circle", event.plus(DELAY_PLUS_GRACE).plusMillis(1));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    assertLabelledAndLate(finalReport(CalibrationGroup.NEW, 3), 0, 1);
+    assertEquals(1, counters.lateLabels());
+  }
+
+  @Test
+  void shouldUseALabelThatComesBeforeItsPredictionExactlyDelayPlusGraceAfterTheEvent() {
+    Instant event = T0.plusSeconds(60);
+    label("edge", "red circle", event.plus(DELAY_PLUS_GRACE));
+    predict("edge", event, "red circle", 0.9);
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    CalibrationReport window = finalReport(CalibrationGroup.NEW, 3);
+    assertLabelledAndLate(window, 1, 0);
+    assertEquals(1.0, window.getAccuracy());
+    assertEquals(0, counters.lateLabels());
+  }
+
+  @Test
+  void shouldCountALabelThatComesBeforeItsPredictionOneMillisecondTooLate() {
+    // The scorer lagged: the label reached the monitor first, but it was given more than
+    // delay + grace after the event, so the prediction's window must not use it.
+    Instant event = T0.plusSeconds(60);
+    label("late", "red circle", event.plus(DELAY_PLUS_GRACE).plusMillis(1));
+    predict("late", event, "red circle", 0.9);
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    CalibrationReport window = finalReport(CalibrationGroup.NEW, 3);
+    assertEquals(1, window.getScoredCount());
+    assertLabelledAndLate(window, 0, 1);
+    assertEquals(1, counters.lateLabels());
+    assertEquals(0, counters.unmatchedLabels(), "the label found its prediction");
+  }
+
+  @Test
+  void shouldCountALateLabelThatCameFirstInTheWindowOpenWhenItsPredictionArrives() {
+    // The label arrives in window [0, 10) (and waits for its prediction until 9 + 2 x 3 = 15
+    // min); its prediction only once stream time is in [10, 20), after [0, 10) is final: the late
+    // label is counted in [10, 20), still open then, not in the closed window of its timestamp.
+    Instant event = T0.plusSeconds(60);
+    label("lagged", "red circle", T0.plus(Duration.ofMinutes(9)));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(14)));
+    predict("lagged", event, "red circle", 0.9);
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(23)));
+
+    List<CalibrationReport> finals =
+        reportsOf(CalibrationGroup.NEW, 3).stream().filter(CalibrationReport::getFinal$).toList();
+    assertEquals(1, finals.size(), "only [10, 20) had anything of version 3");
+    assertEquals(T0.plus(Duration.ofMinutes(10)), finals.get(0).getWindowStart());
+    assertLabelledAndLate(finals.get(0), 0, 1);
+    assertEquals(1, counters.lateLabels());
+  }
+
+  private static void assertLabelledAndLate(CalibrationReport window, long labelled, long late) {
+    assertEquals(labelled, window.getLabelledCount(), "labels used");
+    assertEquals(late, window.getLateLabelCount(), "late labels counted");
+  }
+
   @Test
   void shouldIgnoreDuplicatePredictionsAndLabels() {
     predict("d", T0, "red circle", 0.9);

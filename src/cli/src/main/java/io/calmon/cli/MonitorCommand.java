@@ -10,6 +10,7 @@ import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.MonitorService;
 import io.calmon.monitor.MonitorSettings;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -127,6 +128,8 @@ final class MonitorCommand implements Callable<Integer> {
       } catch (IllegalStateException e) {
         throw new UserError(
             "--bootstrap-servers " + settings.bootstrapServers() + ": " + e.getMessage(), e);
+      } catch (UncheckedIOException e) {
+        throw UserError.metricsEndpoint("metrics-port", e);
       }
       PrintWriter out = spec.commandLine().getOut();
       out.println(status(settings, service));

@@ -7,6 +7,7 @@ import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.scorer.ScorerConfig;
 import io.calmon.scorer.ScorerService;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +101,18 @@ final class ScorerCommand implements Callable<Integer> {
   long maxPixels;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "0",
+      description = "Serve Prometheus metrics at /metrics on this port; 0 = off (default: 0).")
+  int metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      defaultValue = ScorerConfig.DEFAULT_METRICS_HOST,
+      description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String metricsHost;
+
+  @Option(
       names = "--prefix",
       defaultValue = "",
       description = "Topic name prefix, as given to 'calmon topics create' (default: none).")
@@ -150,8 +163,14 @@ final class ScorerCommand implements Callable<Integer> {
     boolean interrupted = false;
     ScorerService service = null;
     try (ClipModel clip = load(modelDir)) {
-      service = new ScorerService(config, clip).start();
-      System.err.println("calmon: scorer " + instanceId + " running; Ctrl-C or SIGTERM stops it");
+      service = start(new ScorerService(config, clip));
+      int port = service.metricsPort();
+      System.err.println(
+          "calmon: scorer "
+              + instanceId
+              + " running; metrics "
+              + (port < 0 ? "off" : "http://" + config.metricsHost() + ":" + port + "/metrics")
+              + "; Ctrl-C or SIGTERM stops it");
       while (!stopRequested.await(500, TimeUnit.MILLISECONDS) && service.isRunning()) {
         // Wait for a signal, or for the service to stop on its own (fenced, broker lost).
       }
@@ -189,7 +208,18 @@ final class ScorerCommand implements Callable<Integer> {
     check(b, "--top-k", () -> b.optTopK(topK));
     check(b, "--full-probabilities-max", () -> b.optFullProbabilitiesMax(fullProbabilitiesMax));
     check(b, "--max-pixels", () -> b.optMaxPixels(maxPixels));
+    check(b, "--metrics-port", () -> b.optMetricsPort(metricsPort));
+    check(b, "--metrics-host", () -> b.optMetricsHost(metricsHost));
     return b.build();
+  }
+
+  /** Starts the service; a metrics port that cannot be bound is the user's to fix. */
+  private static ScorerService start(ScorerService service) {
+    try {
+      return service.start();
+    } catch (UncheckedIOException e) {
+      throw UserError.metricsEndpoint("--metrics-port", e);
+    }
   }
 
   /** Sets one value and builds, so that a refusal names the flag that caused it. */

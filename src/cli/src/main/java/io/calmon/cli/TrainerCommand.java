@@ -10,6 +10,7 @@ import io.calmon.trainer.tuning.TuningProgress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,6 +91,14 @@ final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--prefix", description = "Topic name prefix (default: none).")
   String prefix;
 
+  @Option(
+      names = "--metrics-port",
+      description = "Serve Prometheus metrics at /metrics on this port; 0 = off (default: 0).")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-host", description = "Address to bind (default: 127.0.0.1).")
+  String metricsHost;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file of settings.")
   Path config;
 
@@ -119,11 +128,15 @@ final class TrainerCommand implements Callable<Integer> {
             "calmon-trainer-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try (ClipModel clip = loadModel(modelDir);
-        TrainerService trainer = new TrainerService(settings, clip).start()) {
+        TrainerService trainer = start(new TrainerService(settings, clip))) {
       if (!trainer.awaitReady(Duration.ofMinutes(30))) {
         throw new IllegalStateException("trainer did not start", trainer.failure());
       }
-      System.err.println("calmon: trainer running; Ctrl-C or SIGTERM stops it");
+      int port = trainer.metricsPort();
+      System.err.println(
+          "calmon: trainer running; metrics "
+              + (port < 0 ? "off" : "http://" + settings.metricsHost() + ":" + port + "/metrics")
+              + "; Ctrl-C or SIGTERM stops it");
       while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
         if (!trainer.isRunning()) {
           throw new IllegalStateException("trainer stopped", trainer.failure());
@@ -138,6 +151,16 @@ final class TrainerCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Starts the service; a metrics port that cannot be bound is the user's to fix. */
+  private static TrainerService start(TrainerService trainer) {
+    try {
+      return trainer.start();
+    } catch (UncheckedIOException e) {
+      trainer.close();
+      throw UserError.metricsEndpoint("--metrics-port", e);
+    }
   }
 
   private static ClipModel loadModel(Path dir) {
@@ -187,6 +210,8 @@ final class TrainerCommand implements Callable<Integer> {
                 pick(maxAccuracyDrop, "max-accuracy-drop", Double::parseDouble, 0.02))
             .optMaxEceRise(pick(maxEceRise, "max-ece-rise", Double::parseDouble, 0.01))
             .optDataset(pick(dataset, "dataset", Path::of, null))
+            .optMetricsPort(metricsPort())
+            .optMetricsHost(pick(metricsHost, "metrics-host", s -> s, "127.0.0.1"))
             .optProgress(TuningProgress.printingTo(err, "calmon: trainer"));
     TrainerSettings settings;
     try {
@@ -201,6 +226,15 @@ final class TrainerCommand implements Callable<Integer> {
       throw new UserError("--dataset " + settings.dataset() + " is not a directory");
     }
     return settings;
+  }
+
+  /** {@code --metrics-port} (or {@code metrics-port} in the file), 0..65535; 0 = off. */
+  private int metricsPort() {
+    int port = pick(metricsPort, "metrics-port", Integer::parseInt, 0);
+    if (port < 0 || port > 65535) {
+      throw new UserError("--metrics-port must be in 0..65535 (0 = off), got " + port);
+    }
+    return port;
   }
 
   /** Like {@link #pick} for a flag given as text: the flag is parsed too, naming it on error. */

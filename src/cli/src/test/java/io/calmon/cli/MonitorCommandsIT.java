@@ -16,6 +16,8 @@ import io.calmon.schemas.ClassProbability;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Prediction;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -232,6 +234,49 @@ class MonitorCommandsIT {
       thread.join(PATIENCE.toMillis());
     }
     assertEquals(0, monitor.exitCode, monitor.err.toString());
+  }
+
+  /**
+   * A metrics port already taken stops monitor, scorer and trainer at start-up with one line naming
+   * the setting, not a stack trace. (Each gets past its topic checks: the broker is up.)
+   */
+  @Test
+  void shouldStopEachServiceWithOneLineWhenItsMetricsPortIsTaken() throws Exception {
+    String prefix = "ports-";
+    createTopics(prefix);
+    String tiny = "../clip/src/test/resources/golden/tiny";
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      String port = Integer.toString(taken.getLocalPort());
+      String[] common = {"--bootstrap-servers", bootstrap, "--prefix", prefix};
+      CliRun monitor =
+          run(
+              "monitor",
+              common,
+              "--state-dir",
+              dir.resolve("ports-state").toString(),
+              "--metrics-port",
+              port);
+      CliRun scorer = run("scorer", common, "--model", tiny, "--metrics-port", port);
+      CliRun trainer = run("trainer", common, "--model", tiny, "--metrics-port", port);
+      String where = "cannot serve metrics on 127.0.0.1:" + port + " (";
+      assertOneLine(monitor, "calmon: metrics-port: " + where);
+      assertOneLine(scorer, "calmon: --metrics-port: " + where);
+      assertOneLine(trainer, "calmon: --metrics-port: " + where);
+    }
+  }
+
+  private static CliRun run(String command, String[] common, String... flags) {
+    List<String> args = new ArrayList<>(List.of(command));
+    args.addAll(List.of(common));
+    args.addAll(List.of(flags));
+    return CliRun.run(args.toArray(String[]::new));
+  }
+
+  private static void assertOneLine(CliRun run, String start) {
+    String err = run.err.toString();
+    assertEquals(Calmon.USER_ERROR, run.exitCode, err);
+    assertEquals(1, err.strip().lines().count(), err);
+    assertTrue(err.startsWith(start), err);
   }
 
   @Test

@@ -27,6 +27,11 @@ class ScorerCommandTest {
   }
 
   @Test
+  void shouldNameAMetricsPortOutOfRange() {
+    assertOneLineError(run("--model", TINY, "--metrics-port", "70000"), "--metrics-port");
+  }
+
+  @Test
   void shouldNameAMissingModelDirectory() {
     assertOneLineError(run("--model", "no/such/model"), "--model no/such/model");
   }

@@ -37,6 +37,20 @@ class TrainerCommandTest {
   }
 
   @Test
+  void shouldNameAMetricsPortOutOfRange() {
+    assertUserError(
+        "--metrics-port", "trainer", "--model", dir.toString(), "--metrics-port", "70000");
+  }
+
+  @Test
+  void shouldNameABadMetricsPortInTheConfigFile() throws Exception {
+    Path config = dir.resolve("trainer.properties");
+    Files.writeString(config, "metrics-port=-1\n");
+    assertUserError(
+        "metrics-port", "trainer", "--model", dir.toString(), "--config", config.toString());
+  }
+
+  @Test
   void shouldNameAMissingModelDirectory() {
     assertUserError("--model", "trainer", "--model", dir.resolve("none").toString());
   }

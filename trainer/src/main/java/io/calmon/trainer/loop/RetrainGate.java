@@ -27,22 +27,41 @@ public final class RetrainGate {
     this.cooldown = cooldown;
   }
 
+  /** Why a request is not acted on. */
+  public enum SkipKind {
+    /** Its id was seen before. */
+    DUPLICATE,
+    /** Another retraining started less than the cooldown ago. */
+    COOLING_DOWN
+  }
+
+  /**
+   * A request the gate turned away.
+   *
+   * @param kind which rule turned it away
+   * @param reason the same in words, with the request id or the cooldown's end
+   */
+  public record Skip(SkipKind kind, String reason) {}
+
   /**
    * Considers a request received at {@code now}.
    *
    * @return empty when the request should be acted on, else why not
    */
-  public Optional<String> consider(String requestId, Instant now) {
+  public Optional<Skip> consider(String requestId, Instant now) {
     if (!remember(requestId)) {
-      return Optional.of("request " + requestId + " was already handled");
+      return Optional.of(
+          new Skip(SkipKind.DUPLICATE, "request " + requestId + " was already handled"));
     }
     if (lastAccepted != null && now.isBefore(lastAccepted.plus(cooldown))) {
       return Optional.of(
-          "cooling down until "
-              + lastAccepted.plus(cooldown)
-              + " (last retraining started "
-              + lastAccepted
-              + ")");
+          new Skip(
+              SkipKind.COOLING_DOWN,
+              "cooling down until "
+                  + lastAccepted.plus(cooldown)
+                  + " (last retraining started "
+                  + lastAccepted
+                  + ")"));
     }
     lastAccepted = now;
     return Optional.empty();

@@ -155,6 +155,15 @@ final class FeatureStore {
     return reservoir.classes().stream().mapToInt(c -> reservoir.sample(c).examples().size()).sum();
   }
 
+  /** Examples in the reservoir per class, in first-seen order. */
+  Map<String, Integer> reservoirShots() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (String c : reservoir.classes()) {
+      m.put(c, reservoir.sample(c).examples().size());
+    }
+    return m;
+  }
+
   int reservoirClasses() {
     return reservoir.classes().size();
   }

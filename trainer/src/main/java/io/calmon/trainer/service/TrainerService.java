@@ -4,6 +4,8 @@ import io.calmon.clip.ClipModel;
 import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.serde.AvroSerde;
+import io.calmon.kafka.service.MetricsRegistry;
+import io.calmon.kafka.service.MetricsServer;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Label;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *     .setBootstrapServers(broker.bootstrapServers()).setBackboneId("calmon-world-tiny").build();
  * try (TrainerService trainer = new TrainerService(settings, clip).start()) {
  *   trainer.awaitReady(Duration.ofSeconds(30));
- *   ...                                     // trainer.counters() for metrics
+ *   ...                                     // trainer.counters(), or --metrics-port
  * }                                         // close(): stops, persists, commits
  * }</pre>
  *
@@ -53,6 +56,7 @@ public final class TrainerService implements AutoCloseable {
   private final ClipModel clip;
   private final CalmonTopics topics;
   private final TrainerCounters counters = new TrainerCounters();
+  private final MetricsRegistry registry;
   private final FeatureStore store;
   private final RetrainGate retrainGate;
   private final ImagePreprocessor preprocessor;
@@ -75,6 +79,7 @@ public final class TrainerService implements AutoCloseable {
   private volatile TrainerIo io;
   private Future<Retrainer.Outcome> inFlight;
   private Retrainer.Job inFlightJob;
+  private MetricsServer metricsServer;
 
   public TrainerService(TrainerSettings settings, ClipModel clip) {
     this.settings = settings;
@@ -99,12 +104,21 @@ public final class TrainerService implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.registry = counters.registry(settings.deployment(), () -> isRunning() ? 1 : 0);
   }
 
-  /** Starts the polling thread and returns; {@link #awaitReady} waits for the state to load. */
+  /**
+   * Starts the metrics endpoint (when a port is set) and the polling thread, and returns; {@link
+   * #awaitReady} waits for the state to load.
+   *
+   * @throws java.io.UncheckedIOException if the metrics port cannot be bound (nothing started)
+   */
   public synchronized TrainerService start() {
     if (loop != null) {
       throw new IllegalStateException("already started");
+    }
+    if (settings.metricsPort() > 0) {
+      metricsServer = MetricsServer.start(settings.metricsHost(), settings.metricsPort(), registry);
     }
     running = true;
     loop = new Thread(this::run, "calmon-trainer-" + settings.deployment());
@@ -127,6 +141,16 @@ public final class TrainerService implements AutoCloseable {
     return counters;
   }
 
+  /** The metrics as served at {@code /metrics} (Prometheus names and text format). */
+  public MetricsRegistry metricsRegistry() {
+    return registry;
+  }
+
+  /** The metrics endpoint's port, or -1 when it is off. */
+  public synchronized int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
   /** The prompt version the trainer considers live (null: none yet, zero-shot is served). */
   public Optional<PromptVersion> currentVersion() {
     return Optional.ofNullable(current);
@@ -142,9 +166,9 @@ public final class TrainerService implements AutoCloseable {
   }
 
   /**
-   * Stops polling, persists what changed, commits offsets and closes the clients; waits up to a
-   * minute for a run in progress to reach its next poll. An interrupt ends the wait (the flag is
-   * kept).
+   * Stops polling, persists what changed, commits offsets and closes the clients and the metrics
+   * endpoint; waits up to a minute for a run in progress to reach its next poll. An interrupt ends
+   * the wait (the flag is kept).
    */
   @Override
   public void close() {
@@ -165,6 +189,12 @@ public final class TrainerService implements AutoCloseable {
       }
     }
     tuning.shutdownNow();
+    synchronized (this) {
+      if (metricsServer != null) {
+        metricsServer.close();
+        metricsServer = null;
+      }
+    }
   }
 
   private void run() {
@@ -182,7 +212,7 @@ public final class TrainerService implements AutoCloseable {
           store.heldOutSize());
       updateGauges();
       if (current == null && settings.dataset() != null) {
-        publish(retrainer.run(DatasetBootstrap.job(settings, clip, preprocessor, classSet)), true);
+        publish(timed(DatasetBootstrap.job(settings, clip, preprocessor, classSet)), true);
       }
       kafka.subscribe();
       ready.countDown();
@@ -307,16 +337,27 @@ public final class TrainerService implements AutoCloseable {
 
   private void onRetrainRequest(RetrainRequest q) {
     String id = q.getRequestId().toString();
+    counters.retrainRequests.incrementAndGet();
+    TrainerCounters.Skip kind = null;
     String skip = null;
     if (current != null && id.equals(current.getTriggerId())) {
+      kind = TrainerCounters.Skip.DUPLICATE;
       skip = "already answered by prompt version " + current.getVersion();
     } else if (inFlight != null) {
+      kind = TrainerCounters.Skip.IN_PROGRESS;
       skip = "a retraining is already running for request " + inFlightJob.triggerId();
     } else {
-      skip = retrainGate.consider(id, Instant.now()).orElse(null);
+      Optional<RetrainGate.Skip> gate = retrainGate.consider(id, Instant.now());
+      if (gate.isPresent()) {
+        kind =
+            gate.get().kind() == RetrainGate.SkipKind.DUPLICATE
+                ? TrainerCounters.Skip.DUPLICATE
+                : TrainerCounters.Skip.COOLDOWN;
+        skip = gate.get().reason();
+      }
     }
-    if (skip != null) {
-      counters.retrainsDeduped.incrementAndGet();
+    if (kind != null) {
+      counters.retrainsSkipped.get(kind).incrementAndGet();
       LOG.info("trainer {}: retrain {} skipped: {}", settings.deployment(), id, skip);
       return;
     }
@@ -362,7 +403,17 @@ public final class TrainerService implements AutoCloseable {
 
   private void submit(Retrainer.Job job) {
     inFlightJob = job;
-    inFlight = tuning.submit(() -> retrainer.run(job));
+    inFlight = tuning.submit(() -> timed(job));
+  }
+
+  /** Runs one tuning job, recording how long it took whatever its outcome. */
+  private Retrainer.Outcome timed(Retrainer.Job job) {
+    long start = System.nanoTime();
+    try {
+      return retrainer.run(job);
+    } finally {
+      counters.lastTrainingNanos.set(System.nanoTime() - start);
+    }
   }
 
   private void finishTuning() {
@@ -438,6 +489,7 @@ public final class TrainerService implements AutoCloseable {
     io.send(topics.promptVersions().name(), settings.deployment(), versions.serialize(null, v));
     io.flush();
     current = v;
+    counters.promptVersion.set(v.getVersion());
     counters.versionsPublished.incrementAndGet();
     LOG.info(
         "trainer {}: published prompt version {} (parent {}, trigger {}, {}base classes {},"
@@ -472,6 +524,10 @@ public final class TrainerService implements AutoCloseable {
   private void updateGauges() {
     counters.reservoirExamples.set(store.reservoirSize());
     counters.reservoirClasses.set(store.reservoirClasses());
+    counters.reservoirShots = Map.copyOf(store.reservoirShots());
+    counters.classesReady.set(store.readyClasses(settings.minShots()).size());
     counters.heldOutExamples.set(store.heldOutSize());
+    PromptVersion live = current;
+    counters.promptVersion.set(live == null ? 0 : live.getVersion());
   }
 }

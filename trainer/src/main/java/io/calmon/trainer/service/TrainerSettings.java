@@ -28,6 +28,8 @@ import java.time.Duration;
  * @param pendingCapacity image events (and labels) waiting for their other half, at most
  * @param pollTimeout how long one poll waits for records
  * @param progress receives one report per training epoch
+ * @param metricsHost address the Prometheus endpoint binds
+ * @param metricsPort port of the Prometheus endpoint {@code /metrics}; 0 turns it off
  */
 public record TrainerSettings(
     String bootstrapServers,
@@ -47,7 +49,9 @@ public record TrainerSettings(
     int heldOutPerClass,
     int pendingCapacity,
     Duration pollTimeout,
-    TuningProgress progress) {
+    TuningProgress progress,
+    String metricsHost,
+    int metricsPort) {
 
   /** The consumer group of the trainer of {@code deployment}. */
   public String groupId() {
@@ -79,6 +83,8 @@ public record TrainerSettings(
     private int pendingCapacity = 10_000;
     private Duration pollTimeout = Duration.ofMillis(200);
     private TuningProgress progress = TuningProgress.NONE;
+    private String metricsHost = "127.0.0.1";
+    private int metricsPort;
 
     public Builder setBootstrapServers(String v) {
       bootstrapServers = v;
@@ -170,6 +176,18 @@ public record TrainerSettings(
       return this;
     }
 
+    /** The address the metrics endpoint binds (default 127.0.0.1). */
+    public Builder optMetricsHost(String v) {
+      metricsHost = v;
+      return this;
+    }
+
+    /** Serve Prometheus metrics on this port; 0 (the default) turns the endpoint off. */
+    public Builder optMetricsPort(int v) {
+      metricsPort = v;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the setting and its bad value
      */
@@ -195,6 +213,11 @@ public record TrainerSettings(
           pollTimeout != null && !pollTimeout.isNegative() && !pollTimeout.isZero(),
           "poll timeout (positive)",
           pollTimeout);
+      require(metricsHost != null && !metricsHost.isBlank(), "metrics host", metricsHost);
+      require(
+          metricsPort >= 0 && metricsPort <= 65535,
+          "metrics port (0..65535, 0 = off)",
+          metricsPort);
       return new TrainerSettings(
           bootstrapServers,
           topics,
@@ -213,7 +236,9 @@ public record TrainerSettings(
           heldOutPerClass,
           pendingCapacity,
           pollTimeout,
-          progress == null ? TuningProgress.NONE : progress);
+          progress == null ? TuningProgress.NONE : progress,
+          metricsHost,
+          metricsPort);
     }
 
     private static void require(boolean ok, String what, Object value) {

@@ -14,8 +14,12 @@ class GatesTest {
   void shouldActOnEachRequestOnceAndHonourTheCooldown() {
     RetrainGate gate = new RetrainGate(Duration.ofMinutes(10));
     assertTrue(gate.consider("r1", T0).isEmpty());
-    assertTrue(gate.consider("r1", T0.plusSeconds(3600)).orElseThrow().contains("already handled"));
-    assertTrue(gate.consider("r2", T0.plusSeconds(60)).orElseThrow().contains("cooling down"));
+    RetrainGate.Skip duplicate = gate.consider("r1", T0.plusSeconds(3600)).orElseThrow();
+    assertEquals(RetrainGate.SkipKind.DUPLICATE, duplicate.kind());
+    assertTrue(duplicate.reason().contains("already handled"), duplicate.reason());
+    RetrainGate.Skip cooling = gate.consider("r2", T0.plusSeconds(60)).orElseThrow();
+    assertEquals(RetrainGate.SkipKind.COOLING_DOWN, cooling.kind());
+    assertTrue(cooling.reason().contains("cooling down"), cooling.reason());
     assertTrue(gate.consider("r3", T0.plusSeconds(600)).isEmpty(), "cooldown over");
   }
 

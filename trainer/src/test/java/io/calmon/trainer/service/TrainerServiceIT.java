@@ -22,12 +22,18 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -89,7 +95,10 @@ class TrainerServiceIT {
     // "tree" is served but never labelled: no automatic version 1 from the reservoir.
     send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
     produceLabelledImages(topics, 10, 0);
-    try (TrainerService trainer = new TrainerService(settings(topics), clip).start()) {
+    int metricsPort = freePort();
+    try (TrainerService trainer =
+        new TrainerService(builder(topics).optMetricsPort(metricsPort).build(), clip).start()) {
+      assertEquals(metricsPort, trainer.metricsPort());
       assertTrue(trainer.awaitReady(WAIT), "ready: " + trainer.failure());
       awaitTrue(() -> trainer.counters().eventsJoined() == 30, trainer);
       String first = UUID.randomUUID().toString();
@@ -111,6 +120,51 @@ class TrainerServiceIT {
       assertEquals(2, trainer.counters().versionsPublished());
       assertEquals(2, trainer.counters().retrainsAccepted());
       assertEquals(1, trainer.counters().retrainsDeduped());
+
+      // What Prometheus would scrape: three requests, one a duplicate, two versions published,
+      // every class's reservoir full (4 shots) and ready (min shots 2).
+      Map<String, String> scraped = scrape(metricsPort);
+      assertEquals("3", scraped.get("calmon_trainer_retrain_requests_total"));
+      assertEquals(
+          "1", scraped.get("calmon_trainer_retrain_requests_skipped_total{reason=\"duplicate\"}"));
+      assertEquals(
+          "0", scraped.get("calmon_trainer_retrain_requests_skipped_total{reason=\"cooldown\"}"));
+      assertEquals(
+          "0",
+          scraped.get("calmon_trainer_retrain_requests_skipped_total{reason=\"in_progress\"}"));
+      assertEquals("2", scraped.get("calmon_trainer_retrains_accepted_total"));
+      assertEquals("0", scraped.get("calmon_trainer_retrains_rejected_total"));
+      assertEquals("2", scraped.get("calmon_trainer_versions_published_total"));
+      assertEquals("2", scraped.get("calmon_trainer_prompt_version"));
+      for (String c : CLASSES.keySet()) {
+        assertEquals("4", scraped.get("calmon_trainer_reservoir_shots{class=\"" + c + "\"}"), c);
+      }
+      assertEquals("3", scraped.get("calmon_trainer_classes_ready"));
+      double seconds =
+          Double.parseDouble(scraped.get("calmon_trainer_last_training_duration_seconds"));
+      assertTrue(seconds > 0 && Double.isFinite(seconds), "last training took " + seconds);
+      assertEquals("1", scraped.get("calmon_trainer_running"));
+      assertEquals("1", scraped.get("calmon_trainer_info{deployment=\"default\"}"));
+    }
+  }
+
+  @Test
+  void shouldCountRequestsInsideTheCooldownAsCooledDown() throws Exception {
+    CalmonTopics topics = topics("t-cooldown-");
+    send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
+    produceLabelledImages(topics, 10, 200);
+    TrainerSettings settings = builder(topics).optCooldown(Duration.ofDays(1)).build();
+    try (TrainerService trainer = new TrainerService(settings, clip).start()) {
+      assertTrue(trainer.awaitReady(WAIT), "ready: " + trainer.failure());
+      awaitTrue(() -> trainer.counters().eventsJoined() == 30, trainer);
+      send(topics.retrainRequests(), request(UUID.randomUUID().toString(), 0));
+      awaitTrue(() -> trainer.counters().versionsPublished() == 1, trainer);
+      // The run is over: a new request is turned away by the cooldown, not the run in progress.
+      send(topics.retrainRequests(), request(UUID.randomUUID().toString(), 1));
+      awaitTrue(() -> trainer.counters().retrainRequests() == 2, trainer);
+      assertEquals(1, trainer.counters().retrainsSkipped(TrainerCounters.Skip.COOLDOWN));
+      assertEquals(0, trainer.counters().retrainsSkipped(TrainerCounters.Skip.DUPLICATE));
+      assertEquals(1, trainer.counters().retrainsAccepted());
     }
   }
 
@@ -145,6 +199,10 @@ class TrainerServiceIT {
   }
 
   private static TrainerSettings settings(CalmonTopics topics) {
+    return builder(topics).build();
+  }
+
+  private static TrainerSettings.Builder builder(CalmonTopics topics) {
     TuningConfig tuning =
         TuningConfig.defaults(TuningMethod.parse("coop+dor")).toBuilder()
             // The tiny model's word-level tokenizer splits on spaces only: "house." is unknown.
@@ -165,8 +223,32 @@ class TrainerServiceIT {
         .optOutlierPoolSize(5)
         .optMaxAccuracyDrop(1)
         .optMaxEceRise(1)
-        .optPollTimeout(Duration.ofMillis(100))
-        .build();
+        .optPollTimeout(Duration.ofMillis(100));
+  }
+
+  /** A port free at this moment, for a service whose port 0 means "off". */
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** GET /metrics over HTTP; every sample line's series (with labels) -> value text. */
+  private static Map<String, String> scrape(int port) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    Map<String, String> samples = new LinkedHashMap<>();
+    for (String line : response.body().split("\n")) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        int space = line.lastIndexOf(' ');
+        samples.put(line.substring(0, space), line.substring(space + 1));
+      }
+    }
+    return samples;
   }
 
   private static CalmonTopics topics(String prefix) throws Exception {

@@ -40,6 +40,38 @@ class MetricsServerTest {
   }
 
   @Test
+  void shouldRenderLabelledCountersAndHistogramsInTheTextFormat() {
+    BucketHistogram sizes = new BucketHistogram(1, 2, 4);
+    for (double size : new double[] {1, 3, 4, 4, 9}) {
+      sizes.observe(size);
+    }
+    MetricsRegistry registry =
+        new MetricsRegistry()
+            .counters(
+                "calmon_dead_letters_total",
+                "Dead letters.",
+                () ->
+                    Map.of(
+                        Map.of("reason", "CORRUPT_IMAGE"), 2.0,
+                        Map.of("reason", "CORRUPT_BODY"), 1.0))
+            .histogram("calmon_batch_size", "Images per batch.", sizes::snapshot);
+    assertEquals(
+        "# HELP calmon_dead_letters_total Dead letters.\n"
+            + "# TYPE calmon_dead_letters_total counter\n"
+            + "calmon_dead_letters_total{reason=\"CORRUPT_BODY\"} 1\n"
+            + "calmon_dead_letters_total{reason=\"CORRUPT_IMAGE\"} 2\n"
+            + "# HELP calmon_batch_size Images per batch.\n"
+            + "# TYPE calmon_batch_size histogram\n"
+            + "calmon_batch_size_bucket{le=\"1\"} 1\n"
+            + "calmon_batch_size_bucket{le=\"2\"} 1\n"
+            + "calmon_batch_size_bucket{le=\"4\"} 4\n"
+            + "calmon_batch_size_bucket{le=\"+Inf\"} 5\n"
+            + "calmon_batch_size_sum 21\n"
+            + "calmon_batch_size_count 5\n",
+        registry.render());
+  }
+
+  @Test
   void shouldRefuseBadAndDuplicateNames() {
     MetricsRegistry registry = new MetricsRegistry().counter("a_total", "a", () -> 1);
     assertThrows(IllegalArgumentException.class, () -> registry.counter("a_total", "a", () -> 1));
