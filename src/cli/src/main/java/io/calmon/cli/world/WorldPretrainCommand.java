@@ -93,6 +93,13 @@ final class WorldPretrainCommand implements Callable<Integer> {
   int group;
 
   @Option(
+      names = "--init-text",
+      description =
+          "Start from random weights except the text tower, copied from this model directory"
+              + " (e.g. to learn a new image encoder against known words).")
+  Path initText;
+
+  @Option(
       names = "--init",
       description = "Continue from this model directory instead of random weights.")
   Path init;
@@ -122,7 +129,7 @@ final class WorldPretrainCommand implements Callable<Integer> {
     ClipModel trained;
     try {
       trained =
-          new ContrastivePretrainer(options, init)
+          new ContrastivePretrainer(options, init, initText)
               .train(this.out, listener, progressEvery, checkpointEvery);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);

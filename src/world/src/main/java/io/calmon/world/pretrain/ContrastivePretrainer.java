@@ -67,6 +67,8 @@ public final class ContrastivePretrainer {
 
   private final Path init;
 
+  private final Path initText;
+
   /** Pretraining from random weights. */
   public ContrastivePretrainer(PretrainOptions options) {
     this(options, null);
@@ -78,8 +80,23 @@ public final class ContrastivePretrainer {
    * must be the preset's.
    */
   public ContrastivePretrainer(PretrainOptions options, Path init) {
+    this(options, init, null);
+  }
+
+  /**
+   * Pretraining that continues from {@code init} (if not null), or starts from random weights
+   * except for the text tower (every {@code text_model.*} and {@code text_projection.*} array),
+   * which is copied from the model directory {@code initText} (if not null): a new image encoder
+   * (e.g. a finer patch) learns against a text encoder that already knows the world's words. At
+   * most one of the two may be given; the text architectures must match.
+   */
+  public ContrastivePretrainer(PretrainOptions options, Path init, Path initText) {
+    if (init != null && initText != null) {
+      throw new IllegalArgumentException("continue from a model or take its text tower, not both");
+    }
     this.options = options;
     this.init = init;
+    this.initText = initText;
   }
 
   /**
@@ -118,6 +135,15 @@ public final class ContrastivePretrainer {
       model =
           ClipModel.random(
               config, options.seed(), ClipTokenizer.load(tokenizerFile, ModelPreset.CONTEXT));
+      if (initText != null) {
+        try {
+          copyTextTower(initText, model);
+        } catch (RuntimeException e) {
+          model.close();
+          throw e;
+        }
+        listener.message("text tower from " + initText + "; image tower from random weights");
+      }
     } else {
       model = ClipModel.load(init);
       if (!model.config().describe().equals(config.describe())) {
@@ -250,6 +276,34 @@ public final class ContrastivePretrainer {
       model.setTrainable(false);
       logitScale.close();
     }
+  }
+
+  /** Copies every text-tower array of the model in {@code dir} into {@code target}. */
+  static int copyTextTower(Path dir, ClipModel target) {
+    int copied = 0;
+    try (ClipModel source = ClipModel.load(dir)) {
+      if (!source.config().text().equals(target.config().text())) {
+        throw new IllegalArgumentException(
+            dir + " has another text architecture: " + source.config().describe());
+      }
+      Map<String, NDArray> from = source.trainableParameters();
+      for (Map.Entry<String, NDArray> e : target.trainableParameters().entrySet()) {
+        String name = e.getKey();
+        if (name.startsWith("text_model.") || name.startsWith("text_projection.")) {
+          NDArray src = from.get(name);
+          if (src == null || !src.getShape().equals(e.getValue().getShape())) {
+            throw new IllegalArgumentException(
+                dir + ": text array " + name + " missing or reshaped");
+          }
+          e.getValue().set(src.toFloatArray());
+          copied++;
+        }
+      }
+    }
+    if (copied == 0) {
+      throw new IllegalArgumentException(dir + " has no text tower arrays");
+    }
+    return copied;
   }
 
   private static void checkpoint(ClipModel model, Path dir, int step, Listener listener) {

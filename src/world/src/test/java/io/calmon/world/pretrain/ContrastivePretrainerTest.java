@@ -76,6 +76,30 @@ class ContrastivePretrainerTest {
   }
 
   @Test
+  void shouldTakeTheTextTowerFromAnotherModelAndNothingElse() throws Exception {
+    Path source = dir.resolve("source");
+    java.nio.file.Files.createDirectories(source);
+    try (ClipModel m = new ContrastivePretrainer(tiny(2)).train(source, new Recorder(), 0, 0)) {
+      m.save(source);
+    }
+    try (ClipModel src = ClipModel.load(source);
+        ClipModel fresh = ClipModel.random(ModelPreset.TINY.config(32, 140), 99, null)) {
+      float[] visionBefore =
+          fresh.trainableParameters().get("visual_projection.weight").toFloatArray();
+      int copied = ContrastivePretrainer.copyTextTower(source, fresh);
+      assertTrue(copied > 4, "copied " + copied);
+      for (var e : fresh.trainableParameters().entrySet()) {
+        float[] mine = e.getValue().toFloatArray();
+        float[] theirs = src.trainableParameters().get(e.getKey()).toFloatArray();
+        boolean text = e.getKey().startsWith("text_");
+        assertEquals(text, java.util.Arrays.equals(mine, theirs), e.getKey());
+      }
+      assertArrayEquals(
+          visionBefore, fresh.trainableParameters().get("visual_projection.weight").toFloatArray());
+    }
+  }
+
+  @Test
   void shouldShareTargetsBetweenIdenticalCaptions() {
     float[] t = ContrastivePretrainer.targets(new long[][] {{2, 5, 9}, {2, 6, 9}, {2, 5, 9}});
     assertArrayEquals(new float[] {0.5f, 0, 0.5f, 0, 1, 0, 0.5f, 0, 0.5f}, t, 1e-6f);
