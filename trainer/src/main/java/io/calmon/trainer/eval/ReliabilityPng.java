@@ -60,10 +60,13 @@ public final class ReliabilityPng {
   private static final Color DIAGONAL = new Color(0x606060);
   private static final Color GRID = new Color(0xEEEEEE);
 
-  /** Label, fill and edge of each legend swatch. */
-  private static final Object[][] LEGEND = {
-    {"accuracy", BAR, BAR_EDGE}, {"gap to confidence", GAP, GAP_EDGE}, {"count", COUNT, COUNT}
-  };
+  private record Swatch(String label, Color fill, Color edge) {}
+
+  private static final List<Swatch> LEGEND =
+      List.of(
+          new Swatch("accuracy", BAR, BAR_EDGE),
+          new Swatch("gap to confidence", GAP, GAP_EDGE),
+          new Swatch("count", COUNT, COUNT));
 
   private ReliabilityPng() {}
 
@@ -213,15 +216,15 @@ public final class ReliabilityPng {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     FontMetrics fm = g.getFontMetrics();
     int x = right;
-    for (int i = LEGEND.length - 1; i >= 0; i--) {
-      String label = (String) LEGEND[i][0];
-      x -= fm.stringWidth(label);
+    for (int i = LEGEND.size() - 1; i >= 0; i--) {
+      Swatch s = LEGEND.get(i);
+      x -= fm.stringWidth(s.label());
       g.setColor(AXIS);
-      g.drawString(label, x, 21);
+      g.drawString(s.label(), x, 21);
       x -= 14;
-      g.setColor((Color) LEGEND[i][1]);
+      g.setColor(s.fill());
       g.fillRect(x, 12, 10, 10);
-      g.setColor((Color) LEGEND[i][2]);
+      g.setColor(s.edge());
       g.drawRect(x, 12, 9, 9);
       x -= 12;
     }
