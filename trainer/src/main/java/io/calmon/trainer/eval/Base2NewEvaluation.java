@@ -2,6 +2,7 @@ package io.calmon.trainer.eval;
 
 import io.calmon.clip.ClipModel;
 import io.calmon.clip.prompt.ContextPrompts;
+import io.calmon.core.calibration.TopLabelRows;
 import io.calmon.trainer.data.DatasetException;
 import io.calmon.trainer.data.FeatureCache;
 import io.calmon.trainer.data.FewShotSampler;
@@ -60,19 +61,66 @@ public final class Base2NewEvaluation {
     static SeedResult mean(List<SeedResult> rs) {
       double[] s = new double[9];
       for (SeedResult r : rs) {
-        double[] v = {
-          r.baseAcc, r.newAcc, r.h, r.baseEce, r.newEce, r.baseAce, r.newAce, r.baseMce, r.newMce
-        };
+        double[] v = r.values();
         for (int i = 0; i < 9; i++) {
           s[i] += v[i] / rs.size();
         }
       }
-      return new SeedResult(-1, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+      return ofValues(-1, s);
+    }
+
+    /**
+     * The sample standard deviation (n - 1 in the denominator) of each figure over {@code rs}, with
+     * seed -1; 0 everywhere for fewer than two seeds, NaN for a figure that is NaN in any seed.
+     */
+    static SeedResult std(List<SeedResult> rs) {
+      double[] sd = new double[9];
+      int n = rs.size();
+      if (n >= 2) {
+        double[] mean = mean(rs).values();
+        for (SeedResult r : rs) {
+          double[] v = r.values();
+          for (int i = 0; i < 9; i++) {
+            double d = v[i] - mean[i];
+            sd[i] += d * d;
+          }
+        }
+        for (int i = 0; i < 9; i++) {
+          sd[i] = Math.sqrt(sd[i] / (n - 1));
+        }
+      }
+      return ofValues(-1, sd);
+    }
+
+    /** The nine figures in declaration order, without the seed. */
+    private double[] values() {
+      return new double[] {baseAcc, newAcc, h, baseEce, newEce, baseAce, newAce, baseMce, newMce};
+    }
+
+    private static SeedResult ofValues(long seed, double[] v) {
+      return new SeedResult(seed, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
     }
   }
 
-  /** One method: its mean over seeds and each seed. */
-  public record MethodResult(String method, SeedResult mean, List<SeedResult> seeds) {}
+  /**
+   * One method: its mean over seeds, each seed, and every seed's test predictions pooled (seed
+   * order) for reliability diagrams.
+   *
+   * @param baseRows top-label rows of the base classes' test images, all seeds
+   * @param newRows top-label rows of the new classes' test images, all seeds
+   */
+  public record MethodResult(
+      String method,
+      SeedResult mean,
+      List<SeedResult> seeds,
+      TopLabelRows baseRows,
+      TopLabelRows newRows) {
+
+    /** The sample standard deviation over seeds of every figure; see {@link SeedResult#std}. */
+    public SeedResult std() {
+      return SeedResult.std(seeds);
+    }
+  }
 
   /**
    * What to run.
@@ -144,6 +192,8 @@ public final class Base2NewEvaluation {
     List<MethodResult> results = new ArrayList<>();
     for (TuningMethod method : plan.methods()) {
       List<SeedResult> seeds = new ArrayList<>();
+      List<TopLabelRows> baseRows = new ArrayList<>();
+      List<TopLabelRows> newRows = new ArrayList<>();
       for (long seed : plan.seeds()) {
         Random rng = new Random(seed);
         List<float[][]> train = new ArrayList<>();
@@ -164,16 +214,16 @@ public final class Base2NewEvaluation {
         float[][] baseText = text(base, r, config);
         float[][] newText = text(fresh, r, config);
         double scale = Math.exp(clip.logitScale());
-        ClassifierMetrics b =
-            ClassifierMetrics.of(
-                ClassifierMetrics.logits(baseX, baseText, scale, r.temperature()),
-                baseY,
-                config.bins());
-        ClassifierMetrics nw =
-            ClassifierMetrics.of(
-                ClassifierMetrics.logits(newX, newText, scale, r.temperature()),
-                newY,
-                config.bins());
+        TopLabelRows bRows =
+            ClassifierMetrics.rows(
+                ClassifierMetrics.logits(baseX, baseText, scale, r.temperature()), baseY);
+        TopLabelRows nRows =
+            ClassifierMetrics.rows(
+                ClassifierMetrics.logits(newX, newText, scale, r.temperature()), newY);
+        baseRows.add(bRows);
+        newRows.add(nRows);
+        ClassifierMetrics b = ClassifierMetrics.of(bRows, config.bins());
+        ClassifierMetrics nw = ClassifierMetrics.of(nRows, config.bins());
         SeedResult s = SeedResult.of(seed, b, nw);
         log.printf(
             "%s seed %d: base acc %.2f new acc %.2f H %.2f base ECE %.2f new ECE %.2f%n",
@@ -187,7 +237,9 @@ public final class Base2NewEvaluation {
         log.flush();
         seeds.add(s);
       }
-      results.add(new MethodResult(method.name(), SeedResult.mean(seeds), seeds));
+      results.add(
+          new MethodResult(
+              method.name(), SeedResult.mean(seeds), seeds, pooled(baseRows), pooled(newRows)));
     }
     return results;
   }
@@ -213,6 +265,21 @@ public final class Base2NewEvaluation {
       }
     }
     return f;
+  }
+
+  /** The rows of every part, one after another. */
+  static TopLabelRows pooled(List<TopLabelRows> parts) {
+    int n = parts.stream().mapToInt(TopLabelRows::size).sum();
+    double[] conf = new double[n];
+    boolean[] correct = new boolean[n];
+    int at = 0;
+    for (TopLabelRows p : parts) {
+      for (int i = 0; i < p.size(); i++, at++) {
+        conf[at] = p.confidence(i);
+        correct[at] = p.correct(i);
+      }
+    }
+    return new TopLabelRows(conf, correct);
   }
 
   private static ClassNameFilter wordNetFilter(List<String> classes) {

@@ -14,10 +14,29 @@ public record ClassifierMetrics(int n, double accuracy, double ece, double ace, 
 
   /** Metrics of {@code logits} against {@code labels}; NaN everywhere for no rows. */
   public static ClassifierMetrics of(double[][] logits, int[] labels, int bins) {
-    int n = logits.length;
+    return of(rows(logits, labels), bins);
+  }
+
+  /** Metrics of top-label rows; NaN everywhere for no rows. */
+  public static ClassifierMetrics of(TopLabelRows rows, int bins) {
+    int n = rows.size();
     if (n == 0) {
       return new ClassifierMetrics(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
+    return new ClassifierMetrics(
+        n,
+        rows.accuracy(),
+        ExpectedCalibrationError.of(rows, bins),
+        AdaptiveCalibrationError.of(rows, bins),
+        MaximumCalibrationError.of(rows, bins));
+  }
+
+  /**
+   * Top-label rows of {@code logits} against {@code labels}: the max softmax probability and
+   * whether its class (the first on ties) is the label.
+   */
+  public static TopLabelRows rows(double[][] logits, int[] labels) {
+    int n = logits.length;
     double[] conf = new double[n];
     boolean[] correct = new boolean[n];
     for (int i = 0; i < n; i++) {
@@ -37,13 +56,7 @@ public record ClassifierMetrics(int n, double accuracy, double ece, double ace, 
       conf[i] = Math.min(1.0, 1.0 / s);
       correct[i] = arg == labels[i];
     }
-    TopLabelRows rows = new TopLabelRows(conf, correct);
-    return new ClassifierMetrics(
-        n,
-        rows.accuracy(),
-        ExpectedCalibrationError.of(rows, bins),
-        AdaptiveCalibrationError.of(rows, bins),
-        MaximumCalibrationError.of(rows, bins));
+    return new TopLabelRows(conf, correct);
   }
 
   /**

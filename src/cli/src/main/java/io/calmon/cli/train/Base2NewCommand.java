@@ -10,13 +10,18 @@ import io.calmon.trainer.data.ImageDataset;
 import io.calmon.trainer.eval.Base2NewEvaluation;
 import io.calmon.trainer.eval.Base2NewEvaluation.MethodResult;
 import io.calmon.trainer.eval.Base2NewEvaluation.SeedResult;
+import io.calmon.trainer.eval.ReliabilityPng;
 import io.calmon.trainer.tuning.TuningConfig;
 import io.calmon.trainer.tuning.TuningMethod;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -67,6 +72,14 @@ final class Base2NewCommand implements Callable<Integer> {
       description = "json or markdown (default: markdown).")
   String format;
 
+  @Option(
+      names = "--reliability-dir",
+      paramLabel = "DIR",
+      description =
+          "Also write DIR/<method>.png: base and new reliability diagrams, pooled over seeds"
+              + " (created if missing).")
+  Path reliabilityDir;
+
   @Mixin TuningOptions tuning;
 
   @Override
@@ -92,6 +105,10 @@ final class Base2NewCommand implements Callable<Integer> {
       throw new UserError("--shots must be >= 1, got " + shots);
     }
     TuningConfig config = tuning.config(ms.get(0).name(), ss.get(0));
+    if (reliabilityDir != null) {
+      // Before the (long) evaluation, so that a bad directory costs nothing.
+      prepare(reliabilityDir);
+    }
     PrintWriter out = spec.commandLine().getOut();
     // Progress goes to stderr so that stdout is the table or the JSON alone.
     PrintWriter log = spec.commandLine().getErr();
@@ -108,7 +125,61 @@ final class Base2NewCommand implements Callable<Integer> {
     }
     out.print(format.equals("json") ? json(results) : markdown(results));
     out.flush();
+    if (reliabilityDir != null) {
+      writeDiagrams(reliabilityDir, results, config.bins(), log);
+    }
     return 0;
+  }
+
+  /** Creates {@code dir} if needed and checks that it is a writable directory. */
+  static void prepare(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UserError("--reliability-dir " + dir + ": " + reason(e, dir), e);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new UserError("--reliability-dir " + dir + ": not writable");
+    }
+  }
+
+  /** One PNG per method: base and new panels over every seed's test predictions. */
+  static void writeDiagrams(Path dir, List<MethodResult> results, int bins, PrintWriter log) {
+    for (MethodResult r : results) {
+      Path file = dir.resolve(ReliabilityPng.fileName(r.method()));
+      int n = r.seeds().size();
+      String header =
+          String.format(Locale.ROOT, "%s, %d seed%s pooled", r.method(), n, n == 1 ? "" : "s");
+      try {
+        ReliabilityPng.write(
+            file,
+            header,
+            List.of(
+                new ReliabilityPng.Panel("base", r.baseRows()),
+                new ReliabilityPng.Panel("new", r.newRows())),
+            bins);
+      } catch (IOException e) {
+        throw new UserError("--reliability-dir: cannot write " + file + ": " + reason(e, file), e);
+      }
+      log.printf("wrote %s%n", file);
+    }
+    log.flush();
+  }
+
+  /** Why {@code target} could not be created or written, naming another path only if at fault. */
+  private static String reason(IOException e, Path target) {
+    String file = e instanceof FileSystemException f ? f.getFile() : null;
+    String where = file == null || file.equals(target.toString()) ? "" : file + ": ";
+    if (e instanceof FileAlreadyExistsException) {
+      return where + "exists and is not a directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return where + "permission denied";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return where + f.getReason();
+    }
+    return where + e.getMessage();
   }
 
   static String json(List<MethodResult> results) {
@@ -119,6 +190,7 @@ final class Base2NewCommand implements Callable<Integer> {
       ObjectNode m = arr.addObject();
       m.put("method", r.method());
       put(m, r.mean());
+      put(m.putObject("std"), r.std());
       ArrayNode seeds = m.putArray("seeds");
       for (SeedResult s : r.seeds()) {
         ObjectNode o = seeds.addObject();
@@ -147,33 +219,44 @@ final class Base2NewCommand implements Callable<Integer> {
   }
 
   static String markdown(List<MethodResult> results) {
+    int nSeeds = results.isEmpty() ? 0 : results.get(0).seeds().size();
     StringWriter w = new StringWriter();
     PrintWriter p = new PrintWriter(w);
     p.println(
         "| method | base acc | new acc | H | base ECE | new ECE | base ACE | new ACE | base MCE | new MCE |");
     p.println("|---|---|---|---|---|---|---|---|---|---|");
     for (MethodResult r : results) {
-      SeedResult s = r.mean();
-      double[] v = {
-        s.baseAcc(),
-        s.newAcc(),
-        s.h(),
-        s.baseEce(),
-        s.newEce(),
-        s.baseAce(),
-        s.newAce(),
-        s.baseMce(),
-        s.newMce()
-      };
+      double[] mean = figures(r.mean());
+      double[] std = figures(r.std());
       StringBuilder line = new StringBuilder("| " + r.method() + " |");
-      Arrays.stream(v).forEach(x -> line.append(String.format(Locale.ROOT, " %.2f |", 100 * x)));
+      for (int i = 0; i < mean.length; i++) {
+        line.append(String.format(Locale.ROOT, " %.2f", 100 * mean[i]));
+        if (r.seeds().size() > 1) {
+          line.append(String.format(Locale.ROOT, " ± %.2f", 100 * std[i]));
+        }
+        line.append(" |");
+      }
       p.println(line);
     }
     p.println();
     p.printf(
-        "Mean of %d seed(s); percent; MCE unweighted (textbook).%n",
-        results.isEmpty() ? 0 : results.get(0).seeds().size());
+        "%s %d seed(s); percent; MCE unweighted (textbook).%n",
+        nSeeds > 1 ? "Mean ± sample standard deviation (n - 1) over" : "One run of", nSeeds);
     p.flush();
     return w.toString();
+  }
+
+  private static double[] figures(SeedResult s) {
+    return new double[] {
+      s.baseAcc(),
+      s.newAcc(),
+      s.h(),
+      s.baseEce(),
+      s.newEce(),
+      s.baseAce(),
+      s.newAce(),
+      s.baseMce(),
+      s.newMce()
+    };
   }
 }

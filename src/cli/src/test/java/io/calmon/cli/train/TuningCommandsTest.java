@@ -1,6 +1,7 @@
 package io.calmon.cli.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,12 +18,15 @@ import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.world.TaskExporter;
 import io.calmon.world.WorldConfig;
 import io.calmon.world.WorldTask;
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +79,11 @@ class TuningCommandsTest {
   }
 
   private static String[] base2new(String methods, Path dataset) {
+    return base2new(methods, dataset, "1", "json");
+  }
+
+  private static String[] base2new(
+      String methods, Path dataset, String seeds, String format, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -86,7 +95,7 @@ class TuningCommandsTest {
             "--shots",
             "4",
             "--seeds",
-            "1",
+            seeds,
             "--epochs",
             "2",
             "--batch",
@@ -98,7 +107,8 @@ class TuningCommandsTest {
             "--outliers",
             task.resolve("outliers.txt").toString(),
             "--format",
-            "json"));
+            format));
+    args.addAll(List.of(more));
     return args.toArray(String[]::new);
   }
 
@@ -121,6 +131,53 @@ class TuningCommandsTest {
       assertEquals(m.get("h").asDouble(), seeds.get(0).get("h").asDouble(), 1e-9);
     }
     assertEquals(List.of("zeroshot", "coop", "coop+dor"), names);
+  }
+
+  @Test
+  void shouldPrintMeanAndSpreadAndWriteOneReliabilityPngPerMethod() throws Exception {
+    Path pngs = dir.resolve("reliability/nested");
+    Run run =
+        calmon(
+            base2new(
+                "zeroshot,coop+dor",
+                task,
+                "1,2",
+                "markdown",
+                "--reliability-dir",
+                pngs.toString()));
+    assertEquals(0, run.code(), run.err());
+    List<String> rows = run.out().lines().filter(l -> l.startsWith("| ")).toList();
+    assertEquals(3, rows.size(), run.out());
+    for (String row : rows.subList(1, 3)) {
+      // Nine cells "mean ± std" after the method name.
+      assertEquals(9, row.split("±", -1).length - 1, row);
+    }
+    assertTrue(run.out().contains("sample standard deviation (n - 1) over 2 seed(s)"), run.out());
+    for (String name : List.of("zeroshot.png", "coop-dor.png")) {
+      BufferedImage img = ImageIO.read(pngs.resolve(name).toFile());
+      assertNotNull(img, name + " does not decode");
+      assertTrue(img.getWidth() > img.getHeight(), name + " is not two panels side by side");
+      assertTrue(run.err().contains("wrote " + pngs.resolve(name)), run.err());
+    }
+  }
+
+  @Test
+  void shouldRefuseAReliabilityDirThatCannotBeCreatedInOneLine() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    Run run =
+        calmon(
+            base2new(
+                "zeroshot",
+                task,
+                "1",
+                "json",
+                "--reliability-dir",
+                file.resolve("png").toString()));
+    assertEquals(Calmon.USER_ERROR, run.code());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertTrue(run.err().startsWith("calmon: --reliability-dir "), run.err());
+    assertTrue(run.err().toLowerCase(Locale.ROOT).contains("not a directory"), run.err());
+    assertEquals("", run.out());
   }
 
   @Test
