@@ -1,6 +1,7 @@
 package io.calmon.cli.world;
 
 import io.calmon.cli.UserError;
+import io.calmon.world.ObjectSize;
 import io.calmon.world.Style;
 import io.calmon.world.WorldConfig;
 import picocli.CommandLine.Option;
@@ -41,6 +42,17 @@ final class WorldOptions {
               + " captions that a short pretraining run learns faster (default 0.5).")
   Double captionDetail;
 
+  @Option(
+      names = "--min-size",
+      description =
+          "Smallest object size: tiny, small, medium or large; larger is easier (default tiny).")
+  String minSize;
+
+  @Option(
+      names = "--multi-object",
+      description = "Share of images with two or more objects, 0-1 (default 0.25).")
+  Double multiObject;
+
   WorldConfig config() {
     try {
       WorldConfig.Builder b = WorldConfig.builder().optImageSize(size);
@@ -59,10 +71,25 @@ final class WorldOptions {
       if (occluders != null) {
         b.optOccluderProbability(occluders);
       }
+      if (multiObject != null) {
+        b.optMultiObjectProbability(multiObject);
+      }
+      if (minSize != null) {
+        b.optSizes(objectSize(minSize), ObjectSize.LARGE);
+      }
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }
+  }
+
+  private static ObjectSize objectSize(String word) {
+    for (ObjectSize s : ObjectSize.values()) {
+      if (s.name().equalsIgnoreCase(word)) {
+        return s;
+      }
+    }
+    throw new UserError("--min-size must be one of tiny, small, medium, large, got '" + word + "'");
   }
 
   static Style style(String word) {

@@ -147,4 +147,15 @@ class WorldCommandTest {
     assertTrue(err.toString().contains("--pool"), err.toString());
     assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
   }
+
+  @Test
+  void shouldNameTheMinSizeFlagWhenItIsUnknown() {
+    CommandLine cli = Calmon.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute("world", "sample", "--out", dir.resolve("s").toString(), "--min-size", "huge");
+    assertEquals(Calmon.USER_ERROR, code);
+    assertTrue(err.toString().contains("--min-size"), err.toString());
+  }
 }
