@@ -55,7 +55,8 @@ final class WorldPretrainCommand implements Callable<Integer> {
   @Option(
       names = "--size-preset",
       defaultValue = "small",
-      description = "Architecture: tiny (tests) or small (default: small).")
+      description =
+          "Architecture: tiny (tests), small (the shipped model) or small4 (small with patch 4) (default: small).")
   String preset;
 
   @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (1e-3).")

@@ -16,11 +16,16 @@ public enum ModelPreset {
   /** Vision and text width 32, one layer each, patch 8: for tests only. */
   TINY(8, 32, 1, 2, 32, 1, 2, 32),
   /**
-   * Vision and text width 128, four layers of four heads each, embedding 128, patch 4 (64 patches
-   * at the world's 32 px): the shipped model. With patch 8 (16 patches) a model of this size
-   * learned colour but no shape (the predicted shape right 25-31% of the time, chance 25%).
+   * Vision and text width 128, four layers of four heads each, embedding 128, patch 8 (16 patches
+   * at the world's 32 px): the shipped model. It learned colour but no shape (the predicted shape
+   * right 25-31% of the time, chance 25%; src/world/model/README.md).
    */
-  SMALL(4, 128, 4, 4, 128, 4, 4, 128);
+  SMALL(8, 128, 4, 4, 128, 4, 4, 128),
+  /**
+   * {@link #SMALL} with patch 4 (64 patches at 32 px; a step costs about 2-3x): a candidate for
+   * seeing shape, not yet shown to (docs/WORLD.md, "What was tried").
+   */
+  SMALL4(4, 128, 4, 4, 128, 4, 4, 128);
 
   /** Text context: the world's longest caption is 32 tokens with start and end (200k sampled). */
   public static final int CONTEXT = 32;
@@ -99,7 +104,7 @@ public enum ModelPreset {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses {@code tiny} or {@code small}; an unknown name lists the known ones. */
+  /** Parses {@code tiny}, {@code small} or {@code small4}; an unknown name lists the known ones. */
   public static ModelPreset ofWord(String word) {
     for (ModelPreset p : values()) {
       if (p.word().equals(word)) {
