@@ -3,6 +3,7 @@ package io.calmon.scorer;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.ImageEvent;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -52,9 +54,22 @@ final class ScorerKafka implements AutoCloseable {
 
   static final AvroCodec<ImageEvent> EVENTS = AvroCodec.of(ImageEvent.class);
 
+  private static final Instant EVENT_TIME_BASE =
+      Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+
   final String bootstrap;
   final CalmonTopics topics;
   private final KafkaProducer<String, byte[]> producer;
+
+  /**
+   * The scorer tests' embedded broker: it checks retention every 100 ms (every 5 min by default,
+   * from 30 s after start), so that records it would delete by time, such as predictions of events
+   * older than retention.ms, vanish in every test that runs past that point rather than by chance.
+   */
+  static EmbeddedKafkaBroker.Builder broker() {
+    return EmbeddedKafkaBroker.builder()
+        .optBrokerProperty("log.retention.check.interval.ms", "100");
+  }
 
   ScorerKafka(String bootstrap) {
     this.bootstrap = bootstrap;
@@ -81,7 +96,7 @@ final class ScorerKafka implements AutoCloseable {
     send(topics.classSets().name(), deployment, AvroCodec.of(ClassSet.class).encode(cs));
   }
 
-  /** Sends an inline-image event; its event time is a fixed past instant plus {@code i} seconds. */
+  /** Sends an inline-image event at event time {@link #eventTime eventTime(i)}. */
   void sendImage(String deployment, String id, byte[] png, int i) {
     send(
         topics.imageEvents().name(),
@@ -96,8 +111,14 @@ final class ScorerKafka implements AutoCloseable {
         EVENTS.encode(event(deployment, id, i).setImageUri(uri).build()));
   }
 
+  /**
+   * An hour before this class was loaded, plus {@code i} seconds. Never a fixed date: predictions
+   * carry the event time as their record timestamp, and the broker's time-based retention (7 days
+   * by default) deletes a partition's records that are all older than that, even fresh ones of a
+   * transaction not yet committed (see docs/KAFKA.md, "Record timestamps and retention").
+   */
   static Instant eventTime(int i) {
-    return Instant.parse("2026-03-01T12:00:00Z").plusSeconds(i);
+    return EVENT_TIME_BASE.plusSeconds(i);
   }
 
   private static ImageEvent.Builder event(String deployment, String id, int i) {
