@@ -31,6 +31,7 @@ public final class ScorerMetrics {
   private final Map<String, LongAdder> refusedPrompts = new ConcurrentHashMap<>();
   private final AtomicLong promptVersion = new AtomicLong(-1);
   private final AtomicLong classSetVersion = new AtomicLong(-1);
+  private final AtomicLong assignedPartitions = new AtomicLong();
   private final AtomicLongArray latency = new AtomicLongArray(LATENCY_BOUNDS_MS.length + 1);
 
   void eventsIn(int n) {
@@ -69,6 +70,10 @@ public final class ScorerMetrics {
     refusedPrompts.computeIfAbsent(errorType, k -> new LongAdder()).increment();
   }
 
+  void assignedPartitions(int n) {
+    assignedPartitions.set(n);
+  }
+
   void serving(ScoringContext context) {
     promptVersion.set(context.promptVersion());
     classSetVersion.set(context.classSetVersion());
@@ -100,6 +105,11 @@ public final class ScorerMetrics {
   public long promptsRefused(String errorType) {
     LongAdder n = refusedPrompts.get(errorType);
     return n == null ? 0 : n.sum();
+  }
+
+  /** How many {@code image-events} partitions the group has given this instance now. */
+  public long assignedPartitions() {
+    return assignedPartitions.get();
   }
 
   /** The serving prompt version (0 = zero-shot), -1 before any class set. */
@@ -145,6 +155,7 @@ public final class ScorerMetrics {
     m.put("scorer_batch_images_total", batchedImages.sum());
     m.put("scorer_batch_size_max", largestBatch.get());
     m.put("scorer_transactions_aborted_total", abortedTransactions.sum());
+    m.put("scorer_assigned_partitions", assignedPartitions());
     m.put("scorer_prompt_version", promptVersion());
     m.put("scorer_class_set_version", classSetVersion.get());
     m.put("scorer_latency_p50_ms", latencyQuantileMillis(0.50));

@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -252,8 +254,9 @@ public final class ScorerService implements AutoCloseable {
       return;
     }
     LOG.debug(
-        "batch {}: committed {} outputs and offsets {}",
+        "batch {} (generation {}): committed {} outputs and offsets {}",
         batchNumber,
+        consumer.groupMetadata().generationId(),
         result.records().size(),
         offsets);
     long now = System.currentTimeMillis();
@@ -320,21 +323,31 @@ public final class ScorerService implements AutoCloseable {
 
   /** Commits before revoke; drops what was lost. Runs inside {@code poll}, on the scorer thread. */
   private final class Rebalance implements ConsumerRebalanceListener {
+    private final Set<TopicPartition> owned = new HashSet<>();
+
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      LOG.info("scorer {} revoked {}", config.instanceId(), partitions);
       while (pending.stream().anyMatch(r -> partitions.contains(tp(r)))) {
         processBatch();
       }
+      owned.removeAll(partitions);
+      metrics.assignedPartitions(owned.size());
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      LOG.info("scorer {} lost {}", config.instanceId(), partitions);
       pending.removeIf(r -> partitions.contains(tp(r)));
+      owned.removeAll(partitions);
+      metrics.assignedPartitions(owned.size());
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       LOG.info("scorer {} assigned {}", config.instanceId(), partitions);
+      owned.addAll(partitions);
+      metrics.assignedPartitions(owned.size());
     }
 
     private TopicPartition tp(ConsumerRecord<byte[], byte[]> r) {
