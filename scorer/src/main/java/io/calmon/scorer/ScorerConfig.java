@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  *     many classes (0 = never)
  * @param maxPixels images with more pixels (checked on the header) are dead-lettered
  * @param maxImageBytes claim-check files larger than this are dead-lettered unread
+ * @param transactionTimeout the producer's {@code transaction.timeout.ms}: how long the broker
+ *     keeps a transaction of a dead instance open (holding back every later prediction on the
+ *     partitions it wrote to, and its input offsets from the instance that takes them over) before
+ *     aborting it. A batch's transaction lasts only its sends and commit, so a few seconds suffice
  */
 public record ScorerConfig(
     String bootstrapServers,
@@ -35,7 +39,8 @@ public record ScorerConfig(
     int topK,
     int fullProbabilitiesMax,
     long maxPixels,
-    long maxImageBytes) {
+    long maxImageBytes,
+    Duration transactionTimeout) {
 
   public static final String DEFAULT_DEPLOYMENT = "default";
   public static final String DEFAULT_TEMPLATE = "a photo of a {}.";
@@ -48,6 +53,15 @@ public record ScorerConfig(
   public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
 
   public static final long DEFAULT_MAX_IMAGE_BYTES = 64L << 20;
+
+  /**
+   * Kafka Streams' default under exactly-once, for the same reason: a crashed instance's partitions
+   * are blocked this long (plus the broker's abort check, every 10 s by default), not Kafka's 60 s.
+   */
+  public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The broker's default {@code transaction.max.timeout.ms}: longer ones are refused. */
+  public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
   /** Letters, digits, '.', '_', '-': the id goes into a group id and a transactional id. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
@@ -75,6 +89,11 @@ public record ScorerConfig(
         "full-probabilities max must be at least 0, got " + fullProbabilitiesMax);
     require(maxPixels >= 1, "max pixels must be at least 1, got " + maxPixels);
     require(maxImageBytes >= 1, "max image bytes must be at least 1, got " + maxImageBytes);
+    require(
+        transactionTimeout != null
+            && transactionTimeout.compareTo(Duration.ofSeconds(1)) >= 0
+            && transactionTimeout.compareTo(MAX_TRANSACTION_TIMEOUT) <= 0,
+        "transaction timeout must be in 1s..15min, got " + transactionTimeout);
   }
 
   /** A builder with every default set; only the bootstrap servers are required. */
@@ -116,6 +135,7 @@ public record ScorerConfig(
     private int fullProbabilitiesMax = DEFAULT_FULL_PROBABILITIES_MAX;
     private long maxPixels = DEFAULT_MAX_PIXELS;
     private long maxImageBytes = DEFAULT_MAX_IMAGE_BYTES;
+    private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
 
     private Builder() {}
 
@@ -174,6 +194,11 @@ public record ScorerConfig(
       return this;
     }
 
+    public Builder optTransactionTimeout(Duration transactionTimeout) {
+      this.transactionTimeout = transactionTimeout;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first bad value
      */
@@ -189,7 +214,8 @@ public record ScorerConfig(
           topK,
           fullProbabilitiesMax,
           maxPixels,
-          maxImageBytes);
+          maxImageBytes,
+          transactionTimeout);
     }
   }
 }

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * about to be revoked have their pending batch scored and committed first, lost partitions have it
  * dropped (the next owner re-reads it from the committed offset). A failed transaction is aborted
  * and the batch's partitions are rewound to its first offsets. A fenced producer (another instance
- * with this transactional id, or a zombie) stops this instance.
+ * with this transactional id, or a zombie) stops this instance. An instance that dies with a
+ * transaction open blocks the partitions it wrote to until the broker aborts it after {@link
+ * ScorerConfig#transactionTimeout()} (or a restart with the same id aborts it at once).
  *
  * <p>Before the deployment has a class set, nothing is consumed: images wait in Kafka with their
  * offsets uncommitted, and scoring starts when the first class set arrives.
@@ -306,6 +308,7 @@ public final class ScorerService implements AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

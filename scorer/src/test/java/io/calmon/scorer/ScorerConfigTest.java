@@ -23,6 +23,7 @@ class ScorerConfigTest {
     assertEquals(Duration.ofMillis(50), c.maxWait());
     assertEquals(5, c.topK());
     assertEquals(64, c.fullProbabilitiesMax());
+    assertEquals(Duration.ofSeconds(10), c.transactionTimeout());
   }
 
   @Test
@@ -34,6 +35,12 @@ class ScorerConfigTest {
     assertTrue(e.getMessage().contains("template"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> valid().optInstanceId("a b").build());
     assertTrue(e.getMessage().contains("instance id"), e.getMessage());
+    for (Duration bad : new Duration[] {Duration.ofMillis(999), Duration.ofMinutes(16), null}) {
+      e =
+          assertThrows(
+              IllegalArgumentException.class, () -> valid().optTransactionTimeout(bad).build());
+      assertTrue(e.getMessage().contains("transaction timeout"), e.getMessage());
+    }
     e = assertThrows(IllegalArgumentException.class, () -> ScorerConfig.builder().build());
     assertTrue(e.getMessage().contains("bootstrap"), e.getMessage());
   }

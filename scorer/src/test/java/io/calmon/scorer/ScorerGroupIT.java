@@ -4,6 +4,7 @@ import static io.calmon.scorer.ScorerKafka.await;
 import static io.calmon.scorer.ScorerKafka.png;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.EmbeddedKafkaBroker;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two scorer instances in one consumer group on a three-partition {@code image-events}: every event
- * gets exactly one prediction that {@code read_committed} readers see, while a second instance
- * joins mid-stream and the first leaves.
+ * gets exactly one prediction that {@code read_committed} readers see, while an instance joins
+ * mid-stream, leaves, or crashes with its transaction open.
  */
 class ScorerGroupIT {
 
@@ -35,7 +37,14 @@ class ScorerGroupIT {
 
   @BeforeAll
   static void startBroker() {
-    broker = ScorerKafka.broker().build().start();
+    // The broker looks for timed-out transactions every 10 s by default; every second here, so the
+    // crash test waits on the scorer's transaction timeout rather than on the broker's scan.
+    broker =
+        ScorerKafka.broker()
+            .optBrokerProperty(
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
+            .build()
+            .start();
     clip = ClipModel.load(TINY);
   }
 
@@ -86,6 +95,43 @@ class ScorerGroupIT {
       assertNull(b.failure());
       assertExactlyOnce(kafka, events);
       assertEquals(events.size(), a.metrics().eventsIn() + b.metrics().eventsIn());
+    }
+  }
+
+  @Test
+  void shouldHandOverACrashedInstancesPartitionsWithoutLossOrDuplicates() throws Exception {
+    try (ScorerKafka kafka = new ScorerKafka(broker.bootstrapServers())) {
+      kafka.publishClassSet("failover", 1, CLASSES);
+      AtomicBoolean armed = new AtomicBoolean();
+      // Dies after sending a batch's predictions and offsets, before committing them: no abort,
+      // no clean close, its transaction left open on the broker, and it is never restarted.
+      ScorerService doomed =
+          new ScorerService(
+              config(kafka, "failover", "s-0"),
+              clip,
+              batch -> {
+                if (armed.get()) {
+                  throw new ScorerService.SimulatedCrash("mid-stream, batch " + batch);
+                }
+              });
+      ScorerService survivor = new ScorerService(config(kafka, "failover", "s-1"), clip);
+      doomed.start();
+      survivor.start();
+      await("both instances sharing the partitions", () -> shareAll(doomed, survivor));
+
+      armed.set(true);
+      List<String> events = send(kafka, "failover", "e", 24);
+      await("the crash", () -> !doomed.isRunning());
+      doomed.close();
+      assertEquals(0, doomed.metrics().predictionsOut(), "the crashed batch was never committed");
+
+      // The survivor takes over the crashed instance's partitions and scores every event.
+      assertExactlyOnce(kafka, events);
+      survivor.close();
+      assertNull(survivor.failure());
+      assertExactlyOnce(kafka, events);
+      assertEquals(events.size(), survivor.metrics().predictionsOut());
+      assertTrue(survivor.metrics().eventsIn() == events.size());
     }
   }
 

@@ -100,6 +100,14 @@ final class ScorerCommand implements Callable<Integer> {
   long maxPixels;
 
   @Option(
+      names = "--transaction-timeout",
+      defaultValue = "10s",
+      description =
+          "How long the broker keeps a dead instance's open transaction before aborting it; its"
+              + " partitions wait that long for a new owner, e.g. 10s (default: ${DEFAULT-VALUE}).")
+  String transactionTimeout;
+
+  @Option(
       names = "--prefix",
       defaultValue = "",
       description = "Topic name prefix, as given to 'calmon topics create' (default: none).")
@@ -189,6 +197,10 @@ final class ScorerCommand implements Callable<Integer> {
     check(b, "--top-k", () -> b.optTopK(topK));
     check(b, "--full-probabilities-max", () -> b.optFullProbabilitiesMax(fullProbabilitiesMax));
     check(b, "--max-pixels", () -> b.optMaxPixels(maxPixels));
+    check(
+        b,
+        "--transaction-timeout",
+        () -> b.optTransactionTimeout(duration("--transaction-timeout", transactionTimeout)));
     return b.build();
   }
 
