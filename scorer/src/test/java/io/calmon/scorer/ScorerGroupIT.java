@@ -59,6 +59,10 @@ class ScorerGroupIT {
   }
 
   private static ScorerConfig config(ScorerKafka kafka, String deployment, String id) {
+    return builder(kafka, deployment, id).build();
+  }
+
+  private static ScorerConfig.Builder builder(ScorerKafka kafka, String deployment, String id) {
     return ScorerConfig.builder()
         .setBootstrapServers(kafka.bootstrap)
         .optTopics(kafka.topics)
@@ -66,8 +70,7 @@ class ScorerGroupIT {
         .optInstanceId(id)
         .optBatchSize(4)
         .optMaxWait(Duration.ofMillis(20))
-        .optMaxPixels(48 * 48)
-        .build();
+        .optMaxPixels(48 * 48);
   }
 
   @Test
@@ -132,6 +135,45 @@ class ScorerGroupIT {
       assertExactlyOnce(kafka, events);
       assertEquals(events.size(), survivor.metrics().predictionsOut());
       assertTrue(survivor.metrics().eventsIn() == events.size());
+    }
+  }
+
+  @Test
+  void shouldAbortAFailedInstancesTransactionAtOnce() throws Exception {
+    try (ScorerKafka kafka = new ScorerKafka(broker.bootstrapServers())) {
+      kafka.publishClassSet("bug", 1, CLASSES);
+      AtomicBoolean armed = new AtomicBoolean();
+      // A bug (no KafkaException) between the sends and the commit. The longest transaction
+      // timeout: if the failing instance left its transaction open, its partitions would stay
+      // blocked far beyond the test's patience; it must abort it as it stops.
+      ScorerConfig failingConfig =
+          builder(kafka, "bug", "s-0")
+              .optTransactionTimeout(ScorerConfig.MAX_TRANSACTION_TIMEOUT)
+              .build();
+      ScorerService failing =
+          new ScorerService(
+              failingConfig,
+              clip,
+              batch -> {
+                if (armed.get()) {
+                  throw new IllegalStateException("a bug in batch " + batch);
+                }
+              });
+      ScorerService survivor = new ScorerService(config(kafka, "bug", "s-1"), clip);
+      failing.start();
+      survivor.start();
+      await("both instances sharing the partitions", () -> shareAll(failing, survivor));
+
+      armed.set(true);
+      List<String> events = send(kafka, "bug", "e", 24);
+      await("the failure", () -> !failing.isRunning());
+      failing.close();
+      assertTrue(failing.failure() instanceof IllegalStateException, "" + failing.failure());
+
+      assertExactlyOnce(kafka, events);
+      survivor.close();
+      assertNull(survivor.failure());
+      assertExactlyOnce(kafka, events);
     }
   }
 
