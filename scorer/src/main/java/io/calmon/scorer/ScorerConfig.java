@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  * @param maxImageBytes claim-check files larger than this are dead-lettered unread
  * @param metricsHost address the Prometheus endpoint binds
  * @param metricsPort port of the Prometheus endpoint {@code /metrics}; 0 turns it off
+ * @param transactionTimeout the producer's {@code transaction.timeout.ms}: how long the broker
+ *     keeps a transaction of a dead instance open (holding back every later prediction on the
+ *     partitions it wrote to, and its input offsets from the instance that takes them over) before
+ *     aborting it. A batch's transaction lasts only its sends and commit, so a few seconds suffice
  */
 public record ScorerConfig(
     String bootstrapServers,
@@ -39,7 +43,8 @@ public record ScorerConfig(
     long maxPixels,
     long maxImageBytes,
     String metricsHost,
-    int metricsPort) {
+    int metricsPort,
+    Duration transactionTimeout) {
 
   public static final String DEFAULT_DEPLOYMENT = "default";
   public static final String DEFAULT_TEMPLATE = "a photo of a {}.";
@@ -55,6 +60,15 @@ public record ScorerConfig(
 
   /** The metrics endpoint listens on loopback only unless told otherwise. */
   public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+
+  /**
+   * Kafka Streams' default under exactly-once, for the same reason: a crashed instance's partitions
+   * are blocked this long (plus the broker's abort check, every 10 s by default), not Kafka's 60 s.
+   */
+  public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The broker's default {@code transaction.max.timeout.ms}: longer ones are refused. */
+  public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
   /** Letters, digits, '.', '_', '-': the id goes into a group id and a transactional id. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
@@ -88,6 +102,11 @@ public record ScorerConfig(
     require(
         metricsPort >= 0 && metricsPort <= 65535,
         "metrics port must be in 0..65535 (0 = off), got " + metricsPort);
+    require(
+        transactionTimeout != null
+            && transactionTimeout.compareTo(Duration.ofSeconds(1)) >= 0
+            && transactionTimeout.compareTo(MAX_TRANSACTION_TIMEOUT) <= 0,
+        "transaction timeout must be in 1s..15min, got " + transactionTimeout);
   }
 
   /** A builder with every default set; only the bootstrap servers are required. */
@@ -131,6 +150,7 @@ public record ScorerConfig(
     private long maxImageBytes = DEFAULT_MAX_IMAGE_BYTES;
     private String metricsHost = DEFAULT_METRICS_HOST;
     private int metricsPort;
+    private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
 
     private Builder() {}
 
@@ -200,6 +220,11 @@ public record ScorerConfig(
       return this;
     }
 
+    public Builder optTransactionTimeout(Duration transactionTimeout) {
+      this.transactionTimeout = transactionTimeout;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first bad value
      */
@@ -217,7 +242,8 @@ public record ScorerConfig(
           maxPixels,
           maxImageBytes,
           metricsHost,
-          metricsPort);
+          metricsPort,
+          transactionTimeout);
     }
   }
 }

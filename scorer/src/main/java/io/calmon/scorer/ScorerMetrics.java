@@ -34,6 +34,7 @@ public final class ScorerMetrics {
   private final AtomicLong promptVersion = new AtomicLong(-1);
   private final AtomicLong classSetVersion = new AtomicLong(-1);
   private final BucketHistogram latency = new BucketHistogram(LATENCY_BOUNDS_SECONDS);
+  private final AtomicLong assignedPartitions = new AtomicLong();
 
   void eventsIn(int n) {
     eventsIn.add(n);
@@ -64,6 +65,10 @@ public final class ScorerMetrics {
 
   void promptRefused(String reason) {
     refusedPrompts.computeIfAbsent(reason, k -> new LongAdder()).increment();
+  }
+
+  void assignedPartitions(int n) {
+    assignedPartitions.set(n);
   }
 
   void serving(ScoringContext context) {
@@ -104,6 +109,11 @@ public final class ScorerMetrics {
   public long promptsRefused(String reason) {
     LongAdder n = refusedPrompts.get(reason);
     return n == null ? 0 : n.sum();
+  }
+
+  /** How many {@code image-events} partitions the group has given this instance now. */
+  public long assignedPartitions() {
+    return assignedPartitions.get();
   }
 
   /** The serving prompt version (0 = zero-shot), -1 before any class set. */
@@ -177,6 +187,10 @@ public final class ScorerMetrics {
             "The prompt version being served: 0 zero-shot, -1 before any class set.",
             promptVersion::get)
         .gauge(
+            "calmon_scorer_assigned_partitions",
+            "Image-event partitions this instance owns now.",
+            assignedPartitions::get)
+        .gauge(
             "calmon_scorer_class_set_version",
             "The class-set version being served, -1 before any class set.",
             classSetVersion::get)
@@ -211,6 +225,7 @@ public final class ScorerMetrics {
     m.put("calmon_scorer_class_set_version", classSetVersion());
     m.put("latency_p50_ms", latencyQuantileMillis(0.50));
     m.put("latency_p99_ms", latencyQuantileMillis(0.99));
+    m.put("calmon_scorer_assigned_partitions", assignedPartitions());
     return m;
   }
 

@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,11 +42,14 @@ import org.slf4j.LoggerFactory;
  * metadata), so downstream {@code read_committed} consumers see every event's prediction once,
  * across crashes and rebalances.
  *
- * <p>Rebalances: records are accumulated between polls without an open transaction; partitions
- * about to be revoked have their pending batch scored and committed first, lost partitions have it
- * dropped (the next owner re-reads it from the committed offset). A failed transaction is aborted
- * and the batch's partitions are rewound to its first offsets. A fenced producer (another instance
- * with this transactional id, or a zombie) stops this instance.
+ * <p>Rebalances: a transaction is open only while one batch is sent and committed, never across a
+ * poll; records are accumulated between polls without one. Partitions about to be revoked have
+ * their pending records scored and committed first, lost partitions have them dropped (the next
+ * owner re-reads them from the committed offset). A failed transaction is aborted and the batch's
+ * partitions are rewound to its first offsets. A fenced producer (another instance with this
+ * transactional id, or a zombie) stops this instance. An instance that dies with a transaction open
+ * blocks the partitions it wrote to until the broker aborts it after {@link
+ * ScorerConfig#transactionTimeout()} (or a restart with the same id aborts it at once).
  *
  * <p>Before the deployment has a class set, nothing is consumed: images wait in Kafka with their
  * offsets uncommitted, and scoring starts when the first class set arrives.
@@ -60,6 +65,16 @@ public final class ScorerService implements AutoCloseable {
    */
   interface CommitHook {
     void beforeCommit(int batchNumber);
+  }
+
+  /** Why the scoring thread is ending: decides what the rebalance listener and close still do. */
+  private enum Ending {
+    /** Running, or stopping gracefully: revoked partitions' pending records are committed first. */
+    NONE,
+    /** Stopping on an error: nothing more is committed; pending records are dropped. */
+    FAILED,
+    /** A simulated crash (tests): nothing more is sent, committed or aborted, as if killed. */
+    CRASHED
   }
 
   /** Thrown by a {@link CommitHook} to simulate a crash: no abort, no clean close. */
@@ -82,6 +97,7 @@ public final class ScorerService implements AutoCloseable {
   private KafkaConsumer<byte[], byte[]> consumer;
   private KafkaProducer<byte[], byte[]> producer;
   private volatile boolean running;
+  private volatile Ending ending = Ending.NONE;
   private volatile Throwable failure;
   private int batchNumber;
   private MetricsServer metricsServer;
@@ -151,9 +167,10 @@ public final class ScorerService implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: the batch being scored is committed, records polled but not yet in a batch
-   * are left for the next owner (their offsets are not committed), then the clients and the metrics
-   * endpoint close.
+   * Stops gracefully: the batch being scored is committed, and so are the records already polled
+   * (closing the consumer revokes its partitions, and the revoke callback commits first; only if a
+   * rebalance is under way at that moment are they dropped, for the next owner to re-read); then
+   * the clients and the metrics endpoint close.
    */
   @Override
   public void close() throws InterruptedException {
@@ -173,7 +190,6 @@ public final class ScorerService implements AutoCloseable {
   }
 
   private void run() {
-    boolean crashed = false;
     try {
       if (!livePrompt.awaitCaughtUp(CATCH_UP_PATIENCE) && running) {
         LOG.warn("prompt topics not read to their end within {}; going on", CATCH_UP_PATIENCE);
@@ -200,23 +216,40 @@ public final class ScorerService implements AutoCloseable {
         return;
       }
       loop();
-    } catch (SimulatedCrash e) {
-      crashed = true;
-      LOG.warn("simulated crash: {}", e.getMessage());
     } catch (WakeupException e) {
       // close() woke the consumer up: a normal stop.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ProducerFencedException e) {
+      ending = Ending.FAILED;
       failure = e;
       LOG.error(
           "scorer {} fenced by a newer instance with the same id; stopping", config.instanceId());
     } catch (RuntimeException | Error e) {
-      failure = e;
-      LOG.error("scorer {} failed; stopping", config.instanceId(), e);
+      SimulatedCrash crash = simulatedCrash(e);
+      if (crash != null) {
+        ending = Ending.CRASHED;
+        LOG.warn("simulated crash: {}", crash.getMessage());
+      } else {
+        ending = Ending.FAILED;
+        failure = e;
+        LOG.error("scorer {} failed; stopping", config.instanceId(), e);
+      }
     } finally {
-      closeClients(crashed);
+      closeClients();
     }
+  }
+
+  /**
+   * The simulated crash behind {@code e} (the consumer wraps what its listener throws), or null.
+   */
+  private static SimulatedCrash simulatedCrash(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SimulatedCrash crash) {
+        return crash;
+      }
+    }
+    return null;
   }
 
   private void loop() {
@@ -260,8 +293,12 @@ public final class ScorerService implements AutoCloseable {
       offsets.put(
           new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
     }
+    // The only place a transaction is open: it ends (committed or aborted) before this returns or
+    // throws, so none is ever left open across a poll, a rebalance or a close. The exceptions are
+    // fatal producer errors (nothing can be aborted then: closing the producer ends it) and the
+    // simulated crash, which must leave it open.
+    producer.beginTransaction();
     try {
-      producer.beginTransaction();
       result.records().forEach(producer::send);
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       commitHook.beforeCommit(++batchNumber);
@@ -280,10 +317,14 @@ public final class ScorerService implements AutoCloseable {
       metrics.transactionAborted();
       rewind(batch);
       return;
+    } catch (RuntimeException | Error e) {
+      abortQuietly(e); // a bug or a misuse (IllegalStateException is no KafkaException): stop
+      throw e;
     }
     LOG.debug(
-        "batch {}: committed {} outputs and offsets {}",
+        "batch {} (generation {}): committed {} outputs and offsets {}",
         batchNumber,
+        consumer.groupMetadata().generationId(),
         result.records().size(),
         offsets);
     long now = System.currentTimeMillis();
@@ -293,6 +334,14 @@ public final class ScorerService implements AutoCloseable {
     result.deadLetterTypes().forEach(metrics::deadLetter);
     for (int i = 0; i < result.skipped(); i++) {
       metrics.eventSkipped();
+    }
+  }
+
+  private void abortQuietly(Throwable cause) {
+    try {
+      producer.abortTransaction();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e); // closing the producer aborts it, or the broker after its timeout
     }
   }
 
@@ -314,14 +363,23 @@ public final class ScorerService implements AutoCloseable {
         });
   }
 
-  private void closeClients(boolean crashed) {
-    if (consumer != null) {
-      consumer.close(); // leaves the group; no offsets are committed outside transactions
-    }
-    if (producer != null) {
-      // A crash leaves its transaction open on the broker: the restarted instance's
-      // initTransactions aborts it. A normal close aborts nothing (no transaction is open).
-      producer.close(crashed ? Duration.ZERO : Duration.ofSeconds(30));
+  /**
+   * Closes the consumer (it leaves the group; the revoke callback commits or drops what is pending)
+   * and then, whatever the consumer did, the producer. A graceful producer close aborts a
+   * transaction still open after a failure; a crash leaves it open on the broker, where the
+   * restarted instance's {@code initTransactions} or the transaction timeout aborts it.
+   */
+  private void closeClients() {
+    try {
+      if (consumer != null) {
+        consumer.close();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("scorer {}: consumer closed with an error: {}", config.instanceId(), e.toString());
+    } finally {
+      if (producer != null) {
+        producer.close(ending == Ending.CRASHED ? Duration.ZERO : Duration.ofSeconds(30));
+      }
     }
   }
 
@@ -333,6 +391,7 @@ public final class ScorerService implements AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
@@ -348,23 +407,42 @@ public final class ScorerService implements AutoCloseable {
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** Commits before revoke; drops what was lost. Runs inside {@code poll}, on the scorer thread. */
+  /**
+   * Commits before revoke; drops what was lost. Runs inside {@code poll} (or the consumer's close),
+   * on the scorer thread, so no transaction is open when it starts, and each batch it commits ends
+   * its transaction before the partitions are given away. An instance stopping on an error or a
+   * crash commits nothing more: its pending records are dropped for the next owner to re-read.
+   */
   private final class Rebalance implements ConsumerRebalanceListener {
+    private final Set<TopicPartition> owned = new HashSet<>();
+
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      while (pending.stream().anyMatch(r -> partitions.contains(tp(r)))) {
-        processBatch();
+      LOG.info("scorer {} revoked {}", config.instanceId(), partitions);
+      if (ending == Ending.NONE) {
+        while (pending.stream().anyMatch(r -> partitions.contains(tp(r)))) {
+          processBatch();
+        }
+      } else {
+        pending.removeIf(r -> partitions.contains(tp(r)));
       }
+      owned.removeAll(partitions);
+      metrics.assignedPartitions(owned.size());
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      LOG.info("scorer {} lost {}", config.instanceId(), partitions);
       pending.removeIf(r -> partitions.contains(tp(r)));
+      owned.removeAll(partitions);
+      metrics.assignedPartitions(owned.size());
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       LOG.info("scorer {} assigned {}", config.instanceId(), partitions);
+      owned.addAll(partitions);
+      metrics.assignedPartitions(owned.size());
     }
 
     private TopicPartition tp(ConsumerRecord<byte[], byte[]> r) {

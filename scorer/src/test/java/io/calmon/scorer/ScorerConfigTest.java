@@ -25,6 +25,7 @@ class ScorerConfigTest {
     assertEquals(64, c.fullProbabilitiesMax());
     assertEquals(0, c.metricsPort(), "the metrics endpoint is off unless asked for");
     assertEquals("127.0.0.1", c.metricsHost());
+    assertEquals(Duration.ofSeconds(10), c.transactionTimeout());
   }
 
   @Test
@@ -40,6 +41,12 @@ class ScorerConfigTest {
     assertTrue(e.getMessage().contains("metrics port"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> valid().optMetricsHost(" ").build());
     assertTrue(e.getMessage().contains("metrics host"), e.getMessage());
+    for (Duration bad : new Duration[] {Duration.ofMillis(999), Duration.ofMinutes(16), null}) {
+      e =
+          assertThrows(
+              IllegalArgumentException.class, () -> valid().optTransactionTimeout(bad).build());
+      assertTrue(e.getMessage().contains("transaction timeout"), e.getMessage());
+    }
     e = assertThrows(IllegalArgumentException.class, () -> ScorerConfig.builder().build());
     assertTrue(e.getMessage().contains("bootstrap"), e.getMessage());
   }

@@ -3,6 +3,7 @@ package io.calmon.scorer;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.ImageEvent;
@@ -14,15 +15,25 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,9 +54,22 @@ final class ScorerKafka implements AutoCloseable {
 
   static final AvroCodec<ImageEvent> EVENTS = AvroCodec.of(ImageEvent.class);
 
+  private static final Instant EVENT_TIME_BASE =
+      Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+
   final String bootstrap;
   final CalmonTopics topics;
   private final KafkaProducer<String, byte[]> producer;
+
+  /**
+   * The scorer tests' embedded broker: it checks retention every 100 ms (every 5 min by default,
+   * from 30 s after start), so that records it would delete by time, such as predictions of events
+   * older than retention.ms, vanish in every test that runs past that point rather than by chance.
+   */
+  static EmbeddedKafkaBroker.Builder broker() {
+    return EmbeddedKafkaBroker.builder()
+        .optBrokerProperty("log.retention.check.interval.ms", "100");
+  }
 
   ScorerKafka(String bootstrap) {
     this.bootstrap = bootstrap;
@@ -72,7 +96,7 @@ final class ScorerKafka implements AutoCloseable {
     send(topics.classSets().name(), deployment, AvroCodec.of(ClassSet.class).encode(cs));
   }
 
-  /** Sends an inline-image event; its event time is a fixed past instant plus {@code i} seconds. */
+  /** Sends an inline-image event at event time {@link #eventTime eventTime(i)}. */
   void sendImage(String deployment, String id, byte[] png, int i) {
     send(
         topics.imageEvents().name(),
@@ -87,8 +111,14 @@ final class ScorerKafka implements AutoCloseable {
         EVENTS.encode(event(deployment, id, i).setImageUri(uri).build()));
   }
 
+  /**
+   * An hour before this class was loaded, plus {@code i} seconds. Never a fixed date: predictions
+   * carry the event time as their record timestamp, and the broker's time-based retention (7 days
+   * by default) deletes a partition's records that are all older than that, even fresh ones of a
+   * transaction not yet committed (see docs/KAFKA.md, "Record timestamps and retention").
+   */
   static Instant eventTime(int i) {
-    return Instant.parse("2026-03-01T12:00:00Z").plusSeconds(i);
+    return EVENT_TIME_BASE.plusSeconds(i);
   }
 
   private static ImageEvent.Builder event(String deployment, String id, int i) {
@@ -123,7 +153,8 @@ final class ScorerKafka implements AutoCloseable {
    * arrived and the reader is at the topic's last stable offset, re-checked then (so duplicates
    * committed by then are counted too). Commit markers are written after {@code
    * commitTransaction()} returns, so a single look at the end offsets could miss the last
-   * transaction.
+   * transaction. A reader that gives up says why records may be missing: each partition's log start
+   * offset, last stable offset, high watermark and open transactions, and what new readers see.
    */
   List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
     Properties p = new Properties();
@@ -149,9 +180,125 @@ final class ScorerKafka implements AutoCloseable {
           }
         }
       }
+      Map<TopicPartition, Long> positions = new TreeMap<>(Comparator.comparing(Object::toString));
+      parts.forEach(tp -> positions.put(tp, c.position(tp)));
+      fail(
+          "read "
+              + out.size()
+              + " of at least "
+              + expected
+              + " records from "
+              + topic
+              + "; positions "
+              + positions
+              + ", "
+              + stability(parts, c.endOffsets(parts))
+              + "; a new read_uncommitted reader also sees "
+              + unread(topic, "read_uncommitted", out)
+              + "; a new read_committed reader also sees "
+              + unread(topic, "read_committed", out));
     }
-    fail("read " + out.size() + " of at least " + expected + " records from " + topic);
     return out;
+  }
+
+  /**
+   * The records of {@code topic} (key@partition:offset) that a new reader at {@code isolation} sees
+   * beyond {@code read}.
+   */
+  private List<String> unread(
+      String topic, String isolation, List<ConsumerRecord<String, byte[]>> read) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    List<String> keys = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic, PATIENCE).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> ends = c.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < deadline
+          && !parts.stream().allMatch(tp -> c.position(tp) >= ends.get(tp))) {
+        c.poll(Duration.ofMillis(100))
+            .forEach(r -> keys.add(r.key() + "@" + r.partition() + ":" + r.offset()));
+      }
+    }
+    Set<String> committed =
+        read.stream()
+            .map(r -> r.key() + "@" + r.partition() + ":" + r.offset())
+            .collect(Collectors.toSet());
+    keys.removeAll(committed);
+    return keys;
+  }
+
+  /**
+   * Why records may be missing: per partition, the log start offset (above 0 when retention deleted
+   * records), the last stable offset, the high watermark and the producers with a transaction open
+   * there (id, epoch, the offset their transaction started at).
+   */
+  private String stability(List<TopicPartition> parts, Map<TopicPartition, Long> stable) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(p)) {
+      Map<TopicPartition, ListOffsetsResultInfo> starts =
+          admin
+              .listOffsets(
+                  parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest())))
+              .all()
+              .get();
+      Map<TopicPartition, ListOffsetsResultInfo> highs =
+          admin
+              .listOffsets(
+                  parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+              .all()
+              .get();
+      Map<TopicPartition, PartitionProducerState> producers =
+          admin.describeProducers(parts).all().get();
+      StringBuilder b = new StringBuilder();
+      for (TopicPartition tp : parts) {
+        b.append(tp)
+            .append(": start ")
+            .append(starts.get(tp).offset())
+            .append(", stable ")
+            .append(stable.get(tp))
+            .append(", high ")
+            .append(highs.get(tp).offset())
+            .append(", open transactions ")
+            .append(
+                producers.get(tp).activeProducers().stream()
+                    .filter(s -> s.currentTransactionStartOffset().isPresent())
+                    .map(
+                        s ->
+                            "producer "
+                                + s.producerId()
+                                + " epoch "
+                                + s.producerEpoch()
+                                + " from offset "
+                                + s.currentTransactionStartOffset().getAsLong())
+                    .toList())
+            .append("; ");
+      }
+      try {
+        b.append("transactions ")
+            .append(
+                admin.listTransactions().all().get().stream()
+                    .map(t -> t.transactionalId() + "=" + t.state() + "/" + t.producerId())
+                    .toList());
+      } catch (ExecutionException e) {
+        b.append("transactions not listed: ").append(e.getCause());
+      }
+      return b.toString();
+    } catch (ExecutionException e) {
+      return "partition state unknown: " + e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "partition state unknown: interrupted";
+    }
   }
 
   /** Polls {@code condition} until it holds; fails naming {@code what} after {@link #PATIENCE}. */

@@ -111,6 +111,12 @@ final class ScorerCommand implements Callable<Integer> {
       defaultValue = ScorerConfig.DEFAULT_METRICS_HOST,
       description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String metricsHost;
+      names = "--transaction-timeout",
+      defaultValue = "10s",
+      description =
+          "How long the broker keeps a dead instance's open transaction before aborting it; its"
+              + " partitions wait that long for a new owner, e.g. 10s (default: ${DEFAULT-VALUE}).")
+  String transactionTimeout;
 
   @Option(
       names = "--prefix",
@@ -210,6 +216,10 @@ final class ScorerCommand implements Callable<Integer> {
     check(b, "--max-pixels", () -> b.optMaxPixels(maxPixels));
     check(b, "--metrics-port", () -> b.optMetricsPort(metricsPort));
     check(b, "--metrics-host", () -> b.optMetricsHost(metricsHost));
+    check(
+        b,
+        "--transaction-timeout",
+        () -> b.optTransactionTimeout(duration("--transaction-timeout", transactionTimeout)));
     return b.build();
   }
 

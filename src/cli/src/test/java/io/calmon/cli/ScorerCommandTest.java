@@ -22,6 +22,14 @@ class ScorerCommandTest {
   }
 
   @Test
+  void shouldNameATransactionTimeoutOutOfRange() {
+    assertOneLineError(
+        run("--model", TINY, "--transaction-timeout", "500ms"), "--transaction-timeout");
+    assertOneLineError(
+        run("--model", TINY, "--transaction-timeout", "soon"), "--transaction-timeout");
+  }
+
+  @Test
   void shouldNameATemplateWithoutAPlaceholder() {
     assertOneLineError(run("--model", TINY, "--template", "a photo"), "--template");
   }
