@@ -111,6 +111,8 @@ final class ScorerCommand implements Callable<Integer> {
       defaultValue = ScorerConfig.DEFAULT_METRICS_HOST,
       description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String metricsHost;
+
+  @Option(
       names = "--transaction-timeout",
       defaultValue = "10s",
       description =
