@@ -93,7 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     try (clip;
         DemoRun run = new DemoRun(settings, clip, modelDir, spec.commandLine().getErr())) {
-      return run.run() ? 0 : 1;
+      return run.run().lost() == 0 ? 0 : 1;
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,6 +42,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
   private final DemoTimeline timeline;
   private final Map<String, Truth> truths = new ConcurrentHashMap<>();
   private final Set<String> predicted = new HashSet<>();
+  private final Map<Long, Long> predictedByVersion = new TreeMap<>();
   private final AtomicLong predictions = new AtomicLong();
   private final AtomicLong reports = new AtomicLong();
   private final AtomicLong alerts = new AtomicLong();
@@ -155,6 +157,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
     if (!predicted.add(prediction.getEventId())) {
       return; // a duplicate would show as predictions > distinct ids
     }
+    predictedByVersion.merge(prediction.getPromptVersion(), 1L, Long::sum);
     Truth truth = truths.get(prediction.getEventId());
     if (truth == null) {
       return;
@@ -185,6 +188,11 @@ final class DemoObserver implements Runnable, AutoCloseable {
 
   synchronized long distinctPredicted() {
     return predicted.size();
+  }
+
+  /** Distinct predicted events per prompt version that scored them. */
+  synchronized Map<Long, Long> predictionsByVersion() {
+    return Map.copyOf(predictedByVersion);
   }
 
   synchronized List<PromptVersion> versions() {

@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -57,6 +58,8 @@ final class DemoRun implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Set<String> sent = ConcurrentHashMap.newKeySet();
   private final DemoTimeline timeline = new DemoTimeline(BINS);
+  private volatile String bootstrapServers;
+  private volatile CalmonTopics topics;
 
   DemoRun(DemoSettings settings, ClipModel clip, Path modelDir, PrintWriter out) {
     this.settings = settings;
@@ -65,8 +68,16 @@ final class DemoRun implements AutoCloseable {
     this.out = out;
   }
 
-  /** Runs the scenario; true when no image event was lost. */
-  boolean run() throws Exception {
+  /** Runs the scenario for the settings' duration; what it measured ({@code lost} 0: none lost). */
+  DemoSummary run() throws Exception {
+    return run(observer -> false, Duration.ZERO);
+  }
+
+  /**
+   * Runs the scenario. Traffic runs for the settings' duration, then goes on while {@code
+   * keepGoing} holds, for at most {@code overtime} more.
+   */
+  DemoSummary run(Predicate<DemoObserver> keepGoing, Duration overtime) throws Exception {
     Instant started = Instant.now();
     String bootstrap = settings.bootstrapServers();
     if (bootstrap == null) {
@@ -75,7 +86,9 @@ final class DemoRun implements AutoCloseable {
       resources.add(broker);
       bootstrap = broker.bootstrapServers();
     }
+    bootstrapServers = bootstrap;
     CalmonTopics topics = CalmonTopics.withPrefix("demo-" + started.getEpochSecond() + "-");
+    this.topics = topics;
     try (TopicAdmin admin = TopicAdmin.connect(bootstrap, Duration.ofSeconds(30))) {
       admin.createAll(topics, 3, (short) 1);
     }
@@ -87,7 +100,7 @@ final class DemoRun implements AutoCloseable {
     Path dataset = work.resolve("task");
     say("exporting the world task (" + task.classes().size() + " classes) for the first tuning");
     new TaskExporter(task, WorldConfig.defaults())
-        .export(dataset, TaskExporter.Sizes.forShots(16, 4));
+        .export(dataset, new TaskExporter.Sizes(settings.loop().shots(), 4, 4));
 
     publishClassSet(bootstrap, topics, task);
     say("class set published: " + task.classes().size() + " classes (20 base, 20 new)");
@@ -135,9 +148,11 @@ final class DemoRun implements AutoCloseable {
     Instant trafficStart = Instant.now();
     Instant driftAt = trafficStart.plus(settings.driftAt());
     Instant end = trafficStart.plus(settings.duration());
+    Instant latest = end.plus(overtime);
     boolean drifted = false;
     DemoStatus status = new DemoStatus(out, timeline, observer, traffic, trainer);
-    while (Instant.now().isBefore(end)) {
+    while (Instant.now().isBefore(end)
+        || (Instant.now().isBefore(latest) && keepGoing.test(observer))) {
       if (!drifted && !Instant.now().isBefore(driftAt)) {
         traffic.setTraffic(steady.withDrift(after(settings.drift())));
         observer.driftStarted(Instant.now());
@@ -169,7 +184,17 @@ final class DemoRun implements AutoCloseable {
         settings.reportHtml(), DemoReportHtml.render(timeline, "calmon demo, " + started));
     say("report written to " + settings.reportHtml());
     summary.print(out);
-    return summary.lost() == 0;
+    return summary;
+  }
+
+  /** The Kafka cluster the run uses; null before {@link #run()} started it. */
+  String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The run's topics (a fresh prefix); null before {@link #run()} created them. */
+  CalmonTopics topics() {
+    return topics;
   }
 
   /**
@@ -198,9 +223,16 @@ final class DemoRun implements AutoCloseable {
 
   private MonitorSettings monitorSettings(String bootstrap, CalmonTopics topics, Path work) {
     Duration window = settings.window();
+    DemoSettings.Loop loop = settings.loop();
     long perWindow = Math.round(settings.rate() * window.toSeconds() * 0.9);
+    long minLabelled = loop.minLabelled() > 0 ? loop.minLabelled() : Math.max(20, perWindow / 4);
     EceAlertRule rule =
-        new EceAlertRule(0.08, Math.max(20, perWindow / 4), 2, window.multipliedBy(6), true);
+        new EceAlertRule(
+            loop.eceThreshold(),
+            minLabelled,
+            loop.consecutiveWindows(),
+            window.multipliedBy(6),
+            true);
     MonitorConfig config =
         new MonitorConfig(
             window,
@@ -231,7 +263,7 @@ final class DemoRun implements AutoCloseable {
         TuningConfig.defaults(TuningMethod.parse("coop+dor")).toBuilder()
             .optimizer(OptimizerKind.ADAM)
             .lr(2e-3)
-            .epochs(20)
+            .epochs(settings.loop().epochs())
             .seed(settings.seed())
             .build();
     return TrainerSettings.builder()
@@ -242,7 +274,10 @@ final class DemoRun implements AutoCloseable {
         .optOutliers(dataset.resolve("outliers.txt"))
         .optTuning(tuning)
         .optCooldown(settings.window().multipliedBy(3))
-        .optMinShots(4)
+        .optShots(settings.loop().shots())
+        .optMinShots(settings.loop().minShots())
+        .optMaxAccuracyDrop(settings.loop().maxAccuracyDrop())
+        .optMaxEceRise(settings.loop().maxEceRise())
         .optProgress(TuningProgress.printingTo(out, "trainer"))
         .build();
   }

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param bootstrapServers an existing cluster, or null for the embedded broker
  * @param summaryJson where the summary goes, or null
  * @param reportHtml where the HTML report goes
+ * @param loop the closed loop's knobs that the command does not expose
  */
 record DemoSettings(
     Duration duration,
@@ -23,7 +24,62 @@ record DemoSettings(
     long seed,
     String bootstrapServers,
     Path summaryJson,
-    Path reportHtml) {
+    Path reportHtml,
+    Loop loop) {
+
+  /** Settings with the {@linkplain Loop#defaults() default loop}, as {@code calmon demo} runs. */
+  DemoSettings(
+      Duration duration,
+      Duration window,
+      double rate,
+      Drift drift,
+      long seed,
+      String bootstrapServers,
+      Path summaryJson,
+      Path reportHtml) {
+    this(
+        duration,
+        window,
+        rate,
+        drift,
+        seed,
+        bootstrapServers,
+        summaryJson,
+        reportHtml,
+        Loop.defaults());
+  }
+
+  /**
+   * Knobs of the closed loop that {@code calmon demo} does not expose; {@link #defaults()} is what
+   * it runs with. Tests choose others, e.g. an ECE threshold that every window breaches and an open
+   * publish gate, so that the alert and the retrained version do not depend on the model.
+   *
+   * @param eceThreshold the monitor's ECE alert threshold for base and new classes, in (0, 1)
+   * @param minLabelled labels a window needs to count toward an alert; 0: a quarter of a window's
+   *     expected labels, at least 20
+   * @param consecutiveWindows breaching windows in a row before an alert, at least 1
+   * @param epochs epochs of every tuning run (version 1 and retraining)
+   * @param shots examples per class: version 1's train split, and what the trainer's reservoir
+   *     keeps
+   * @param minShots reservoir examples a class needs before a retraining tunes on it (1..shots)
+   * @param maxAccuracyDrop held-out accuracy a retrained version may lose and still be published
+   * @param maxEceRise held-out ECE a retrained version may gain and still be published
+   */
+  record Loop(
+      double eceThreshold,
+      long minLabelled,
+      int consecutiveWindows,
+      int epochs,
+      int shots,
+      int minShots,
+      double maxAccuracyDrop,
+      double maxEceRise) {
+
+    /** The demo's loop: ECE above 8% for two windows, 20 epochs, 16 shots, the trainer's gate. */
+    static Loop defaults() {
+      return new Loop(0.08, 0, 2, 20, 16, 4, 0.02, 0.01);
+    }
+  }
 
   /** The scenario's drift. */
   enum Drift {

@@ -1,0 +1,429 @@
+package io.calmon.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.EmbeddedKafkaBroker;
+import io.calmon.kafka.TopicAdmin;
+import io.calmon.kafka.serde.AvroSerde;
+import io.calmon.kafka.service.LayeredConfig;
+import io.calmon.schemas.Alert;
+import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.CalibrationReport;
+import io.calmon.schemas.ClassProbability;
+import io.calmon.schemas.Label;
+import io.calmon.schemas.Prediction;
+import io.calmon.schemas.RetrainRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Restarting the monitor changes nothing it reports (issue 7): the same predictions and labels,
+ * with explicit timestamps, go into three sets of fresh topics. Monitor A reads all of them without
+ * interruption. Monitors B and C read the first half, are stopped ({@link MonitorService#stop()}),
+ * C's local state directory is deleted (so C restores every store from its changelog), the second
+ * half is produced, and both are started again. Their final reports, alerts and retrain requests
+ * must equal A's: same windows, groups and counts, ECE and every other number exactly.
+ *
+ * <p>Confidences are multiples of 1/64, so every sum the sketch keeps is exact whatever the order
+ * of additions. Input topics have one partition: with several, which join task gets ahead decides
+ * whether a label reaches its window before stream time closes it (see docs/ARCHITECTURE.md, "Known
+ * gaps"), and that would make even two uninterrupted runs differ.
+ */
+class MonitorRestartIT {
+
+  /** Patience for asynchronous outcomes; a passing run needs a small fraction of it. */
+  private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+  private static final long WINDOW_MS = 2000;
+  private static final int WINDOWS = 8;
+  private static final int PER_WINDOW = 60;
+  private static final List<String> BASE = List.of("cat", "dog");
+  private static final List<String> NEW = List.of("fox", "owl");
+
+  private static EmbeddedKafkaBroker broker;
+
+  @TempDir Path stateRoot;
+
+  private final List<MonitorService> services = new ArrayList<>();
+  private KafkaProducer<String, byte[]> producer;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.builder().build().start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @AfterEach
+  void tearDown() {
+    services.forEach(MonitorService::stop);
+    if (producer != null) {
+      producer.close();
+    }
+  }
+
+  @Test
+  void shouldReportExactlyAsAnUninterruptedRunAfterAStopAndAfterLosingItsLocalState()
+      throws Exception {
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    Instant t0 =
+        Instant.ofEpochMilli(
+            (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis())
+                / WINDOW_MS
+                * WINDOW_MS);
+    List<Input> input = input(t0, 7);
+    // The stop falls where window 3 has all its records (labels come within 900 ms) but is not
+    // closed yet (that takes 1.5 s): its final report can only come from restored state. Window 4
+    // is half read, and some of its labels come after the restart.
+    Instant stopAt = t0.plusMillis(4 * WINDOW_MS + 1200);
+    List<Input> first = input.stream().filter(i -> i.timestamp().isBefore(stopAt)).toList();
+    List<Input> second = input.subList(first.size(), input.size());
+
+    CalmonTopics a = topics("restart-a-");
+    CalmonTopics b = topics("restart-b-");
+    CalmonTopics c = topics("restart-c-");
+    produce(a, input);
+    produce(b, first);
+    produce(c, first);
+
+    start(a); // uninterrupted
+    MonitorService stopped = start(b);
+    MonitorService wiped = start(c);
+    long predictions = first.stream().filter(Input::isPrediction).count();
+    long labels = first.size() - predictions;
+    for (MonitorService m : List.of(stopped, wiped)) {
+      await(
+          () -> m.counters().predictions() == predictions && m.counters().labels() == labels,
+          m.settings().applicationId() + " read the first half");
+    }
+    stopped.stop();
+    wiped.stop();
+    // A stopped monitor leaves its group, so the restart need not wait out its session.
+    assertEquals(List.of(), members(stopped.settings().applicationId()));
+    assertEquals(List.of(), members(wiped.settings().applicationId()));
+    deleteTree(wiped.settings().stateDir());
+    assertFalse(Files.exists(wiped.settings().stateDir()));
+
+    produce(b, second);
+    produce(c, second);
+    start(b);
+    start(c);
+
+    // The tick closes every window but its own.
+    List<Long> windows = input.stream().map(Input::window).distinct().sorted().toList();
+    Instant last = Instant.ofEpochMilli(windows.get(windows.size() - 2) * WINDOW_MS);
+    List<CalibrationReport> want = finalReports(a, last);
+    assertEquals(3 * (windows.size() - 1), want.size(), "BASE, NEW and ALL per window: " + want);
+    assertLabelledCountsMatchTheInput(want, input);
+    List<Alert> wantAlerts = alerts(a);
+    assertFalse(wantAlerts.isEmpty(), "the data was chosen to raise alerts");
+
+    for (CalmonTopics restarted : List.of(b, c)) {
+      String who = restarted.prefix();
+      assertEquals(want, finalReports(restarted, last), who + " final reports");
+      assertEquals(wantAlerts, alerts(restarted), who + " alerts");
+      assertEquals(
+          ids(read(a.retrainRequests().name(), RetrainRequest.class)),
+          ids(read(restarted.retrainRequests().name(), RetrainRequest.class)),
+          who + " retrain requests");
+    }
+  }
+
+  // --- the input ------------------------------------------------------------------------------
+
+  /**
+   * One prediction or label.
+   *
+   * @param timestamp the record timestamp: event time of a prediction, labelling time of a label
+   * @param window the index of the window the event falls in (for a label: its prediction's)
+   */
+  private record Input(
+      boolean isPrediction, String key, byte[] value, Instant timestamp, long window) {}
+
+  /**
+   * {@link #WINDOWS} windows of {@link #PER_WINDOW} predictions each (two base and two new classes,
+   * confidence k/64, right less often than confident, so that ECE alerts fire), 85% labelled on
+   * time, and a last prediction far ahead that closes every window. Predictions sit on even, labels
+   * on odd milliseconds: no two records share a timestamp, so the order in which the monitor reads
+   * the two topics is fixed.
+   */
+  private static List<Input> input(Instant t0, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<String> classes = Stream.concat(BASE.stream(), NEW.stream()).toList();
+    List<Input> all = new ArrayList<>();
+    long step = WINDOW_MS / PER_WINDOW / 2 * 2;
+    for (int w = 0; w < WINDOWS; w++) {
+      for (int i = 0; i < PER_WINDOW; i++) {
+        String id = "w" + w + "-" + i;
+        Instant eventTime = t0.plusMillis(w * WINDOW_MS + i * step);
+        String predicted = classes.get(random.nextInt(classes.size()));
+        double confidence = (16 + random.nextInt(48)) / 64.0;
+        all.add(prediction(id, eventTime, predicted, confidence));
+        if (random.nextDouble() < 0.85) {
+          boolean right = random.nextDouble() < confidence - 0.25;
+          String truth = right ? predicted : classes.get((classes.indexOf(predicted) + 1) % 4);
+          Instant labelled = eventTime.plusMillis(1 + 2 * random.nextInt(450)); // < 1 s: on time
+          all.add(label(id, truth, labelled, eventTime));
+        }
+      }
+    }
+    all.add(prediction("tick", t0.plusMillis(WINDOWS * WINDOW_MS + 10_000), "cat", 0.5));
+    all.sort(Comparator.comparing(Input::timestamp));
+    return List.copyOf(all);
+  }
+
+  private static Input prediction(String id, Instant eventTime, String predicted, double conf) {
+    Prediction p =
+        Prediction.newBuilder()
+            .setEventId(id)
+            .setEventTime(eventTime)
+            .setScoredAt(eventTime)
+            .setPromptVersion(1)
+            .setClassSetVersion(1)
+            .setPredictedClass(predicted)
+            .setConfidence(conf)
+            .setGroup(BASE.contains(predicted) ? CalibrationGroup.BASE : CalibrationGroup.NEW)
+            .setTopK(List.of(new ClassProbability(predicted, conf)))
+            .setEntropy(0.1)
+            .setScorerId("it")
+            .build();
+    return new Input(
+        true, id, AvroSerde.of(Prediction.class).serialize(null, p), eventTime, window(eventTime));
+  }
+
+  private static Input label(String id, String trueClass, Instant at, Instant eventTime) {
+    Label label =
+        Label.newBuilder().setEventId(id).setTrueClass(trueClass).setLabelledAt(at).build();
+    return new Input(
+        false, id, AvroSerde.of(Label.class).serialize(null, label), at, window(eventTime));
+  }
+
+  private static long window(Instant eventTime) {
+    return eventTime.toEpochMilli() / WINDOW_MS;
+  }
+
+  private void produce(CalmonTopics topics, List<Input> records) {
+    for (Input r : records) {
+      String topic = r.isPrediction() ? topics.predictions().name() : topics.labels().name();
+      producer.send(
+          new ProducerRecord<>(topic, null, r.timestamp().toEpochMilli(), r.key(), r.value()));
+    }
+    producer.flush();
+  }
+
+  /** Labels per window of the input, against A's final ALL reports. */
+  private static void assertLabelledCountsMatchTheInput(
+      List<CalibrationReport> reports, List<Input> input) {
+    for (CalibrationReport r : reports) {
+      if (r.getGroup() == CalibrationGroup.ALL) {
+        long window = window(r.getWindowStart());
+        long labels = input.stream().filter(i -> !i.isPrediction() && i.window() == window).count();
+        assertEquals(labels, r.getLabelledCount(), "labels of window " + r.getWindowStart());
+      }
+    }
+  }
+
+  // --- monitors -------------------------------------------------------------------------------
+
+  private MonitorService start(CalmonTopics topics) {
+    String name = topics.prefix().replace("-", "");
+    LayeredConfig config =
+        MonitorSettings.definitions()
+            .flag("bootstrap-servers", broker.bootstrapServers())
+            .flag("prefix", topics.prefix())
+            .flag("application-id", "calmon-monitor-" + name)
+            .flag("state-dir", stateRoot.resolve(name).toString())
+            .flag("window-size", WINDOW_MS + "ms")
+            .flag("window-advance", WINDOW_MS + "ms")
+            .flag("label-delay", "1s")
+            .flag("grace", "500ms")
+            .flag("bins", 10)
+            .flag("ece-threshold", "0.05")
+            .flag("min-labelled", "10")
+            .flag("consecutive-windows", "2")
+            .flag("cooldown", "0s")
+            .flag("require-ci-above-threshold", "false")
+            .build();
+    MonitorService service = new MonitorService(MonitorSettings.from(config));
+    services.add(service);
+    return service.start();
+  }
+
+  private static CalmonTopics topics(String prefix) {
+    CalmonTopics topics = CalmonTopics.withPrefix(prefix);
+    try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers(), PATIENCE)) {
+      admin.createAll(topics, 1, (short) 1);
+    }
+    return topics;
+  }
+
+  // --- outputs --------------------------------------------------------------------------------
+
+  /**
+   * Every final report once those of the window starting at {@code last} (all three groups) are
+   * committed, sorted by window and group, with the wall-clock emission time cleared (the one field
+   * two runs cannot share). Windows close in order, so the earlier ones are in by then.
+   */
+  private static List<CalibrationReport> finalReports(CalmonTopics topics, Instant last) {
+    Predicate<CalibrationReport> ofLast = r -> r.getFinal$() && r.getWindowStart().equals(last);
+    return read(
+            topics.calibrationReports().name(),
+            CalibrationReport.class,
+            all -> all.stream().filter(ofLast).count() >= 3)
+        .stream()
+        .filter(CalibrationReport::getFinal$)
+        .map(MonitorRestartIT::withoutEmissionTime)
+        .sorted(
+            Comparator.comparing(CalibrationReport::getWindowStart)
+                .thenComparing(CalibrationReport::getPromptVersion)
+                .thenComparing(CalibrationReport::getGroup))
+        .toList();
+  }
+
+  /**
+   * Every committed alert by group and window, with wall-clock times cleared. Groups keep separate
+   * streaks, so only the order within a group is part of the contract.
+   */
+  private static List<Alert> alerts(CalmonTopics topics) {
+    return read(topics.calibrationAlerts().name(), Alert.class).stream()
+        .map(
+            a ->
+                Alert.newBuilder(a)
+                    .setRaisedAt(Instant.EPOCH)
+                    .setEvidence(
+                        a.getEvidence().stream()
+                            .map(MonitorRestartIT::withoutEmissionTime)
+                            .toList())
+                    .build())
+        .sorted(
+            Comparator.comparing(Alert::getGroup)
+                .thenComparing(a -> a.getEvidence().get(a.getEvidence().size() - 1).getWindowEnd()))
+        .toList();
+  }
+
+  private static CalibrationReport withoutEmissionTime(CalibrationReport r) {
+    return CalibrationReport.newBuilder(r).setEmittedAt(Instant.EPOCH).build();
+  }
+
+  private static List<String> ids(List<RetrainRequest> requests) {
+    return requests.stream().map(r -> r.getRequestId() + "/" + r.getAlertId()).sorted().toList();
+  }
+
+  private static <T extends SpecificRecord> List<T> read(String topic, Class<T> type) {
+    return read(topic, type, all -> true);
+  }
+
+  /**
+   * The committed records of {@code topic}, read from the start once {@code enough} holds, up to
+   * the end offsets (the last stable offsets) seen at that moment; waits up to the patience.
+   */
+  private static <T extends SpecificRecord> List<T> read(
+      String topic, Class<T> type, Predicate<List<T>> enough) {
+    AvroSerde<T> serde = AvroSerde.of(type);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      List<T> seen = new ArrayList<>();
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (true) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        boolean atEnd = partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+        if (atEnd && enough.test(seen)) {
+          return seen;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("not within " + PATIENCE + " on " + topic + ": " + seen);
+        }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          seen.add(serde.deserialize(topic, record.value()));
+        }
+      }
+    }
+  }
+
+  /** The members of a consumer group (a Streams application's group id is its application id). */
+  private static List<String> members(String group) throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
+          .map(m -> m.consumerId())
+          .toList();
+    }
+  }
+
+  // --- plumbing -------------------------------------------------------------------------------
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + PATIENCE + ": " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
