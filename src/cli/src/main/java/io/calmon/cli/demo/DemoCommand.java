@@ -64,6 +64,21 @@ public final class DemoCommand implements Callable<Integer> {
               + " or noise (images get noisier and blurrier). Default ${DEFAULT-VALUE}.")
   String drift;
 
+  @Option(
+      names = "--alert-ece",
+      defaultValue = "0.05",
+      description =
+          "Alert when a window's ECE (and its confidence interval's lower bound) exceeds this,"
+              + " in (0, 1) (default ${DEFAULT-VALUE}).")
+  double alertEce;
+
+  @Option(
+      names = "--alert-windows",
+      defaultValue = "2",
+      description =
+          "Consecutive windows above --alert-ece before an alert (default ${DEFAULT-VALUE}).")
+  int alertWindows;
+
   @Option(names = "--seed", defaultValue = "7", description = "Seed of the task and traffic.")
   long seed;
 
@@ -117,8 +132,25 @@ public final class DemoCommand implements Callable<Integer> {
           default ->
               throw new UserError("--drift must be new-classes or noise, got '" + drift + "'");
         };
+    if (!(alertEce > 0 && alertEce < 1)) {
+      throw new UserError("--alert-ece must be in (0, 1), got " + alertEce);
+    }
+    if (alertWindows < 1 || alertWindows > 100) {
+      throw new UserError("--alert-windows must be in 1..100, got " + alertWindows);
+    }
+    DemoSettings.Loop d = DemoSettings.Loop.defaults();
+    DemoSettings.Loop loop =
+        new DemoSettings.Loop(
+            alertEce,
+            d.minLabelled(),
+            alertWindows,
+            d.epochs(),
+            d.shots(),
+            d.minShots(),
+            d.maxAccuracyDrop(),
+            d.maxEceRise());
     return new DemoSettings(
-        runFor, windowLength, rate, kind, seed, bootstrapServers, summaryJson, reportHtml);
+        runFor, windowLength, rate, kind, seed, bootstrapServers, summaryJson, reportHtml, loop);
   }
 
   private static Path defaultModel() {

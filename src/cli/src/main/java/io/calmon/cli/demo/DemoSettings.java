@@ -75,9 +75,9 @@ record DemoSettings(
       double maxAccuracyDrop,
       double maxEceRise) {
 
-    /** The demo's loop: ECE above 8% for two windows, 20 epochs, 16 shots, the trainer's gate. */
+    /** The demo's loop: ECE above 5% for two windows, 20 epochs, 16 shots, the trainer's gate. */
     static Loop defaults() {
-      return new Loop(0.08, 0, 2, 20, 16, 4, 0.02, 0.01);
+      return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01);
     }
   }
 
