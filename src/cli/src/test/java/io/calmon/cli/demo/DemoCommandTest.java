@@ -32,6 +32,17 @@ class DemoCommandTest {
     assertUserError("--duration", "demo", "--duration", "soon");
   }
 
+  @Test
+  void shouldRefuseAnAlertThresholdOutsideZeroToOne() {
+    assertUserError("--alert-ece", "demo", "--alert-ece", "1.5");
+    assertUserError("--alert-ece", "demo", "--alert-ece", "0");
+  }
+
+  @Test
+  void shouldRefuseZeroAlertWindows() {
+    assertUserError("--alert-windows", "demo", "--alert-windows", "0");
+  }
+
   private static void assertUserError(String flag, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
