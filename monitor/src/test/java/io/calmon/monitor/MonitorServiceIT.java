@@ -63,6 +63,11 @@ class MonitorServiceIT {
 
   private static EmbeddedKafkaBroker broker;
 
+  /**
+   * The broker under test: the embedded one here, a container in {@link MonitorServiceContainerIT}.
+   */
+  static String bootstrap;
+
   @TempDir Path stateDir;
 
   private final List<MonitorService> services = new ArrayList<>();
@@ -73,6 +78,7 @@ class MonitorServiceIT {
   @BeforeAll
   static void startBroker() {
     broker = EmbeddedKafkaBroker.builder().build().start();
+    bootstrap = broker.bootstrapServers();
   }
 
   @AfterAll
@@ -82,14 +88,14 @@ class MonitorServiceIT {
 
   private void setUp(TestInfo test) {
     topics = CalmonTopics.withPrefix(test.getTestMethod().orElseThrow().getName() + "-");
-    try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers(), PATIENCE)) {
+    try (TopicAdmin admin = TopicAdmin.connect(bootstrap, PATIENCE)) {
       admin.createAll(topics, 1, (short) 1);
     }
     producer =
         new KafkaProducer<>(
             Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
+                bootstrap,
                 ProducerConfig.ACKS_CONFIG,
                 "all"),
             new StringSerializer(),
@@ -109,7 +115,7 @@ class MonitorServiceIT {
   private MonitorService start(Map<String, Object> flags) {
     LayeredConfig.Builder config =
         MonitorSettings.definitions()
-            .flag("bootstrap-servers", broker.bootstrapServers())
+            .flag("bootstrap-servers", bootstrap)
             .flag("prefix", topics.prefix())
             .flag("state-dir", stateDir.toString())
             .flag("window-size", "2s")
@@ -306,7 +312,7 @@ class MonitorServiceIT {
         new KafkaConsumer<>(
             Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
+                bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 "read_committed"),
             new StringDeserializer(),
