@@ -43,19 +43,33 @@ class ScorerServiceIT {
   private static EmbeddedKafkaBroker broker;
   private static ClipModel clip;
 
+  /**
+   * The broker under test: the embedded one here, a container in {@link ScorerServiceContainerIT}.
+   */
+  static String bootstrap;
+
   @TempDir Path tmp;
+
+  @BeforeAll
+  static void loadModel() {
+    clip = ClipModel.load(TINY);
+  }
 
   @BeforeAll
   static void startBroker() {
     broker = ScorerKafka.broker().build().start();
-    clip = ClipModel.load(TINY);
+    bootstrap = broker.bootstrapServers();
+  }
+
+  @AfterAll
+  static void closeModel() {
+    if (clip != null) {
+      clip.close();
+    }
   }
 
   @AfterAll
   static void stopBroker() {
-    if (clip != null) {
-      clip.close();
-    }
     if (broker != null) {
       broker.close();
     }
@@ -74,7 +88,7 @@ class ScorerServiceIT {
 
   @Test
   void shouldScoreOncePerEventDeadLetterBadOnesAndHotSwapPromptVersions() throws Exception {
-    try (ScorerKafka kafka = new ScorerKafka(broker.bootstrapServers())) {
+    try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
       kafka.publishClassSet("shop", 1, CLASSES);
       List<String> good = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
@@ -231,7 +245,7 @@ class ScorerServiceIT {
 
   @Test
   void shouldProduceExactlyOnePredictionPerEventAcrossACrash() throws Exception {
-    try (ScorerKafka kafka = new ScorerKafka(broker.bootstrapServers())) {
+    try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
       kafka.publishClassSet("crash", 1, CLASSES);
       int events = 24;
       for (int i = 0; i < events; i++) {
