@@ -138,17 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (alertWindows < 1 || alertWindows > 100) {
       throw new UserError("--alert-windows must be in 1..100, got " + alertWindows);
     }
-    DemoSettings.Loop d = DemoSettings.Loop.defaults();
-    DemoSettings.Loop loop =
-        new DemoSettings.Loop(
-            alertEce,
-            d.minLabelled(),
-            alertWindows,
-            d.epochs(),
-            d.shots(),
-            d.minShots(),
-            d.maxAccuracyDrop(),
-            d.maxEceRise());
+    DemoSettings.Loop loop = DemoSettings.Loop.defaults().withAlertRule(alertEce, alertWindows);
     return new DemoSettings(
         runFor, windowLength, rate, kind, seed, bootstrapServers, summaryJson, reportHtml, loop);
   }

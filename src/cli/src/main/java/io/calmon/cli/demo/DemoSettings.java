@@ -79,6 +79,12 @@ record DemoSettings(
     static Loop defaults() {
       return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01);
     }
+
+    /** This loop with another ECE threshold and number of consecutive windows for an alert. */
+    Loop withAlertRule(double threshold, int windows) {
+      return new Loop(
+          threshold, minLabelled, windows, epochs, shots, minShots, maxAccuracyDrop, maxEceRise);
+    }
   }
 
   /** The scenario's drift. */

@@ -2,10 +2,10 @@ package io.calmon.world.pretrain;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * The order in which pretraining pairs enter batches: an endless sequence of seeded epochs in which
@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * same keys, group and seed, same order.
  */
 final class GroupedBatches {
-  private final int[] keys;
+  private final int[][] membersByKey; // pair indices of each key, keys in ascending order
   private final int group;
   private final SplittableRandom rng;
   private int[] order = new int[0];
@@ -40,7 +40,7 @@ final class GroupedBatches {
     if (group < 1) {
       throw new IllegalArgumentException("group must be >= 1, got " + group);
     }
-    this.keys = keys.clone();
+    this.membersByKey = membersByKey(keys);
     this.group = group;
     this.rng = new SplittableRandom(seed);
     order = epoch();
@@ -63,15 +63,21 @@ final class GroupedBatches {
     return out;
   }
 
-  private int[] epoch() {
-    Map<Integer, List<Integer>> byKey = new HashMap<>();
+  /** The pair indices of every distinct key, keys in ascending order (a fixed shuffle input). */
+  private static int[][] membersByKey(int[] keys) {
+    Map<Integer, List<Integer>> byKey = new TreeMap<>();
     for (int i = 0; i < keys.length; i++) {
       byKey.computeIfAbsent(keys[i], k -> new ArrayList<>()).add(i);
     }
+    return byKey.values().stream()
+        .map(m -> m.stream().mapToInt(Integer::intValue).toArray())
+        .toArray(int[][]::new);
+  }
+
+  private int[] epoch() {
     List<int[]> runs = new ArrayList<>();
-    int[] sortedKeys = byKey.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-    for (int key : sortedKeys) {
-      int[] members = byKey.get(key).stream().mapToInt(Integer::intValue).toArray();
+    for (int[] key : membersByKey) {
+      int[] members = key.clone();
       shuffle(members);
       for (int from = 0; from + group <= members.length; from += group) {
         runs.add(Arrays.copyOfRange(members, from, from + group));
