@@ -26,12 +26,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -415,6 +418,45 @@ class MonitorTopologyTest {
     assertEquals(2, finals.size());
     assertEquals(0.0, finals.get(0).getConfidencePsi(), 1e-12, "the reference against itself");
     assertTrue(finals.get(1).getConfidencePsi() > 1.0, "all mass moved: " + finals.get(1));
+  }
+
+  @Test
+  void shouldKeepTheNamesOfStoresAndInternalTopics() {
+    // A store's changelog and a repartition topic are named after them: renamed, they are new,
+    // empty topics, and a monitor restarted on the new code loses what the old ones held (the
+    // suppression buffer's pending final reports, the pending joins, ...). The suppression
+    // buffer's store is named after a count of the nodes created before it, so adding a node
+    // upstream renames it; see MonitorTopology.build.
+    TopologyDescription description = MonitorTopology.build(config(), topics, counters).describe();
+    Set<String> stores = new TreeSet<>();
+    Set<String> internalTopics = new TreeSet<>();
+    for (TopologyDescription.Subtopology subtopology : description.subtopologies()) {
+      for (TopologyDescription.Node node : subtopology.nodes()) {
+        if (node instanceof TopologyDescription.Processor processor) {
+          stores.addAll(processor.stores());
+        } else if (node instanceof TopologyDescription.Source source) {
+          internalTopics.addAll(source.topicSet());
+        } else if (node instanceof TopologyDescription.Sink sink) {
+          internalTopics.add(sink.topic());
+        }
+      }
+    }
+    for (TopologyDescription.GlobalStore global : description.globalStores()) {
+      stores.addAll(global.processor().stores());
+    }
+    topics.all().forEach(topic -> internalTopics.remove(topic.name()));
+
+    assertEquals(
+        Set.of(
+            "alert-streaks",
+            "class-sets",
+            "confidence-reference",
+            "KTABLE-SUPPRESS-STATE-STORE-0000000025",
+            "pending-expiry",
+            "pending-joins",
+            "window-calibration"),
+        stores);
+    assertEquals(Set.of("observations-repartition"), internalTopics);
   }
 
   // --- helpers --------------------------------------------------------------------------------
