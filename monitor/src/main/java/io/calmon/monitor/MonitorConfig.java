@@ -91,6 +91,19 @@ public record MonitorConfig(
     return labelTimeMillis - eventTimeMillis > closeAfter().toMillis();
   }
 
+  /**
+   * Whether a window has closed: stream time has reached its end plus {@link #closeAfter()} (label
+   * delay + grace). Exactly at that point it is closed, as in Kafka Streams: its final report is
+   * due and the window aggregate no longer takes records for it. (A label exactly label delay +
+   * grace after its event, by contrast, is on time: see {@link #isLateLabel}.)
+   *
+   * @param windowEndMillis the window's end (exclusive), epoch millis
+   * @param streamTimeMillis the window aggregation's stream time, epoch millis
+   */
+  public boolean isWindowClosed(long windowEndMillis, long streamTimeMillis) {
+    return streamTimeMillis - windowEndMillis >= closeAfter().toMillis();
+  }
+
   /** How long predictions wait for labels: twice {@link #closeAfter()}, so late labels are seen. */
   public Duration predictionRetention() {
     return closeAfter().multipliedBy(2);

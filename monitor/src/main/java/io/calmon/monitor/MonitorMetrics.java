@@ -39,13 +39,24 @@ final class MonitorMetrics implements MonitorListener {
             counters::labels)
         .counter(
             "calmon_monitor_dead_letters_total",
-            "Records sent to dead-letters (undecodable or invalid).",
+            "Records sent to dead-letters (undecodable, invalid, or for closed windows only).",
             counters::deadLetters)
         .counter(
             "calmon_monitor_late_labels_total",
             "Labels more than label delay + grace after their event, in either arrival order:"
                 + " counted, not used.",
             counters::lateLabels)
+        .counters(
+            "calmon_monitor_late_observations_total",
+            "Observations that reached the window aggregation after every window containing them"
+                + " had closed, by kind (scored: late predictions), once per prediction or label:"
+                + " sent to dead-letters (WINDOWS_CLOSED), in no report.",
+            () -> byKind(counters.lateObservations()))
+        .counters(
+            "calmon_monitor_partly_late_observations_total",
+            "Observations that reached the window aggregation after some but not all of their"
+                + " hopping windows had closed, by kind: counted in the open ones only.",
+            () -> byKind(counters.partlyLateObservations()))
         .counter(
             "calmon_monitor_duplicate_predictions_total",
             "Second predictions for an event id already scored.",
@@ -105,6 +116,12 @@ final class MonitorMetrics implements MonitorListener {
   double latestFinalEce(String deployment, String group) {
     LatestEce latest = latestEce.get(Map.of("deployment", deployment, "group", group));
     return latest == null ? Double.NaN : latest.ece();
+  }
+
+  private static Map<Map<String, String>, Double> byKind(Map<String, Long> counts) {
+    Map<Map<String, String>, Double> series = new HashMap<>();
+    counts.forEach((kind, count) -> series.put(Map.of("kind", kind), (double) count));
+    return series;
   }
 
   private Map<Map<String, String>, Double> eceSeries() {

@@ -1,5 +1,10 @@
 package io.calmon.monitor.topology;
 
+import io.calmon.schemas.state.ObservationKind;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -14,6 +19,16 @@ public final class MonitorCounters {
   final LongAdder duplicateLabels = new LongAdder();
   final LongAdder lateLabels = new LongAdder();
   final LongAdder unmatchedLabels = new LongAdder();
+  final Map<ObservationKind, LongAdder> lateObservations = perKind();
+  final Map<ObservationKind, LongAdder> partlyLateObservations = perKind();
+
+  private static Map<ObservationKind, LongAdder> perKind() {
+    Map<ObservationKind, LongAdder> counters = new EnumMap<>(ObservationKind.class);
+    for (ObservationKind kind : ObservationKind.values()) {
+      counters.put(kind, new LongAdder());
+    }
+    return counters;
+  }
 
   /** Records read from the predictions topic, good or bad. */
   public long predictions() {
@@ -51,5 +66,40 @@ public final class MonitorCounters {
   /** Labels whose prediction never arrived (or expired) before the label itself expired. */
   public long unmatchedLabels() {
     return unmatchedLabels.sum();
+  }
+
+  /**
+   * Predictions that reached the window aggregation after every window containing their event time
+   * had closed: sent to dead-letters ({@code WINDOWS_CLOSED}), in no report. The same as {@code
+   * lateObservations().get("scored")}.
+   */
+  public long latePredictions() {
+    return lateObservations.get(ObservationKind.SCORED).sum();
+  }
+
+  /**
+   * Observations that reached the window aggregation after every window containing their time had
+   * closed, by kind ({@code scored}: a prediction, {@code labelled}: its on-time label, {@code
+   * late_label}: the tally of a late label), once per prediction or label: sent to dead-letters
+   * ({@code WINDOWS_CLOSED}), in no report.
+   */
+  public Map<String, Long> lateObservations() {
+    return sums(lateObservations);
+  }
+
+  /**
+   * Observations that reached the window aggregation after some but not all of their (hopping)
+   * windows had closed, by kind as in {@link #lateObservations()}: counted in the windows still
+   * open, missing from the final reports of the closed ones.
+   */
+  public Map<String, Long> partlyLateObservations() {
+    return sums(partlyLateObservations);
+  }
+
+  private static Map<String, Long> sums(Map<ObservationKind, LongAdder> counters) {
+    Map<String, Long> sums = new TreeMap<>();
+    counters.forEach(
+        (kind, counter) -> sums.put(kind.name().toLowerCase(Locale.ROOT), counter.sum()));
+    return sums;
   }
 }

@@ -15,6 +15,7 @@ import io.calmon.schemas.state.AlertStreak;
 import io.calmon.schemas.state.CalibrationObservation;
 import io.calmon.schemas.state.PendingJoin;
 import io.calmon.schemas.state.WindowCalibration;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -24,6 +25,7 @@ import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
@@ -40,13 +42,14 @@ import org.apache.kafka.streams.state.WindowStore;
  *                              ├─ join by event id ─► window aggregate     ├─► reports ─► calibration-reports
  * labels ─decode/validate──────┘   (pending store)    (deployment|version|group, hopping)      │
  *        (class-sets global store)                        └─ final ───────┘                    ▼ final only
- * bad records ─► dead-letters                                               alert policy ─► calibration-alerts
+ * bad records, observations for closed windows only ─► dead-letters       alert policy ─► calibration-alerts
  *                                                                                       └─► retrain-requests
  * </pre>
  *
  * Record timestamps are event time: scorers write each prediction with its event's time, and a
  * label's timestamp is when it was labelled. A window closes (its final report is emitted) once
- * stream time passes its end plus label delay plus grace.
+ * stream time reaches its end plus label delay plus grace; an observation that comes after every
+ * window containing it has closed goes to dead-letters ({@link LateObservationRouter}).
  */
 public final class MonitorTopology {
   static final String PENDING_STORE = "pending-joins";
@@ -123,7 +126,13 @@ public final class MonitorTopology {
     TimeWindows windows =
         TimeWindows.ofSizeAndGrace(config.windowSize(), config.closeAfter())
             .advanceBy(config.windowAdvance());
-    KTable<Windowed<String>, WindowCalibration> perWindow =
+    // The suppression buffer's store, and with it its changelog, is named after a number that
+    // Kafka Streams counts up with every node created before it, named or not. That count must stay
+    // as it was, or a restarted monitor loses the buffer's pending final reports
+    // (shouldKeepTheNamesOfStoresAndInternalTopics): the two nodes added for late observations
+    // before the aggregate are balanced by mapping the provisional updates after the suppression,
+    // and the late observations' dead letters are built last.
+    KStream<String, Decoded<CalibrationObservation>> observations =
         joinInputs
             .process(() -> new PredictionLabelJoiner(config, counters), PENDING_STORE, EXPIRY_STORE)
             // One partition: every observation advances the same stream time, so every window
@@ -135,6 +144,14 @@ public final class MonitorTopology {
                     .withKeySerde(Serdes.String())
                     .withValueSerde(AvroSerde.of(CalibrationObservation.class))
                     .withNumberOfPartitions(1))
+            .processValues(
+                () -> new LateObservationRouter(config, windows, counters),
+                Named.as("late-observations"));
+    KTable<Windowed<String>, WindowCalibration> perWindow =
+        observations
+            .flatMapValues(
+                routed -> routed.isDead() ? List.of() : List.of(routed.record()),
+                Named.as("open-window-observations"))
             .groupByKey(Grouped.with(Serdes.String(), AvroSerde.of(CalibrationObservation.class)))
             .windowedBy(windows)
             .aggregate(
@@ -144,13 +161,14 @@ public final class MonitorTopology {
                     .withKeySerde(Serdes.String())
                     .withValueSerde(AvroSerde.of(WindowCalibration.class)));
 
-    KStream<Windowed<String>, WindowUpdate> provisional =
-        perWindow.toStream().mapValues(window -> new WindowUpdate(window, false));
+    KStream<Windowed<String>, WindowCalibration> updates = perWindow.toStream();
     KStream<Windowed<String>, WindowUpdate> closed =
         perWindow
             .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
             .toStream()
             .mapValues(window -> new WindowUpdate(window, true));
+    KStream<Windowed<String>, WindowUpdate> provisional =
+        updates.mapValues(window -> new WindowUpdate(window, false));
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -186,6 +204,14 @@ public final class MonitorTopology {
         .to(
             topics.retrainRequests().name(),
             Produced.with(Serdes.String(), AvroSerde.of(RetrainRequest.class)));
+
+    observations
+        .filter((key, routed) -> routed.isDead(), Named.as("late-observations-dead"))
+        .mapValues(Decoded::deadLetter, Named.as("late-observations-dead-letters"))
+        .to(
+            topics.deadLetters().name(),
+            Produced.with(Serdes.String(), deadLetterSerde)
+                .withName("late-observations-to-dead-letters"));
     return builder.build();
   }
 }

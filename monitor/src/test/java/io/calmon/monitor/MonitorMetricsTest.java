@@ -1,0 +1,79 @@
+package io.calmon.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.serde.AvroSerde;
+import io.calmon.monitor.topology.MonitorCounters;
+import io.calmon.monitor.topology.MonitorTopology;
+import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.ClassProbability;
+import io.calmon.schemas.Prediction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+
+/** What the monitor's {@code /metrics} endpoint renders, for counts only the topology can move. */
+class MonitorMetricsTest {
+  private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+
+  @Test
+  void shouldExposeLatePredictionsByKind() {
+    // Hourly tumbling windows, closed 10 min label delay + 1 min grace after their end.
+    CalmonTopics topics = CalmonTopics.standard();
+    MonitorCounters counters = new MonitorCounters();
+    MonitorMetrics metrics = new MonitorMetrics(counters, () -> 1);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "monitor-metrics-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(
+            MonitorTopology.build(MonitorConfig.defaults(), topics, counters, metrics),
+            props,
+            T0.plus(Duration.ofDays(1)))) {
+      TestInputTopic<String, byte[]> predictions =
+          driver.createInputTopic(
+              topics.predictions().name(),
+              Serdes.String().serializer(),
+              Serdes.ByteArray().serializer());
+      pipe(predictions, "now", T0.plus(Duration.ofMinutes(71)));
+      pipe(predictions, "late", T0.plus(Duration.ofMinutes(59)));
+    }
+
+    String rendered = metrics.registry().render();
+    assertTrue(
+        rendered.contains("calmon_monitor_late_observations_total{kind=\"scored\"} 1\n"), rendered);
+    assertTrue(
+        rendered.contains("calmon_monitor_late_observations_total{kind=\"labelled\"} 0\n"),
+        rendered);
+    assertTrue(
+        rendered.contains("calmon_monitor_partly_late_observations_total{kind=\"scored\"} 0\n"),
+        rendered);
+    assertTrue(rendered.contains("calmon_monitor_dead_letters_total 2\n"), "NEW and ALL copies");
+  }
+
+  private static void pipe(TestInputTopic<String, byte[]> topic, String id, Instant eventTime) {
+    Prediction prediction =
+        Prediction.newBuilder()
+            .setEventId(id)
+            .setEventTime(eventTime)
+            .setScoredAt(eventTime)
+            .setPromptVersion(1)
+            .setClassSetVersion(1)
+            .setPredictedClass("red circle")
+            .setConfidence(0.8)
+            .setGroup(CalibrationGroup.NEW)
+            .setTopK(List.of(new ClassProbability("red circle", 0.8)))
+            .setEntropy(0.1)
+            .setScorerId("test")
+            .build();
+    topic.pipeInput(
+        id, AvroSerde.of(Prediction.class).serialize("predictions", prediction), eventTime);
+  }
+}
