@@ -1,11 +1,10 @@
 package io.calmon.monitor;
 
-import org.apache.kafka.common.utils.internals.AppInfoParser;
+import io.calmon.kafka.testing.KafkaContainers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * Every test of {@link MonitorServiceIT}, against Apache's own Kafka image of the client jars'
@@ -20,7 +19,7 @@ class MonitorServiceContainerIT extends MonitorServiceIT {
   /** Hides {@link MonitorServiceIT#startBroker()}: a container instead of the embedded broker. */
   @BeforeAll
   static void startBroker() {
-    kafka = new KafkaContainer(DockerImageName.parse("apache/kafka:" + AppInfoParser.getVersion()));
+    kafka = KafkaContainers.apacheKafka();
     kafka.start();
     bootstrap = kafka.getBootstrapServers();
   }

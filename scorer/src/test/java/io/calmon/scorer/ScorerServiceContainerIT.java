@@ -1,11 +1,10 @@
 package io.calmon.scorer;
 
-import org.apache.kafka.common.utils.internals.AppInfoParser;
+import io.calmon.kafka.testing.KafkaContainers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * Every test of {@link ScorerServiceIT} (two instances with hot swaps and dead letters; a crash and
@@ -20,7 +19,7 @@ class ScorerServiceContainerIT extends ScorerServiceIT {
   /** Hides {@link ScorerServiceIT#startBroker()}: a container instead of the embedded broker. */
   @BeforeAll
   static void startBroker() {
-    kafka = new KafkaContainer(DockerImageName.parse("apache/kafka:" + AppInfoParser.getVersion()));
+    kafka = KafkaContainers.apacheKafka();
     kafka.start();
     bootstrap = kafka.getBootstrapServers();
   }

@@ -2,13 +2,12 @@ package io.calmon.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.calmon.kafka.testing.KafkaContainers;
 import java.util.List;
-import org.apache.kafka.common.utils.internals.AppInfoParser;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The embedded broker's round-trip assertions against Apache's own Kafka image, to show that what
@@ -18,10 +17,8 @@ import org.testcontainers.utility.DockerImageName;
 @Testcontainers(disabledWithoutDocker = true)
 class KafkaContainerRoundTripIT {
 
-  /** The image of the same Kafka release as the client jars (AppInfoParser: internal since 4.x). */
-  @Container
-  private static final KafkaContainer KAFKA =
-      new KafkaContainer(DockerImageName.parse("apache/kafka:" + AppInfoParser.getVersion()));
+  /** The image of the same Kafka release as the client jars. */
+  @Container private static final KafkaContainer KAFKA = KafkaContainers.apacheKafka();
 
   @Test
   void shouldConsumeWhatWasProduced() throws Exception {
