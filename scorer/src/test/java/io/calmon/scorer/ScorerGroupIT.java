@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -32,27 +33,48 @@ class ScorerGroupIT {
   private static final Path TINY = Path.of("../src/clip/src/test/resources/golden/tiny");
   private static final List<String> CLASSES = List.of("cat", "dog", "bird", "car");
 
+  /**
+   * The scorer tests' broker settings plus one: a broker looks for timed-out transactions every 10
+   * s by default; every second here, so the crash test waits on the scorer's transaction timeout
+   * rather than on the broker's scan. Set on the embedded broker here and on the container in
+   * {@link ScorerGroupContainerIT}.
+   */
+  static final Map<String, String> BROKER_PROPERTIES = brokerProperties();
+
   private static EmbeddedKafkaBroker broker;
   private static ClipModel clip;
 
+  /**
+   * The broker under test: the embedded one here, a container in {@link ScorerGroupContainerIT}.
+   */
+  static String bootstrap;
+
+  private static Map<String, String> brokerProperties() {
+    Map<String, String> properties = new TreeMap<>(ScorerKafka.BROKER_PROPERTIES);
+    properties.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+    return Map.copyOf(properties);
+  }
+
+  @BeforeAll
+  static void loadModel() {
+    clip = ClipModel.load(TINY);
+  }
+
   @BeforeAll
   static void startBroker() {
-    // The broker looks for timed-out transactions every 10 s by default; every second here, so the
-    // crash test waits on the scorer's transaction timeout rather than on the broker's scan.
-    broker =
-        ScorerKafka.broker()
-            .optBrokerProperty(
-                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
-            .build()
-            .start();
-    clip = ClipModel.load(TINY);
+    broker = EmbeddedKafkaBroker.builder().optBrokerProperties(BROKER_PROPERTIES).build().start();
+    bootstrap = broker.bootstrapServers();
+  }
+
+  @AfterAll
+  static void closeModel() {
+    if (clip != null) {
+      clip.close();
+    }
   }
 
   @AfterAll
   static void stopBroker() {
-    if (clip != null) {
-      clip.close();
-    }
     if (broker != null) {
       broker.close();
     }
@@ -75,7 +97,7 @@ class ScorerGroupIT {
 
   @Test
   void shouldCommitEachEventOnceWhileASecondInstanceJoinsAndTheFirstLeaves() throws Exception {
-    try (ScorerKafka kafka = new ScorerKafka(broker.bootstrapServers())) {
+    try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
       kafka.publishClassSet("pair", 1, CLASSES);
       List<String> events = send(kafka, "pair", "a", 16);
       ScorerService a = new ScorerService(config(kafka, "pair", "s-0"), clip).start();
@@ -103,7 +125,7 @@ class ScorerGroupIT {
 
   @Test
   void shouldHandOverACrashedInstancesPartitionsWithoutLossOrDuplicates() throws Exception {
-    try (ScorerKafka kafka = new ScorerKafka(broker.bootstrapServers())) {
+    try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
       kafka.publishClassSet("failover", 1, CLASSES);
       AtomicBoolean armed = new AtomicBoolean();
       // Dies after sending a batch's predictions and offsets, before committing them: no abort,
@@ -140,7 +162,7 @@ class ScorerGroupIT {
 
   @Test
   void shouldAbortAFailedInstancesTransactionAtOnce() throws Exception {
-    try (ScorerKafka kafka = new ScorerKafka(broker.bootstrapServers())) {
+    try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
       kafka.publishClassSet("bug", 1, CLASSES);
       AtomicBoolean armed = new AtomicBoolean();
       // A bug (no KafkaException) between the sends and the commit. The longest transaction

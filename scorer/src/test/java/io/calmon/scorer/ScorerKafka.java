@@ -62,13 +62,17 @@ final class ScorerKafka implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
 
   /**
-   * The scorer tests' embedded broker: it checks retention every 100 ms (every 5 min by default,
-   * from 30 s after start), so that records it would delete by time, such as predictions of events
-   * older than retention.ms, vanish in every test that runs past that point rather than by chance.
+   * What the scorer tests' broker, embedded or container, sets: it checks retention every 100 ms
+   * (every 5 min by default, from 30 s after start), so that records it would delete by time, such
+   * as predictions of events older than retention.ms, vanish in every test that runs past that
+   * point rather than by chance.
    */
+  static final Map<String, String> BROKER_PROPERTIES =
+      Map.of("log.retention.check.interval.ms", "100");
+
+  /** The scorer tests' embedded broker, with {@link #BROKER_PROPERTIES}. */
   static EmbeddedKafkaBroker.Builder broker() {
-    return EmbeddedKafkaBroker.builder()
-        .optBrokerProperty("log.retention.check.interval.ms", "100");
+    return EmbeddedKafkaBroker.builder().optBrokerProperties(BROKER_PROPERTIES);
   }
 
   ScorerKafka(String bootstrap) {

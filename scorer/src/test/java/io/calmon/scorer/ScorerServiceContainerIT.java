@@ -8,8 +8,9 @@ import org.testcontainers.kafka.KafkaContainer;
 
 /**
  * Every test of {@link ScorerServiceIT} (two instances with hot swaps and dead letters; a crash and
- * a restart with the same id) against Apache's own Kafka image of the client jars' release. Needs a
- * Docker engine; where there is none (as on the build machines) JUnit skips the class.
+ * a restart with the same id) against Apache's own Kafka image of the client jars' release, with
+ * the scorer tests' broker settings ({@link ScorerKafka#BROKER_PROPERTIES}). Needs a Docker engine;
+ * where there is none (as on the build machines) JUnit skips the class.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ScorerServiceContainerIT extends ScorerServiceIT {
@@ -19,7 +20,7 @@ class ScorerServiceContainerIT extends ScorerServiceIT {
   /** Hides {@link ScorerServiceIT#startBroker()}: a container instead of the embedded broker. */
   @BeforeAll
   static void startBroker() {
-    kafka = KafkaContainers.apacheKafka();
+    kafka = KafkaContainers.apacheKafka(ScorerKafka.BROKER_PROPERTIES);
     kafka.start();
     bootstrap = kafka.getBootstrapServers();
   }
