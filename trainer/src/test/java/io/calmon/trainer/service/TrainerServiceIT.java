@@ -57,7 +57,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trainer service on the embedded broker with the tiny golden CLIP. */
+/**
+ * The trainer service on the embedded broker with the tiny golden CLIP (on a container in {@link
+ * TrainerServiceContainerIT}).
+ */
 class TrainerServiceIT {
   private static final Path TINY = Path.of("../src/clip/src/test/resources/golden/tiny");
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -68,25 +71,52 @@ class TrainerServiceIT {
   private static ClipModel clip;
   private static KafkaProducer<String, byte[]> producer;
 
+  /**
+   * The broker under test: the embedded one here, a container in {@link TrainerServiceContainerIT}.
+   */
+  static String bootstrap;
+
   @TempDir static Path dir;
 
   @BeforeAll
-  static void start() throws IOException {
-    broker = EmbeddedKafkaBroker.builder().build().start();
+  static void loadModel() throws IOException {
     clip = ClipModel.load(TINY);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    producer = new KafkaProducer<>(p);
     Files.writeString(dir.resolve("outliers.txt"), "tree\nhouse\nflower\nfish\napple\ncar\nship\n");
   }
 
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.builder().build().start();
+    bootstrap = broker.bootstrapServers();
+  }
+
   @AfterAll
-  static void stop() {
-    producer.close();
-    clip.close();
-    broker.close();
+  static void closeModel() {
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(10));
+    }
+    if (clip != null) {
+      clip.close();
+    }
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  /** The tests' producer, connected on first use: whichever broker a subclass started. */
+  private static KafkaProducer<String, byte[]> producer() {
+    if (producer == null) {
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      producer = new KafkaProducer<>(p);
+    }
+    return producer;
   }
 
   @Test
@@ -212,7 +242,7 @@ class TrainerServiceIT {
             .lr(0.01)
             .build();
     return TrainerSettings.builder()
-        .setBootstrapServers(broker.bootstrapServers())
+        .setBootstrapServers(bootstrap)
         .setBackboneId("golden-tiny")
         .optTopics(topics)
         .optTuning(tuning)
@@ -253,7 +283,7 @@ class TrainerServiceIT {
 
   private static CalmonTopics topics(String prefix) throws Exception {
     CalmonTopics topics = CalmonTopics.withPrefix(prefix);
-    try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers(), WAIT)) {
+    try (TopicAdmin admin = TopicAdmin.connect(bootstrap, WAIT)) {
       admin.createAll(topics, 2, (short) 1);
     }
     return topics;
@@ -284,7 +314,7 @@ class TrainerServiceIT {
         }
       }
     }
-    producer.flush();
+    producer().flush();
   }
 
   private static byte[] png(Color color, Random rng) throws IOException {
@@ -330,15 +360,17 @@ class TrainerServiceIT {
   private static <T extends SpecificRecord> void send(CalmonTopic topic, String key, T value) {
     @SuppressWarnings("unchecked")
     Class<T> type = (Class<T>) value.getClass();
-    producer.send(
-        new ProducerRecord<>(topic.name(), key, AvroSerde.of(type).serialize(topic.name(), value)));
-    producer.flush();
+    producer()
+        .send(
+            new ProducerRecord<>(
+                topic.name(), key, AvroSerde.of(type).serialize(topic.name(), value)));
+    producer().flush();
   }
 
   private static PromptVersion awaitVersion(
       CalmonTopics topics, long version, TrainerService trainer) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
