@@ -2,6 +2,8 @@ package io.calmon.trainer.service;
 
 import io.calmon.clip.ClipModel;
 import io.calmon.schemas.PromptVersion;
+import io.calmon.trainer.loop.CandidateChoice;
+import io.calmon.trainer.loop.HeldOutSplit;
 import io.calmon.trainer.loop.PublishGate;
 import io.calmon.trainer.outliers.ClassNameFilter;
 import io.calmon.trainer.outliers.OutlierPool;
@@ -18,8 +20,10 @@ import java.util.Optional;
 
 /**
  * One tuning run of the trainer service: tune on the few-shot features, refit the post-hoc
- * temperature on the held-out base-class examples, score the serving version and the candidate on
- * the held-out examples over the full class set, and let the {@link PublishGate} decide.
+ * temperature on one half of the held-out base-class examples ({@link HeldOutSplit}), score the
+ * serving version and the candidates on the other half over the full class set, and let {@link
+ * CandidateChoice} decide: the retuned candidate if the {@link PublishGate} lets it, else the
+ * serving context with a refitted temperature if that lowers the ECE, else nothing.
  */
 final class Retrainer {
 
@@ -71,8 +75,9 @@ final class Retrainer {
         config.method().dor() ? outlierPool(job.baseClasses(), job.classSet(), config) : null;
     TuningResult result = tuner.run(data, config, outliers, settings.progress());
 
+    HeldOutSplit heldOut = HeldOutSplit.of(job.heldOut());
     double temperature =
-        evaluator.fitTemperature(result.ctx(), config.nCtx(), job.baseClasses(), job.heldOut());
+        evaluator.fitTemperature(result.ctx(), config.nCtx(), job.baseClasses(), heldOut.fit());
     long version = job.current() == null ? 1 : job.current().getVersion() + 1;
     PromptVersion tuned =
         result.toPromptVersion(
@@ -84,38 +89,98 @@ final class Retrainer {
         PromptVersion.newBuilder(tuned).setTemperature(temperature).build();
 
     PublishGate.Evaluation currentScore =
-        evaluator.evaluate(job.current(), job.classSet(), job.heldOut());
+        evaluator.evaluate(job.current(), job.classSet(), heldOut.judge());
     PublishGate.Evaluation candidateScore =
-        evaluator.evaluate(withTemperature, job.classSet(), job.heldOut());
+        evaluator.evaluate(withTemperature, job.classSet(), heldOut.judge());
+    Map<String, String> hyper = new LinkedHashMap<>(tuned.getHyperParameters());
+    hyper.put("shots", Integer.toString(settings.shots()));
+    hyper.put("min_shots", Integer.toString(settings.minShots()));
+    hyper.put("posthoc_temperature", "heldout");
+    PromptVersion retuned =
+        successor(job, withTemperature, tuned.getMetrics(), hyper, currentScore, candidateScore);
+    retuned =
+        PromptVersion.newBuilder(retuned)
+            .setMetrics(withMetric(retuned.getMetrics(), "train_examples", data.trainSize()))
+            .build();
+    if (!job.gated()) {
+      return new Outcome(retuned, currentScore, candidateScore, Optional.empty());
+    }
 
-    Map<String, Double> metrics = new LinkedHashMap<>(tuned.getMetrics());
+    PromptVersion recalibrated = recalibrated(job, heldOut, version);
+    Optional<PublishGate.Evaluation> recalibratedScore =
+        recalibrated == null
+            ? Optional.empty()
+            : Optional.of(evaluator.evaluate(recalibrated, job.classSet(), heldOut.judge()));
+    CandidateChoice.Decision decision =
+        CandidateChoice.choose(gate, currentScore, candidateScore, recalibratedScore);
+    if (decision.kind() == CandidateChoice.Kind.RECALIBRATED) {
+      Map<String, String> why = new LinkedHashMap<>(recalibrated.getHyperParameters());
+      why.put("posthoc_temperature", "heldout-refit of version " + job.current().getVersion());
+      why.put(
+          "retuned_rejected",
+          gate.judge(currentScore, candidateScore).orElse("retuned candidate not chosen"));
+      PromptVersion published =
+          successor(
+              job,
+              recalibrated,
+              recalibrated.getMetrics(),
+              why,
+              currentScore,
+              recalibratedScore.get());
+      return new Outcome(published, currentScore, recalibratedScore.get(), Optional.empty());
+    }
+    return new Outcome(retuned, currentScore, candidateScore, decision.reason());
+  }
+
+  /**
+   * The served version with its temperature refitted on the held-out fit half: same context, same
+   * base classes, the next version number. Null when nothing tuned is served (zero-shot has no
+   * context to keep).
+   */
+  private PromptVersion recalibrated(Job job, HeldOutSplit heldOut, long version) {
+    PromptVersion current = job.current();
+    if (current == null || current.getContextVectors().isEmpty()) {
+      return null;
+    }
+    float[] ctx = new float[current.getContextVectors().size()];
+    for (int i = 0; i < ctx.length; i++) {
+      ctx[i] = current.getContextVectors().get(i);
+    }
+    double temperature =
+        evaluator.fitTemperature(ctx, current.getNCtx(), current.getBaseClasses(), heldOut.fit());
+    return PromptVersion.newBuilder(current)
+        .setVersion(version)
+        .setTemperature(temperature)
+        .build();
+  }
+
+  /** {@code candidate} as the child of the served version, triggered by the job's request. */
+  private static PromptVersion successor(
+      Job job,
+      PromptVersion candidate,
+      Map<String, Double> baseMetrics,
+      Map<String, String> hyper,
+      PublishGate.Evaluation currentScore,
+      PublishGate.Evaluation candidateScore) {
+    Map<String, Double> metrics = new LinkedHashMap<>(baseMetrics);
     metrics.put("heldout_n", (double) candidateScore.n());
     metrics.put("heldout_current_acc", currentScore.accuracy());
     metrics.put("heldout_current_ece", currentScore.ece());
     metrics.put("heldout_candidate_acc", candidateScore.accuracy());
     metrics.put("heldout_candidate_ece", candidateScore.ece());
-    metrics.put("train_examples", (double) data.trainSize());
-    Map<String, String> hyper = new LinkedHashMap<>(tuned.getHyperParameters());
-    hyper.put("shots", Integer.toString(settings.shots()));
-    hyper.put("min_shots", Integer.toString(settings.minShots()));
-    hyper.put("posthoc_temperature", "heldout");
-    PromptVersion candidate =
-        PromptVersion.newBuilder(withTemperature)
-            .setParentVersion(job.current() == null ? null : job.current().getVersion())
-            .setTriggerId(job.triggerId())
-            .setCreatedAt(Instant.now())
-            .setMetrics(metrics)
-            .setHyperParameters(hyper)
-            .build();
+    return PromptVersion.newBuilder(candidate)
+        .setParentVersion(job.current() == null ? null : job.current().getVersion())
+        .setTriggerId(job.triggerId())
+        .setCreatedAt(Instant.now())
+        .setMetrics(metrics)
+        .setHyperParameters(hyper)
+        .build();
+  }
 
-    Optional<String> rejection = Optional.empty();
-    if (job.gated()) {
-      rejection =
-          candidateScore.n() == 0
-              ? Optional.of("no held-out examples of the class set's classes yet")
-              : gate.judge(currentScore, candidateScore);
-    }
-    return new Outcome(candidate, currentScore, candidateScore, rejection);
+  private static Map<String, Double> withMetric(Map<String, Double> m, String key, double value) {
+    Map<String, Double> out = new LinkedHashMap<>(m);
+    out.put(key, value);
+    return out;
   }
 
   /** The DOR outlier pool for these classes, reused while the classes stay the same. */
