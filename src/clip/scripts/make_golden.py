@@ -8,6 +8,7 @@ independent of the Java code; weights are then exported under Hugging Face CLIPM
 
     /usr/bin/python3 src/clip/scripts/make_golden.py
 """
+import copy
 import json
 import math
 import os
@@ -88,7 +89,21 @@ class Vision(nn.Module):
         super().__init__()
         w, p = c["hidden_size"], c["patch_size"]
         n = (c["image_size"] // p) ** 2 + 1
-        self.conv1 = nn.Conv2d(3, w, kernel_size=p, stride=p, bias=False)
+        # calmon's convolutional stem: 3x3 stride-2 convolutions without bias, each followed by
+        # BatchNorm (inference: running statistics, made non-trivial here) and ReLU.
+        stem, channels = [], 3
+        for out in c.get("conv_stem_channels", []):
+            bn = nn.BatchNorm2d(out, eps=1e-5)
+            with torch.no_grad():
+                bn.weight.copy_(torch.rand(out) + 0.5)
+                bn.running_mean.copy_(torch.randn(out) * 0.3)
+                bn.running_var.copy_(torch.rand(out) + 0.5)
+            stem += [nn.Conv2d(channels, out, kernel_size=3, stride=2, padding=1, bias=False), bn,
+                     nn.ReLU()]
+            channels = out
+        self.stem = nn.Sequential(*stem)
+        k = p >> (len(stem) // 3)
+        self.conv1 = nn.Conv2d(channels, w, kernel_size=k, stride=k, bias=False)
         self.class_embedding = nn.Parameter(torch.randn(w))
         self.positional_embedding = nn.Parameter(torch.randn(n, w) * 0.5)
         self.ln_pre = nn.LayerNorm(w)
@@ -97,7 +112,7 @@ class Vision(nn.Module):
         self.ln_post = nn.LayerNorm(w)
 
     def forward(self, pixels, proj):
-        x = self.conv1(pixels).flatten(2).transpose(1, 2)  # [B, patches, W]
+        x = self.conv1(self.stem(pixels)).flatten(2).transpose(1, 2)  # [B, patches, W]
         cls = self.class_embedding.expand(x.shape[0], 1, -1)
         x = torch.cat([cls, x], dim=1) + self.positional_embedding
         x = self.ln_pre(x)
@@ -170,6 +185,14 @@ def hf_tensors(vis, txt, vproj, tproj, logit_scale, vc, tc):
         "text_projection.weight": tproj,
         "logit_scale": logit_scale,
     }
+    for i in range(len(vis.stem) // 3):
+        conv, bn = vis.stem[3 * i], vis.stem[3 * i + 1]
+        prefix = f"vision_model.embeddings.conv_stem.{i}"
+        t[f"{prefix}.conv.weight"] = conv.weight
+        t[f"{prefix}.norm.weight"] = bn.weight
+        t[f"{prefix}.norm.bias"] = bn.bias
+        t[f"{prefix}.norm.running_mean"] = bn.running_mean
+        t[f"{prefix}.norm.running_var"] = bn.running_var
     for i, b in enumerate(vis.blocks):
         t.update(hf_block(f"vision_model.encoder.layers.{i}", b, vc["hidden_size"]))
     for i, b in enumerate(txt.blocks):
@@ -297,6 +320,15 @@ def build(name, tc, vc, proj_dim, seed, variants):
             logits = ls.exp() * norm(img) @ norm(text).t()
         expected.update({f"image_features{suffix}": img, f"text_features{suffix}": text,
                          f"ctx_text_features{suffix}": ctx_text, f"logits{suffix}": logits})
+        if len(vis.stem) and dtype == torch.float32:
+            # Training mode: BatchNorm on the batch's statistics, running ones updated once.
+            trained = copy.deepcopy(vis).train()
+            with torch.no_grad():
+                expected["image_features_training"] = trained(pixels, vp)
+            for i in range(len(vis.stem) // 3):
+                bn = trained.stem[3 * i + 1]
+                expected[f"stem{i}_running_mean_after"] = bn.running_mean.clone()
+                expected[f"stem{i}_running_var_after"] = bn.running_var.clone()
         write_model_dir(name + suffix, config, tensors, vocab, dtype)
     write_safetensors(os.path.join(OUT, name + "-expected.safetensors"),
                       {k: v.contiguous() for k, v in expected.items()})
@@ -316,6 +348,8 @@ def main():
     tc = dict(tc, hidden_size=16, intermediate_size=48, num_hidden_layers=1, hidden_act="gelu")
     vc = dict(vc, hidden_size=16, intermediate_size=48, num_hidden_layers=1, hidden_act="gelu")
     build("tiny-gelu", tc, vc, 8, 99, [("", torch.float32)])
+    vc = dict(vc, conv_stem_channels=[8, 12])
+    build("tiny-stem", tc, vc, 8, 7, [("", torch.float32)])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ import io.calmon.clip.nn.Activation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A CLIP architecture as data: the same code builds ViT-B/32, ViT-B/16 and the tiny test models.
@@ -94,7 +96,8 @@ public record ClipConfig(
             intOr(v, "patch_size", vd.patchSize()),
             intOr(v, "num_channels", vd.numChannels()),
             Activation.fromHfName(v.path("hidden_act").asText(vd.hiddenAct().hfName())),
-            (float) v.path("layer_norm_eps").asDouble(vd.layerNormEps()));
+            (float) v.path("layer_norm_eps").asDouble(vd.layerNormEps()),
+            intList(v, "conv_stem_channels"));
     return new ClipConfig(
         text,
         vision,
@@ -129,6 +132,9 @@ public record ClipConfig(
     v.put("num_channels", vision.numChannels());
     v.put("hidden_act", vision.hiddenAct().hfName());
     v.put("layer_norm_eps", vision.layerNormEps());
+    if (!vision.convStem().isEmpty()) {
+      vision.convStem().forEach(v.putArray("conv_stem_channels")::add);
+    }
     v.put("projection_dim", projectionDim);
     return root;
   }
@@ -141,9 +147,10 @@ public record ClipConfig(
   /** A one-line description, e.g. for {@code calmon clip info}. */
   public String describe() {
     return String.format(
-        "vision ViT %d px, patch %d, width %d, %d layers, %d heads, %s; text width %d, %d layers,"
+        "vision ViT %d px,%s patch %d, width %d, %d layers, %d heads, %s; text width %d, %d layers,"
             + " %d heads, context %d, vocabulary %d, %s; embedding %d",
         vision.imageSize(),
+        vision.convStem().isEmpty() ? "" : " conv stem " + vision.convStem() + ",",
         vision.patchSize(),
         vision.hiddenSize(),
         vision.numHiddenLayers(),
@@ -167,6 +174,24 @@ public record ClipConfig(
       throw new ModelFormatException(key + " must be an integer, got " + value);
     }
     return value.intValue();
+  }
+
+  private static List<Integer> intList(JsonNode node, String key) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw new ModelFormatException(key + " must be a list of integers, got " + value);
+    }
+    List<Integer> out = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!item.isIntegralNumber() || !item.canConvertToInt()) {
+        throw new ModelFormatException(key + " must be a list of integers, got " + value);
+      }
+      out.add(item.intValue());
+    }
+    return out;
   }
 
   static void positive(String key, int value) {

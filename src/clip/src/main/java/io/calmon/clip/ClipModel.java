@@ -98,7 +98,8 @@ public final class ClipModel implements AutoCloseable {
   }
 
   /**
-   * A model with random weights (normal, std 0.02; LayerNorms identity): for benchmarks and tests.
+   * A model with random weights (normal, std 0.02, He for a convolutional stem; LayerNorms
+   * identity): for benchmarks and tests.
    *
    * @param tokenizer a tokenizer, or null for a model used through embeddings and pixels only
    */
@@ -110,10 +111,20 @@ public final class ClipModel implements AutoCloseable {
       String name = e.getKey();
       Shape shape = e.getValue().shape();
       NDArray array;
-      if (name.matches(".*(norm\\d?|layrnorm|layernorm|layer_norm)\\.weight")) {
+      if (name.endsWith(".running_var")) {
+        array = manager.ones(shape);
+      } else if (name.endsWith(".running_mean")) {
+        array = manager.zeros(shape);
+      } else if (name.matches(".*(norm\\d?|layrnorm|layernorm|layer_norm)\\.weight")) {
         array = manager.ones(shape);
       } else if (name.endsWith(".bias")) {
         array = manager.zeros(shape);
+      } else if (name.contains(".conv_stem.")) {
+        // He initialisation: a ReLU stem at std 0.02 would shrink the signal at every layer.
+        float fanIn = shape.size() / shape.get(0);
+        array =
+            manager.randomNormal(
+                0f, (float) Math.sqrt(2 / fanIn), shape, ai.djl.ndarray.types.DataType.FLOAT32);
       } else {
         array = manager.randomNormal(0f, 0.02f, shape, ai.djl.ndarray.types.DataType.FLOAT32);
       }
@@ -237,24 +248,35 @@ public final class ClipModel implements AutoCloseable {
   }
 
   /**
-   * Every parameter array by its Hugging Face name, {@code logit_scale} excluded: the arrays
-   * themselves (not copies), so a trainer updates them in place.
+   * Every parameter array by its Hugging Face name, {@code logit_scale} and BatchNorm running
+   * statistics excluded: the arrays themselves (not copies), so a trainer updates them in place.
    */
   public Map<String, NDArray> trainableParameters() {
     Map<String, NDArray> out = new LinkedHashMap<>();
-    slots().forEach((name, slot) -> out.put(name, slot.parameter().getArray()));
+    slots()
+        .forEach(
+            (name, slot) -> {
+              if (!isStatistic(name)) {
+                out.put(name, slot.parameter().getArray());
+              }
+            });
     return Collections.unmodifiableMap(out);
   }
 
   /**
-   * Attaches ({@code true}) or detaches gradients on every parameter array. While trainable,
-   * gradients accumulate across {@code GradientCollector}s: a trainer zeroes them after each step.
-   * Not for concurrent use with the feature methods.
+   * Attaches ({@code true}) or detaches gradients on every parameter array, and puts the image
+   * encoder's BatchNorms (if any) in training mode or back. While trainable, gradients accumulate
+   * across {@code GradientCollector}s: a trainer zeroes them after each step. Not for concurrent
+   * use with the feature methods.
    */
   public void setTrainable(boolean trainable) {
-    for (Slot slot : slots().values()) {
-      slot.parameter().getArray().setRequiresGradient(trainable);
-    }
+    trainableParameters().values().forEach(a -> a.setRequiresGradient(trainable));
+    imageEncoder.setTraining(trainable);
+  }
+
+  /** A BatchNorm running statistic: saved and loaded like a weight, never trained. */
+  private static boolean isStatistic(String name) {
+    return name.endsWith(".running_mean") || name.endsWith(".running_var");
   }
 
   /** Number of scalar parameters, {@code logit_scale} included. */

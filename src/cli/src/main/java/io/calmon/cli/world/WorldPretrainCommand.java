@@ -56,7 +56,8 @@ final class WorldPretrainCommand implements Callable<Integer> {
       names = "--size-preset",
       defaultValue = "small",
       description =
-          "Architecture: tiny (tests), small (the shipped model) or small4 (small with patch 4) (default: small).")
+          "Architecture: tiny (tests), small (patch 8), small4 (patch 4) or small-stem (patch 8 behind a"
+              + " convolutional stem) (default: small).")
   String preset;
 
   @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (1e-3).")
