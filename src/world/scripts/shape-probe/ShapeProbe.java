@@ -18,7 +18,7 @@ import java.util.*;
  * <pre>java -Xmx1500m -Dai.djl.pytorch.num_threads=1 -cp "src/cli/target/lib/*" \
  *   src/world/scripts/shape-probe/ShapeProbe.java DATA PRESET STEPS LR [COLUMN]</pre>
  *
- * DATA is DumpScenes' OUT prefix; PRESET tiny|small|small4.
+ * DATA is DumpScenes' OUT prefix; PRESET tiny|small|small4|small-stem.
  */
 public class ShapeProbe {
   public static void main(String[] a) throws Exception {
@@ -56,6 +56,7 @@ public class ShapeProbe {
           }
           adam.step(sch.rate(step - 1));
           if (step % 250 == 0 || step == steps) {
+            model.imageEncoder().setTraining(false); // a stem's BatchNorms on running statistics
             int correct = 0;
             for (int s = 0; s < nt; s += 500) {
               int[] ei = new int[500]; for (int k = 0; k < 500; k++) ei[k] = s + k;
@@ -64,6 +65,7 @@ public class ShapeProbe {
                 for (int k = 0; k < 500; k++) { int best = 0; for (int c = 1; c < K; c++) if (lg[k * K + c] > lg[k * K + best]) best = c; if (best == y[s + k]) correct++; }
               }
             }
+            model.imageEncoder().setTraining(true);
             double sec = (System.nanoTime() - t0) / 1e9;
             System.out.printf("step %d loss %.3f test acc %.3f (%.0fs, %.3fs/step)%n", step, loss, correct / (double) nt, sec, sec / step);
           }

@@ -81,6 +81,23 @@ class ConvStemTest {
   }
 
   @Test
+  void shouldLeaveNoArraysInTheModelsManagerPerForward() {
+    // Views of the BatchNorm parameters made in the parameters' manager survived every forward.
+    Map<String, Tensor> expected = Golden.expected("tiny-stem");
+    try (ClipModel model = ClipModel.load(Golden.path("tiny-stem"))) {
+      float[] pixels = expected.get("pixel_values").data();
+      List<float[]> batch = List.of(Arrays.copyOfRange(pixels, 0, pixels.length / 2));
+      model.imageFeatures(batch);
+      int before = ai.djl.ndarray.ManagedResources.count(model.manager());
+      for (boolean training : new boolean[] {false, true, false}) {
+        model.imageEncoder().setTraining(training);
+        model.imageFeatures(batch);
+      }
+      assertEquals(before, ai.djl.ndarray.ManagedResources.count(model.manager()));
+    }
+  }
+
+  @Test
   void shouldSaveAndReloadTheStem() throws IOException {
     Path saved = tmp.resolve("saved");
     try (ClipModel original = ClipModel.load(Golden.path("tiny-stem"))) {

@@ -123,13 +123,15 @@ public final class ImageEncoder extends ClipBlock {
         p[4].getArray().muli(1 - BN_MOMENTUM).addi(v.mul(BN_MOMENTUM));
       }
     } else {
-      mean = p[3].getArray().reshape(perChannel);
-      var = p[4].getArray().reshape(perChannel);
+      mean = own(p[3].getArray().reshape(perChannel), x.getManager());
+      var = own(p[4].getArray().reshape(perChannel), x.getManager());
     }
+    // Views of parameters live in the parameters' manager unless brought into the forward's
+    // scope: left there, each step would keep its views (and through them its graph) alive.
     return x.sub(mean)
         .div(var.add(BN_EPS).sqrt())
-        .mul(p[1].getArray().reshape(perChannel))
-        .add(p[2].getArray().reshape(perChannel));
+        .mul(own(p[1].getArray().reshape(perChannel), x.getManager()))
+        .add(own(p[2].getArray().reshape(perChannel), x.getManager()));
   }
 
   /** The architecture this encoder was built from. */

@@ -105,8 +105,15 @@ public final class AdamW implements AutoCloseable {
         if (decayed.get(i)) {
           p.muli(1f - rate * weightDecay);
         }
-        NDArray denominator = v.div(correction2).sqrt().addi(epsilon);
-        p.subi(m.div(denominator).muli(stepSize));
+        // Arrays computed from the moments belong to the moments' (long-lived) manager unless
+        // moved into this step's scope: left there they added ~20 MB a step for the world model.
+        NDArray scaled = v.div(correction2);
+        scaled.attach(scope);
+        NDArray denominator = scaled.sqrt().addi(epsilon); // in scope, as scaled
+
+        NDArray update = m.div(denominator);
+        update.attach(scope);
+        p.subi(update.muli(stepSize));
         g.subi(g); // gradients accumulate across collectors
       }
     }
@@ -134,6 +141,11 @@ public final class AdamW implements AutoCloseable {
             new NDIndex("..."), 0f);
       }
     }
+  }
+
+  /** The manager of the moment estimates (for tests: it must not grow from step to step). */
+  NDManager state() {
+    return state;
   }
 
   /** Updates taken so far (skipped steps not counted). */
