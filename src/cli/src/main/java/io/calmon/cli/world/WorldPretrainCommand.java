@@ -54,10 +54,10 @@ final class WorldPretrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--size-preset",
-      defaultValue = "small",
+      defaultValue = "small-stem",
       description =
           "Architecture: tiny (tests), small (patch 8), small4 (patch 4) or small-stem (patch 8 behind a"
-              + " convolutional stem) (default: small).")
+              + " convolutional stem, the shipped model's) (default: small-stem).")
   String preset;
 
   @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (1e-3).")
