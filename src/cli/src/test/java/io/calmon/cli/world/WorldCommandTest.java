@@ -17,6 +17,20 @@ class WorldCommandTest {
   @TempDir Path dir;
 
   @Test
+  void shouldEvaluateAPretrainedModelOnTheDefaultWorldNotThePretrainingOne() {
+    // The bug: pretraining on easy images (--min-size medium --clutter 0 ...) reported zero-shot
+    // figures on easy task images, 15 points above what the task really gives.
+    io.calmon.world.WorldConfig easy =
+        io.calmon.world.WorldConfig.builder()
+            .optSizes(io.calmon.world.ObjectSize.MEDIUM, io.calmon.world.ObjectSize.LARGE)
+            .optClutterProbability(0)
+            .optOccluderProbability(0)
+            .optMultiObjectProbability(0)
+            .build();
+    assertEquals(io.calmon.world.WorldConfig.defaults(), WorldPretrainCommand.taskWorld(easy));
+  }
+
+  @Test
   void shouldExportATaskThroughTheCommandLine() {
     Path out = dir.resolve("task");
     int code =

@@ -34,7 +34,8 @@ public enum ModelPreset {
    * learned shape faster than {@link #SMALL} on easy images (24% against 17% after 750 steps) but
    * not on the default ones (both at chance), where a small CNN reached 42%
    * (src/world/model/README.md, "Is it the architecture?"). The shipped model: pretrained
-   * contrastively on easy images, it sees shape (zero-shot shape right about 50%, chance 25%).
+   * contrastively on easy, then default images, it sees shape (zero-shot shape right 34-39% on the
+   * default task, chance 25%).
    */
   SMALL_STEM(8, 128, 4, 4, 128, 4, 4, 128, List.of(32, 64, 128));
 
