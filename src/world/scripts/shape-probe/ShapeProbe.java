@@ -12,8 +12,8 @@ import java.util.*;
  * Dev-only: can the world CLIP's image tower learn shape at all in a CPU budget? Trains the image
  * encoder of a fresh {@code --size-preset} architecture plus a linear head with cross-entropy on
  * the scene's shape (column 0 of DumpScenes' tsv; 1 = colour), Adam 1e-3 with cosine decay, batch
- * 64, and prints the accuracy on the first 2,000 images (held out) every 250 steps. Native memory
- * grows by about 13 MB a step (not investigated): keep runs to about 1,500 steps.
+ * 64, and prints the accuracy on the first 2,000 images (held out) every 250 steps. Its native
+ * memory grew by about 13 MB a step: that was AdamW's leak, fixed since (not re-measured here).
  *
  * <pre>java -Xmx1500m -Dai.djl.pytorch.num_threads=1 -cp "src/cli/target/lib/*" \
  *   src/world/scripts/shape-probe/ShapeProbe.java DATA PRESET STEPS LR [COLUMN]</pre>
