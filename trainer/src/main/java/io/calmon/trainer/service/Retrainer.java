@@ -96,12 +96,10 @@ final class Retrainer {
     hyper.put("shots", Integer.toString(settings.shots()));
     hyper.put("min_shots", Integer.toString(settings.minShots()));
     hyper.put("posthoc_temperature", "heldout");
+    Map<String, Double> tunedMetrics = new LinkedHashMap<>(tuned.getMetrics());
+    tunedMetrics.put("train_examples", (double) data.trainSize());
     PromptVersion retuned =
-        successor(job, withTemperature, tuned.getMetrics(), hyper, currentScore, candidateScore);
-    retuned =
-        PromptVersion.newBuilder(retuned)
-            .setMetrics(withMetric(retuned.getMetrics(), "train_examples", data.trainSize()))
-            .build();
+        successor(job, withTemperature, tunedMetrics, hyper, currentScore, candidateScore);
     if (!job.gated()) {
       return new Outcome(retuned, currentScore, candidateScore, Optional.empty());
     }
@@ -175,12 +173,6 @@ final class Retrainer {
         .setMetrics(metrics)
         .setHyperParameters(hyper)
         .build();
-  }
-
-  private static Map<String, Double> withMetric(Map<String, Double> m, String key, double value) {
-    Map<String, Double> out = new LinkedHashMap<>(m);
-    out.put(key, value);
-    return out;
   }
 
   /** The DOR outlier pool for these classes, reused while the classes stay the same. */
