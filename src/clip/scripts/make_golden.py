@@ -133,12 +133,12 @@ class Text(nn.Module):
 
     def forward_embeddings(self, emb, eot, proj):
         t = emb.shape[1]
-        mask = torch.full((t, t), float("-inf")).triu(1)  # causal: no look ahead
+        mask = torch.full((t, t), float("-inf"), device=emb.device).triu(1)  # causal: no look ahead
         x = emb + self.positional_embedding[:t]
         for b in self.blocks:
             x = b(x, mask)
         x = self.ln_final(x)
-        return x[torch.arange(x.shape[0]), eot] @ proj.t()
+        return x[torch.arange(x.shape[0], device=x.device), eot] @ proj.t()
 
     def forward_ids(self, ids, proj):
         return self.forward_embeddings(self.token_embedding(ids), ids.argmax(dim=-1), proj)
@@ -169,6 +169,13 @@ def hf_block(prefix, b, w):
 
 
 def hf_tensors(vis, txt, vproj, tproj, logit_scale, vc, tc):
+    views = hf_views(vis, txt, vproj, tproj, logit_scale, vc)
+    return {k: v.detach().clone().contiguous() for k, v in views.items()}
+
+
+def hf_views(vis, txt, vproj, tproj, logit_scale, vc):
+    """Every tensor under its Hugging Face name, as a view of the module's own storage (copy_ into
+    one to load it; q, k and v are slices of nn.MultiheadAttention's in_proj)."""
     t = {
         "vision_model.embeddings.patch_embedding.weight": vis.conv1.weight,
         "vision_model.embeddings.class_embedding": vis.class_embedding,
@@ -196,8 +203,8 @@ def hf_tensors(vis, txt, vproj, tproj, logit_scale, vc, tc):
     for i, b in enumerate(vis.blocks):
         t.update(hf_block(f"vision_model.encoder.layers.{i}", b, vc["hidden_size"]))
     for i, b in enumerate(txt.blocks):
-        t.update(hf_block(f"text_model.encoder.layers.{i}", b, tc["hidden_size"]))
-    return {k: v.detach().clone().contiguous() for k, v in t.items()}
+        t.update(hf_block(f"text_model.encoder.layers.{i}", b, txt.token_embedding.embedding_dim))
+    return t
 
 
 DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16"}
