@@ -47,18 +47,29 @@ final class PromptEvaluator {
   }
 
   /**
-   * The post-hoc temperature of a tuned context, fitted on the held-out examples of the base
-   * classes against the base classes only (as the tuner fits it on base validation data).
+   * The post-hoc temperature of a tuned context, fitted on the held-out examples of every class of
+   * {@code classNames}, the class set the version will be served with, with the softmax over that
+   * whole set: the distribution a scorer emits and the publish gate judges. (Fitting it over the
+   * base classes alone, as a tuner fits it on base validation data, calibrated a softmax that is
+   * never served: the refitted temperature then lost on the judge half every time.)
    */
   double fitTemperature(
-      float[] ctx, int nCtx, List<String> baseClasses, Map<String, List<float[]>> heldOut) {
-    Rows rows = Rows.of(baseClasses, heldOut);
+      float[] ctx, int nCtx, List<String> classNames, Map<String, List<float[]>> heldOut) {
+    return fitTemperature(classNames, tuned(ctx, nCtx, classNames), scale(), heldOut);
+  }
+
+  /**
+   * The pure part: the temperature minimising the negative log-likelihood of the held-out examples
+   * under the softmax over {@code classNames} of {@code scale * cos / T}; 1 without examples.
+   */
+  static double fitTemperature(
+      List<String> classNames, float[][] text, double scale, Map<String, List<float[]>> heldOut) {
+    Rows rows = Rows.of(classNames, heldOut);
     if (rows.labels.length == 0) {
       return 1.0;
     }
-    float[][] text = tuned(ctx, nCtx, baseClasses);
     return TemperatureScaling.fit(
-        ClassifierMetrics.logits(rows.features, text, scale(), 1.0), rows.labels);
+        ClassifierMetrics.logits(rows.features, text, scale, 1.0), rows.labels);
   }
 
   /** Normalised text features of every class under {@code version} (null: zero-shot). */

@@ -77,7 +77,7 @@ final class Retrainer {
 
     HeldOutSplit heldOut = HeldOutSplit.of(job.heldOut());
     double temperature =
-        evaluator.fitTemperature(result.ctx(), config.nCtx(), job.baseClasses(), heldOut.fit());
+        evaluator.fitTemperature(result.ctx(), config.nCtx(), job.classSet(), heldOut.fit());
     long version = job.current() == null ? 1 : job.current().getVersion() + 1;
     PromptVersion tuned =
         result.toPromptVersion(
@@ -145,7 +145,7 @@ final class Retrainer {
       ctx[i] = current.getContextVectors().get(i);
     }
     double temperature =
-        evaluator.fitTemperature(ctx, current.getNCtx(), current.getBaseClasses(), heldOut.fit());
+        evaluator.fitTemperature(ctx, current.getNCtx(), job.classSet(), heldOut.fit());
     return PromptVersion.newBuilder(current)
         .setVersion(version)
         .setTemperature(temperature)
