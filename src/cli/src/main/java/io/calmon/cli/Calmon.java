@@ -44,8 +44,33 @@ public final class Calmon {
   /** Exit code for user errors: bad flags, bad input files. */
   public static final int USER_ERROR = 2;
 
+  /** Avro's system property naming the packages whose generated classes it may instantiate. */
+  static final String AVRO_TRUSTED_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";
+
   public static void main(String[] args) {
+    // Before any Avro class loads: Avro reads the property once. The launcher, the container image
+    // and the test runners pass it, but a bare `java -jar calmon-cli.jar demo` did not, and then
+    // every record was refused ("Forbidden io.calmon.schemas.ImageEvent") and dead-lettered.
+    System.setProperty(
+        AVRO_TRUSTED_PACKAGES, trustedPackages(System.getProperty(AVRO_TRUSTED_PACKAGES)));
     System.exit(run(args));
+  }
+
+  /**
+   * The trusted-package list with calmon's own schemas in it: {@code current} unchanged if it
+   * already names them, else with {@code io.calmon} appended (null or blank: {@code io.calmon}).
+   */
+  static String trustedPackages(String current) {
+    if (current == null || current.isBlank()) {
+      return "io.calmon";
+    }
+    for (String p : current.split(",")) {
+      String t = p.trim();
+      if (t.equals("io.calmon")) {
+        return current;
+      }
+    }
+    return current + ",io.calmon";
   }
 
   /** Runs the command line and returns its exit code; tests call this instead of {@link #main}. */

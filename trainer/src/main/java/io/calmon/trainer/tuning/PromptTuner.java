@@ -93,6 +93,18 @@ public final class PromptTuner {
               ? learner.currentClassFeatures()
               : PromptLearner.rows(
                   learner.zeroShotClassFeatures(clip.manager()).toFloatArray(), learner.classes());
+      // How well the context fits its own few shots: CoOp's mechanism (overfitting them) shows
+      // here, e.g. whether tuning drives training accuracy to 100%.
+      Labelled train = Labelled.of(data.train());
+      if (train.features.length > 0) {
+        ClassifierMetrics t =
+            ClassifierMetrics.of(
+                ClassifierMetrics.logits(train.features, text, learner.logitScale(), 1.0),
+                train.labels,
+                config.bins());
+        metrics.put("train_acc", t.accuracy());
+        metrics.put("train_ece", t.ece());
+      }
       double temperature = 1.0;
       Labelled val = Labelled.of(data.val());
       if (val.features.length > 0) {

@@ -95,6 +95,42 @@ class PromptTunerTest {
   }
 
   @Test
+  void shouldReportTheTunedContextsAccuracyOnItsOwnTrainingShots() {
+    TuningConfig config = adam("coop", 6).toBuilder().lr(0.05).build();
+    TuningResult tuned = new PromptTuner(clip, "tiny").run(data, config, null, TuningProgress.NONE);
+    // Independently: the tuned context's class features, and the nearest class of every shot.
+    float[][] text;
+    try (PromptLearner learner =
+        new PromptLearner(clip, BASE, config.nCtx(), tuned.ctx(), config.template())) {
+      text = learner.currentClassFeatures();
+    }
+    int right = 0;
+    int n = 0;
+    for (int c = 0; c < data.train().size(); c++) {
+      for (float[] x : data.train().get(c)) {
+        int best = 0;
+        for (int k = 1; k < text.length; k++) {
+          if (dot(x, text[k]) > dot(x, text[best])) {
+            best = k;
+          }
+        }
+        right += best == c ? 1 : 0;
+        n++;
+      }
+    }
+    assertEquals((double) right / n, tuned.metrics().get("train_acc"), 1e-9);
+    assertTrue(tuned.metrics().get("train_ece") >= 0);
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return s;
+  }
+
+  @Test
   void shouldRepeatARunWithTheSameSeedAndDifferWithAnother() {
     PromptTuner tuner = new PromptTuner(clip, "tiny");
     TuningConfig config = adam("coop+dor", 1);
