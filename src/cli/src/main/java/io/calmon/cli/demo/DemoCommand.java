@@ -58,10 +58,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--drift",
-      defaultValue = "new-classes",
+      defaultValue = "noise",
       description =
-          "What changes mid-run: new-classes (traffic shifts to classes never tuned on)"
-              + " or noise (images get noisier and blurrier). Default ${DEFAULT-VALUE}.")
+          "What changes mid-run: noise (images get noisier and blurrier: the model stays"
+              + " confident while its accuracy falls) or new-classes (traffic shifts to classes"
+              + " never tuned on). Default ${DEFAULT-VALUE}.")
   String drift;
 
   @Option(
