@@ -86,7 +86,13 @@ public final class AlertPolicy {
 
   private static boolean breaches(EceAlertRule rule, CalibrationReport report) {
     boolean above = report.getEce() > rule.eceThreshold();
-    return above && (!rule.requireCiAboveThreshold() || report.getEceCiLow() > rule.eceThreshold());
+    if (!above || !rule.requireCiAboveThreshold()) {
+      return above;
+    }
+    // The bootstrap interval is centred on ECE's small-sample bias, so its lower end alone let
+    // windows of ~60 labels from a calibrated model breach a 5% rule; the noise floor does not.
+    Double floor = report.getEceNoiseFloor();
+    return report.getEceCiLow() > rule.eceThreshold() && (floor == null || report.getEce() > floor);
   }
 
   private static boolean coolingDown(EceAlertRule rule, AlertStreak state, Instant windowEnd) {

@@ -4,6 +4,7 @@ import io.calmon.core.calibration.CalibrationMetrics;
 import io.calmon.core.calibration.CalibrationOptions;
 import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.core.calibration.CalibrationSketchCodec;
+import io.calmon.core.calibration.EceNoiseFloor;
 import io.calmon.core.calibration.EqualWidthBins;
 import io.calmon.monitor.MonitorConfig;
 import io.calmon.schemas.CalibrationGroup;
@@ -34,6 +35,9 @@ final class ReportBuilder
 
   /** Added to every histogram share so empty bins do not make the PSI infinite. */
   private static final double PSI_EPSILON = 1e-4;
+
+  /** The calibrated-redraw quantile reported as the ECE noise floor. */
+  static final double NOISE_FLOOR_LEVEL = 0.95;
 
   private final MonitorConfig config;
   private final CalibrationOptions options;
@@ -115,7 +119,10 @@ final class ReportBuilder
           .build();
     }
     CalibrationMetrics metrics = sketch.metrics(options);
+    double noiseFloor =
+        EceNoiseFloor.of(sketch.diagram(), options.resamples(), NOISE_FLOOR_LEVEL, options.seed());
     return report
+        .setEceNoiseFloor(noiseFloor)
         .setAccuracy(metrics.accuracy())
         .setMeanConfidence(metrics.meanConfidence())
         .setEce(metrics.ece())

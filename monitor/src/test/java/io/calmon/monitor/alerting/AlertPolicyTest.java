@@ -59,6 +59,27 @@ class AlertPolicyTest {
   }
 
   @Test
+  void shouldNotFireOnAnEceASampleOfCalibratedPredictionsReachesByChance() {
+    // ECE 12% and an interval starting at 8%, both above 5%; but a calibrated model with these
+    // confidences shows up to 14% on this few labels one time in twenty: noise explains it.
+    assertTrue(
+        run(
+                withNoiseFloor(window(0, 0.12, 0.08), 0.14),
+                withNoiseFloor(window(1, 0.12, 0.08), 0.14))
+            .stream()
+            .allMatch(Optional::isEmpty));
+    // Reports written before the noise floor existed carry none: the interval alone decides.
+    assertTrue(run(window(0, 0.12, 0.08), window(1, 0.12, 0.08)).get(1).isPresent());
+    // Above the floor, the rule fires as before.
+    assertTrue(
+        run(
+                withNoiseFloor(window(0, 0.12, 0.08), 0.06),
+                withNoiseFloor(window(1, 0.12, 0.08), 0.06))
+            .get(1)
+            .isPresent());
+  }
+
+  @Test
   void shouldFireOnThePointEstimateWhenTheIntervalGateIsOff() {
     AlertPolicy ungated =
         new AlertPolicy(
@@ -179,6 +200,11 @@ class AlertPolicyTest {
         .setBinCount(15)
         .setBins(List.of())
         .build();
+  }
+
+  private static CalibrationReport withNoiseFloor(CalibrationReport report, double floor) {
+    report.setEceNoiseFloor(floor);
+    return report;
   }
 
   private static CalibrationReport withLabelled(CalibrationReport report, long labelled) {

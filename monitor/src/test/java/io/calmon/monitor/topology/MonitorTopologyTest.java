@@ -142,6 +142,10 @@ class MonitorTopologyTest {
     assertEquals(T0.plus(Duration.ofMinutes(10)), all.getWindowEnd());
     assertTrue(all.getEceCiLow() <= all.getEce() && all.getEce() <= all.getEceCiHigh());
     assertEquals(10, all.getBins().size());
+    // Ten labels: a calibrated model with these confidences often shows an ECE of 20% or more.
+    assertTrue(
+        all.getEceNoiseFloor() > 0.15 && all.getEceNoiseFloor() < 0.6,
+        "noise floor " + all.getEceNoiseFloor());
   }
 
   @Test

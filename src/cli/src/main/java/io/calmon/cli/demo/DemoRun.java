@@ -232,7 +232,7 @@ final class DemoRun implements AutoCloseable {
             minLabelled,
             loop.consecutiveWindows(),
             window.multipliedBy(6),
-            true);
+            loop.noiseGate());
     MonitorConfig config =
         new MonitorConfig(
             window,

@@ -64,6 +64,9 @@ record DemoSettings(
    * @param minShots reservoir examples a class needs before a retraining tunes on it (1..shots)
    * @param maxAccuracyDrop held-out accuracy a retrained version may lose and still be published
    * @param maxEceRise held-out ECE a retrained version may gain and still be published
+   * @param noiseGate alert only when a window's ECE interval starts above the threshold and its ECE
+   *     is above its noise floor (what a calibrated model shows on as many labels); tests that need
+   *     every window to breach turn it off
    */
   record Loop(
       double eceThreshold,
@@ -73,17 +76,26 @@ record DemoSettings(
       int shots,
       int minShots,
       double maxAccuracyDrop,
-      double maxEceRise) {
+      double maxEceRise,
+      boolean noiseGate) {
 
     /** The demo's loop: ECE above 5% for two windows, 20 epochs, 16 shots, the trainer's gate. */
     static Loop defaults() {
-      return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01);
+      return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01, true);
     }
 
     /** This loop with another ECE threshold and number of consecutive windows for an alert. */
     Loop withAlertRule(double threshold, int windows) {
       return new Loop(
-          threshold, minLabelled, windows, epochs, shots, minShots, maxAccuracyDrop, maxEceRise);
+          threshold,
+          minLabelled,
+          windows,
+          epochs,
+          shots,
+          minShots,
+          maxAccuracyDrop,
+          maxEceRise,
+          noiseGate);
     }
   }
 
