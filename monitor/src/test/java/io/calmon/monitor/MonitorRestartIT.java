@@ -8,6 +8,7 @@ import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.kafka.service.LayeredConfig;
+import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
@@ -31,16 +32,10 @@ import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -362,38 +357,7 @@ class MonitorRestartIT {
    */
   private static <T extends SpecificRecord> List<T> read(
       String topic, Class<T> type, Predicate<List<T>> enough) {
-    AvroSerde<T> serde = AvroSerde.of(type);
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      List<T> seen = new ArrayList<>();
-      long deadline = System.nanoTime() + PATIENCE.toNanos();
-      while (true) {
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        boolean atEnd = partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-        if (atEnd && enough.test(seen)) {
-          return seen;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("not within " + PATIENCE + " on " + topic + ": " + seen);
-        }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          seen.add(serde.deserialize(topic, record.value()));
-        }
-      }
-    }
+    return CommittedRecords.once(broker.bootstrapServers(), topic, type, enough, PATIENCE);
   }
 
   /** The members of a consumer group (a Streams application's group id is its application id). */

@@ -10,6 +10,7 @@ import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.kafka.service.LayeredConfig;
+import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
@@ -26,20 +27,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
@@ -307,36 +301,6 @@ class MonitorServiceIT {
   /** The first committed record of {@code topic} that matches, waiting up to the patience. */
   private static <T extends SpecificRecord> T read(
       String topic, Class<T> type, Predicate<T> wanted) {
-    AvroSerde<T> serde = AvroSerde.of(type);
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + PATIENCE.toNanos();
-      List<T> seen = new ArrayList<>();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          T value = serde.deserialize(topic, record.value());
-          seen.add(value);
-          Optional<T> match = Optional.of(value).filter(wanted);
-          if (match.isPresent()) {
-            return match.get();
-          }
-        }
-      }
-      throw new AssertionError(
-          "no matching record on " + topic + " within " + PATIENCE + ": " + seen);
-    }
+    return CommittedRecords.first(bootstrap, topic, type, wanted, PATIENCE);
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.clip.ClipModel;
-import io.calmon.kafka.serde.AvroSerde;
+import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.PromptVersion;
@@ -15,20 +15,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,44 +137,8 @@ class DemoRunIT {
     return observer.predictionsByVersion().keySet().stream().noneMatch(v -> v >= 2);
   }
 
-  /**
-   * Every committed record of {@code topic} up to its end offsets (the last stable offsets under
-   * read_committed) as they are when the read starts.
-   */
   private static <T extends SpecificRecord> List<T> readAll(
       String bootstrap, String topic, Class<T> type) {
-    AvroSerde<T> serde = AvroSerde.of(type);
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      Predicate<TopicPartition> done = p -> consumer.position(p) >= end.get(p);
-      List<T> records = new ArrayList<>();
-      long deadline = System.nanoTime() + PATIENCE.toNanos();
-      while (!partitions.stream().allMatch(done)) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError(
-              "could not read " + topic + " to " + end + " within " + PATIENCE);
-        }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() != null) {
-            records.add(serde.deserialize(topic, record.value()));
-          }
-        }
-      }
-      return records;
-    }
+    return CommittedRecords.all(bootstrap, topic, type, PATIENCE);
   }
 }
