@@ -88,6 +88,13 @@ final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--max-ece-rise", description = "Publish gate margin (default: 0.01).")
   Double maxEceRise;
 
+  @Option(
+      names = "--min-judged",
+      description =
+          "Held-out examples a retrained version is judged on, at least; fewer: not published"
+              + " (default: 30).")
+  Long minJudged;
+
   @Option(names = "--prefix", description = "Topic name prefix (default: none).")
   String prefix;
 
@@ -209,6 +216,7 @@ final class TrainerCommand implements Callable<Integer> {
             .optMaxAccuracyDrop(
                 pick(maxAccuracyDrop, "max-accuracy-drop", Double::parseDouble, 0.02))
             .optMaxEceRise(pick(maxEceRise, "max-ece-rise", Double::parseDouble, 0.01))
+            .optMinJudged(pick(minJudged, "min-judged", Long::parseLong, 30L))
             .optDataset(pick(dataset, "dataset", Path::of, null))
             .optMetricsPort(metricsPort())
             .optMetricsHost(pick(metricsHost, "metrics-host", s -> s, "127.0.0.1"))

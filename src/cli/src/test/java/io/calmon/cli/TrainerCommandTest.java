@@ -69,6 +69,11 @@ class TrainerCommandTest {
   }
 
   @Test
+  void shouldRefuseANegativeMinimumOfJudgedExamples() {
+    assertUserError("min judged", "trainer", "--model", dir.toString(), "--min-judged", "-1");
+  }
+
+  @Test
   void shouldParseCooldowns() {
     assertEquals(Duration.ofMinutes(10), TrainerCommand.duration("10m"));
     assertEquals(Duration.ofSeconds(30), TrainerCommand.duration("30s"));

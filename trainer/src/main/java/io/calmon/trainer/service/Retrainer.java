@@ -63,7 +63,8 @@ final class Retrainer {
     this.tuner = new PromptTuner(clip, settings.backboneId());
     this.evaluator =
         new PromptEvaluator(clip, settings.tuning().template(), settings.tuning().bins());
-    this.gate = new PublishGate(settings.maxAccuracyDrop(), settings.maxEceRise());
+    this.gate =
+        new PublishGate(settings.maxAccuracyDrop(), settings.maxEceRise(), settings.minJudged());
   }
 
   Outcome run(Job job) {

@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param outlierPoolSize outlier words kept (K)
  * @param maxAccuracyDrop the publish gate's accuracy margin (fraction)
  * @param maxEceRise the publish gate's ECE margin (fraction)
+ * @param minJudged held-out examples (the judge half) a retrained candidate is judged on, at least
  * @param dataset a CoOp-format dataset to train version 1 from when none exists, or null
  * @param heldOutOneIn 1 in this many labelled events is held out for the publish gate
  * @param heldOutPerClass recent held-out examples kept per class
@@ -44,6 +45,7 @@ public record TrainerSettings(
     int outlierPoolSize,
     double maxAccuracyDrop,
     double maxEceRise,
+    long minJudged,
     Path dataset,
     int heldOutOneIn,
     int heldOutPerClass,
@@ -77,6 +79,7 @@ public record TrainerSettings(
     private int outlierPoolSize = 5000;
     private double maxAccuracyDrop = 0.02;
     private double maxEceRise = 0.01;
+    private long minJudged = 30;
     private Path dataset;
     private int heldOutOneIn = 5;
     private int heldOutPerClass = 64;
@@ -146,6 +149,11 @@ public record TrainerSettings(
       return this;
     }
 
+    public Builder optMinJudged(long v) {
+      minJudged = v;
+      return this;
+    }
+
     public Builder optDataset(Path v) {
       dataset = v;
       return this;
@@ -206,6 +214,7 @@ public record TrainerSettings(
           "max accuracy drop (0..1)",
           maxAccuracyDrop);
       require(maxEceRise >= 0 && maxEceRise <= 1, "max ECE rise (0..1)", maxEceRise);
+      require(minJudged >= 0, "min judged (0 or more)", minJudged);
       require(heldOutOneIn >= 2, "held-out share 1 in N (N at least 2)", heldOutOneIn);
       require(heldOutPerClass >= 1, "held-out per class (at least 1)", heldOutPerClass);
       require(pendingCapacity >= 1, "pending capacity (at least 1)", pendingCapacity);
@@ -231,6 +240,7 @@ public record TrainerSettings(
           outlierPoolSize,
           maxAccuracyDrop,
           maxEceRise,
+          minJudged,
           dataset,
           heldOutOneIn,
           heldOutPerClass,

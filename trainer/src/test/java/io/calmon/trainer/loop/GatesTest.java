@@ -1,6 +1,7 @@
 package io.calmon.trainer.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -40,5 +41,17 @@ class GatesTest {
     assertEquals(
         "ECE would rise from 5.0% to 9.0% (more than 1.0 points) on 200 held-out examples",
         gate.judge(current, new PublishGate.Evaluation(200, 0.81, 0.09)).orElseThrow());
+  }
+
+  @Test
+  void shouldNotJudgeOnTooFewHeldOutExamples() {
+    PublishGate gate = new PublishGate(0.02, 0.01, 30);
+    PublishGate.Evaluation current = new PublishGate.Evaluation(20, 0.80, 0.12);
+    // A much better candidate on 20 examples is still not published: one example is 5 points.
+    assertEquals(
+        "only 20 held-out examples to judge on (at least 30 needed)",
+        gate.judge(current, new PublishGate.Evaluation(20, 0.90, 0.02)).orElseThrow());
+    assertTrue(gate.judge(current, new PublishGate.Evaluation(30, 0.90, 0.02)).isEmpty());
+    assertThrows(IllegalArgumentException.class, () -> new PublishGate(0.02, 0.01, -1));
   }
 }

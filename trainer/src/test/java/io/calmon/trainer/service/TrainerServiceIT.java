@@ -256,6 +256,7 @@ class TrainerServiceIT {
         .optOutlierPoolSize(5)
         .optMaxAccuracyDrop(1)
         .optMaxEceRise(1)
+        .optMinJudged(0)
         .optPollTimeout(Duration.ofMillis(100));
   }
 

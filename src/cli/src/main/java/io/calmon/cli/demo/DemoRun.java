@@ -278,6 +278,7 @@ final class DemoRun implements AutoCloseable {
         .optMinShots(settings.loop().minShots())
         .optMaxAccuracyDrop(settings.loop().maxAccuracyDrop())
         .optMaxEceRise(settings.loop().maxEceRise())
+        .optMinJudged(settings.loop().minJudged())
         .optProgress(TuningProgress.printingTo(out, "trainer"))
         .build();
   }

@@ -64,6 +64,7 @@ record DemoSettings(
    * @param minShots reservoir examples a class needs before a retraining tunes on it (1..shots)
    * @param maxAccuracyDrop held-out accuracy a retrained version may lose and still be published
    * @param maxEceRise held-out ECE a retrained version may gain and still be published
+   * @param minJudged held-out examples a retrained version must be judged on to be published
    * @param noiseGate alert only when a window's ECE interval starts above the threshold and its ECE
    *     is above its noise floor (what a calibrated model shows on as many labels); tests that need
    *     every window to breach turn it off
@@ -77,11 +78,12 @@ record DemoSettings(
       int minShots,
       double maxAccuracyDrop,
       double maxEceRise,
+      long minJudged,
       boolean noiseGate) {
 
     /** The demo's loop: ECE above 5% for two windows, 20 epochs, 16 shots, the trainer's gate. */
     static Loop defaults() {
-      return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01, true);
+      return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01, 30, true);
     }
 
     /** This loop with another ECE threshold and number of consecutive windows for an alert. */
@@ -95,6 +97,7 @@ record DemoSettings(
           minShots,
           maxAccuracyDrop,
           maxEceRise,
+          minJudged,
           noiseGate);
     }
   }

@@ -31,11 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The alert must not depend on how good that model is, so the loop's knobs make it certain: an
  * ECE threshold of 10^-6 (a window's ECE is below it only if every bin's accuracy equals its mean
  * confidence almost exactly), no interval or noise-floor gate (on 5 labels the noise floor is tens
- * of percent), one window with 5 labels is enough, and the publish gate is open. So the test does
- * not claim that the drift causes the alert (that is the model's and the scenario's business); it
- * checks that the loop closes through Kafka: an alert, its retrain request, prompt version 2 tuned
- * for that request on top of version 1, served by the scorers; and that every image event gets
- * exactly one committed prediction.
+ * of percent), one window with 5 labels is enough, and the publish gate is open (no margins, no
+ * minimum of held-out examples). So the test does not claim that the drift causes the alert (that
+ * is the model's and the scenario's business); it checks that the loop closes through Kafka: an
+ * alert, its retrain request, prompt version 2 tuned for that request on top of version 1, served
+ * by the scorers; and that every image event gets exactly one committed prediction.
  */
 class DemoRunIT {
 
@@ -59,7 +59,7 @@ class DemoRunIT {
             null,
             dir.resolve("summary.json"),
             dir.resolve("report.html"),
-            new DemoSettings.Loop(1e-6, 5, 1, 2, 4, 1, 1, 1, false));
+            new DemoSettings.Loop(1e-6, 5, 1, 2, 4, 1, 1, 1, 0, false));
     Path model = DefaultModel.path();
     PrintWriter out = new PrintWriter(System.out, true);
     try (ClipModel clip = ClipModel.load(model);
