@@ -119,8 +119,12 @@ final class ReportBuilder
           .build();
     }
     CalibrationMetrics metrics = sketch.metrics(options);
-    double noiseFloor =
-        EceNoiseFloor.of(sketch.diagram(), options.resamples(), NOISE_FLOOR_LEVEL, options.seed());
+    // Final reports only: alerts read nothing else, and a provisional report follows every label.
+    Double noiseFloor =
+        isFinal
+            ? EceNoiseFloor.of(
+                sketch.diagram(), options.resamples(), NOISE_FLOOR_LEVEL, options.seed())
+            : null;
     return report
         .setEceNoiseFloor(noiseFloor)
         .setAccuracy(metrics.accuracy())

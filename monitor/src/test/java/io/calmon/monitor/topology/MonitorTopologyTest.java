@@ -164,6 +164,9 @@ class MonitorTopologyTest {
     assertEquals(1, finals.size());
     assertEquals(2, finals.get(0).getLabelledCount());
     assertEquals(0.5, finals.get(0).getAccuracy(), 1e-12);
+    // The noise floor costs a resampling: only final reports, which alerts read, carry it.
+    assertTrue(provisional.stream().allMatch(r -> r.getEceNoiseFloor() == null));
+    assertTrue(finals.get(0).getEceNoiseFloor() != null);
   }
 
   @Test
