@@ -40,24 +40,12 @@ public final class DumpPretraining {
     Files.createDirectories(out);
     long t0 = System.nanoTime();
     WorldConfig pretrainWorld = WorldConfig.builder().optCaptionDetail(captionDetail).build();
-    WorldPretrainingData data = new WorldPretrainingData(pretrainWorld, seed);
-    int size = pretrainWorld.imageSize();
-    int each = 3 * size * size;
-    byte[] pixels = new byte[Math.multiplyExact(count, each)];
-    String[] captions = new String[count];
-    int[] looks = new int[count];
-    IntStream.range(0, count)
-        .parallel()
-        .forEach(
-            i -> {
-              WorldPretrainingData.Sample s = data.get(i);
-              toBytes(s.chw(), pixels, i * each);
-              captions[i] = s.caption();
-              looks[i] = PairPool.look(s.scene());
-            });
-    Files.write(out.resolve("pool_images.u8"), pixels);
-    Files.write(out.resolve("pool_captions.txt"), List.of(captions));
-    Files.write(out.resolve("pool_looks.i32"), ints(looks));
+    PairPool.Rendered pool =
+        PairPool.Rendered.of(new WorldPretrainingData(pretrainWorld, seed), count);
+    int size = pool.size();
+    Files.write(out.resolve("pool_images.u8"), pool.pixels());
+    Files.write(out.resolve("pool_captions.txt"), List.of(pool.captions()));
+    Files.write(out.resolve("pool_looks.i32"), ints(pool.looks()));
     System.out.printf("pool: %d pairs in %.1f s%n", count, (System.nanoTime() - t0) / 1e9);
 
     WorldTask task = WorldTask.defaultTask(1);
@@ -92,7 +80,7 @@ public final class DumpPretraining {
               int label = k / perClass;
               float[] chw =
                   Images.toChw(images.image(TaskImages.Split.TEST, firstLabel + label, k % perClass));
-              toBytes(chw, pixels, k * each);
+              PairPool.toBytes(chw, pixels, k * each);
               labels[k] = label;
             });
     List<String> prompts = new ArrayList<>();
@@ -105,13 +93,6 @@ public final class DumpPretraining {
     Files.write(out.resolve(name + "_labels.i32"), ints(labels));
     Files.write(out.resolve(name + "_prompts.txt"), prompts);
     Files.write(out.resolve(name + "_classes.txt"), names);
-  }
-
-  /** As PairPool: round(x * 255). */
-  private static void toBytes(float[] chw, byte[] out, int offset) {
-    for (int k = 0; k < chw.length; k++) {
-      out[offset + k] = (byte) Math.round(chw[k] * 255f);
-    }
   }
 
   private static byte[] ints(int[] values) {

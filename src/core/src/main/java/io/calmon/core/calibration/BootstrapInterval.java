@@ -113,7 +113,8 @@ public record BootstrapInterval(double low, double high, double level, int resam
     return percentile(eces, level);
   }
 
-  private static void check(int bins, int resamples, double level) {
+  /** The checks every resampling of ECE makes on its settings. */
+  static void check(int bins, int resamples, double level) {
     if (bins < 1) {
       throw new IllegalArgumentException("bins must be at least 1, got " + bins);
     }

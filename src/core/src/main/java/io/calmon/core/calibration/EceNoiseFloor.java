@@ -29,17 +29,12 @@ public final class EceNoiseFloor {
    *     in (0, 1)
    */
   public static double of(ReliabilityDiagram diagram, int resamples, double level, long seed) {
-    if (resamples < 1) {
-      throw new IllegalArgumentException("resamples must be at least 1, got " + resamples);
-    }
-    if (!(level > 0.0 && level < 1.0)) {
-      throw new IllegalArgumentException("level must be in (0, 1), got " + level);
-    }
+    int bins = diagram.binCount();
+    BootstrapInterval.check(bins, resamples, level);
     long n = diagram.total();
     if (n == 0) {
       throw new IllegalArgumentException("no predictions: the diagram is empty");
     }
-    int bins = diagram.binCount();
     SplittableRandom rng = new SplittableRandom(seed);
     double[] eces = new double[resamples];
     for (int r = 0; r < resamples; r++) {

@@ -37,29 +37,49 @@ final class PairPool {
    */
   static PairPool render(
       WorldPretrainingData data, int count, ClipTokenizer tokenizer, int context) {
-    int size = data.config().imageSize();
-    int each = 3 * size * size;
-    byte[] pixels = new byte[count * each];
-    String[] captions = new String[count];
-    int[] looks = new int[count];
-    IntStream.range(0, count)
-        .parallel()
-        .forEach(
-            i -> {
-              WorldPretrainingData.Sample s = data.get(i);
-              float[] chw = s.chw();
-              for (int k = 0; k < each; k++) {
-                pixels[i * each + k] = (byte) Math.round(chw[k] * 255f);
-              }
-              captions[i] = s.caption();
-              looks[i] = look(s.scene());
-            });
-    long[][] full = tokenizer.encode(List.of(captions));
+    Rendered r = Rendered.of(data, count);
+    long[][] full = tokenizer.encode(List.of(r.captions()));
     long[][] ids = new long[count][];
     for (int i = 0; i < count; i++) {
       ids[i] = cut(full[i], context);
     }
-    return new PairPool(size, count, pixels, ids, looks);
+    return new PairPool(r.size(), count, r.pixels(), ids, r.looks());
+  }
+
+  /**
+   * Pairs {@code 0 .. count-1} rendered, not yet tokenized (the GPU scripts' dumper writes them as
+   * they are).
+   *
+   * @param pixels {@code [count, 3, size, size]}, 0-255
+   * @param captions the captions, in order
+   * @param looks the {@link #look(Scene)} key of every pair
+   */
+  record Rendered(int size, byte[] pixels, String[] captions, int[] looks) {
+    /** Renders on all cores. */
+    static Rendered of(WorldPretrainingData data, int count) {
+      int size = data.config().imageSize();
+      int each = 3 * size * size;
+      byte[] pixels = new byte[Math.multiplyExact(count, each)];
+      String[] captions = new String[count];
+      int[] looks = new int[count];
+      IntStream.range(0, count)
+          .parallel()
+          .forEach(
+              i -> {
+                WorldPretrainingData.Sample s = data.get(i);
+                toBytes(s.chw(), pixels, i * each);
+                captions[i] = s.caption();
+                looks[i] = look(s.scene());
+              });
+      return new Rendered(size, pixels, captions, looks);
+    }
+  }
+
+  /** Writes a {@code [0, 1]} image as bytes, {@code round(x * 255)}, into {@code out}. */
+  static void toBytes(float[] chw, byte[] out, int offset) {
+    for (int k = 0; k < chw.length; k++) {
+      out[offset + k] = (byte) Math.round(chw[k] * 255f);
+    }
   }
 
   /** A key equal for two scenes exactly when they share style, background and object colour. */
