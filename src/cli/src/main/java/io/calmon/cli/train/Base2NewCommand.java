@@ -80,6 +80,14 @@ final class Base2NewCommand implements Callable<Integer> {
               + " (created if missing).")
   Path reliabilityDir;
 
+  @Option(
+      names = "--logit-scale",
+      paramLabel = "S",
+      description =
+          "Replace the model's logit scale by S (e.g. CLIP's 100) for every method, zero-shot"
+              + " included (default: the model's own).")
+  Double logitScale;
+
   @Mixin TuningOptions tuning;
 
   @Override
@@ -104,6 +112,9 @@ final class Base2NewCommand implements Callable<Integer> {
     if (shots < 1) {
       throw new UserError("--shots must be >= 1, got " + shots);
     }
+    if (logitScale != null && !(logitScale > 0 && Double.isFinite(logitScale))) {
+      throw new UserError("--logit-scale must be a positive number, got " + logitScale);
+    }
     TuningConfig config = tuning.config(ms.get(0).name(), ss.get(0));
     if (reliabilityDir != null) {
       // Before the (long) evaluation, so that a bad directory costs nothing.
@@ -114,6 +125,14 @@ final class Base2NewCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getErr();
     List<MethodResult> results;
     try (ClipModel clip = Models.load(model)) {
+      if (logitScale != null) {
+        log.printf(
+            Locale.ROOT,
+            "logit scale %.2f replaced by %.2f%n",
+            Math.exp(clip.logitScale()),
+            logitScale);
+        clip.setLogitScale((float) Math.log(logitScale));
+      }
       ImageDataset data = Models.dataset(dataset, imageRoot);
       List<String> words = outliers == null ? null : Models.words(outliers);
       results =

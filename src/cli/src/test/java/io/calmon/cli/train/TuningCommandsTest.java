@@ -1,6 +1,7 @@
 package io.calmon.cli.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -177,6 +178,31 @@ class TuningCommandsTest {
     assertEquals(1, run.err().strip().lines().count(), run.err());
     assertTrue(run.err().startsWith("calmon: --reliability-dir "), run.err());
     assertTrue(run.err().toLowerCase(Locale.ROOT).contains("not a directory"), run.err());
+    assertEquals("", run.out());
+  }
+
+  @Test
+  void shouldScoreWithAGivenLogitScaleKeepingEveryPrediction() throws Exception {
+    JsonNode own = new ObjectMapper().readTree(calmon(base2new("zeroshot", task)).out());
+    Run run = calmon(base2new("zeroshot", task, "1", "json", "--logit-scale", "1"));
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.err().contains("logit scale 100.00 replaced by 1.00"), run.err());
+    JsonNode flat = new ObjectMapper().readTree(run.out());
+    JsonNode a = own.get("methods").get(0);
+    JsonNode b = flat.get("methods").get(0);
+    // The scale divides every logit alike: the argmax, hence accuracy, cannot change ...
+    assertEquals(a.get("base_acc").asDouble(), b.get("base_acc").asDouble(), 1e-9);
+    assertEquals(a.get("new_acc").asDouble(), b.get("new_acc").asDouble(), 1e-9);
+    // ... but confidences near 1/4 (scale 1, cosines in [-1, 1]) do.
+    assertNotEquals(a.get("base_ece").asDouble(), b.get("base_ece").asDouble(), 1e-6);
+  }
+
+  @Test
+  void shouldRefuseANonPositiveLogitScaleNamingTheFlag() {
+    Run run = calmon(base2new("zeroshot", task, "1", "json", "--logit-scale", "0"));
+    assertEquals(Calmon.USER_ERROR, run.code());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertTrue(run.err().startsWith("calmon: --logit-scale "), run.err());
     assertEquals("", run.out());
   }
 
