@@ -6,6 +6,7 @@ import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.schemas.state.AlertStreak;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.UUID;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -44,9 +45,17 @@ final class AlertEmitter implements Processor<String, CalibrationReport, String,
                 context.forward(new Record<>(alert.getDeployment(), alert, record.timestamp())));
   }
 
-  /** The retraining request an ECE alert asks for; its id is derived from the alert's. */
+  /**
+   * The retraining request an ECE alert asks for; its id is derived from the alert's, and its
+   * evidence starts where the alert's earliest evidence window does.
+   */
   static RetrainRequest retrainRequest(Alert alert) {
     String identity = "retrain|" + alert.getAlertId();
+    Instant evidenceFrom =
+        alert.getEvidence().stream()
+            .map(CalibrationReport::getWindowStart)
+            .min(Instant::compareTo)
+            .orElse(null);
     return RetrainRequest.newBuilder()
         .setRequestId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)))
         .setDeployment(alert.getDeployment())
@@ -54,6 +63,7 @@ final class AlertEmitter implements Processor<String, CalibrationReport, String,
         .setCurrentPromptVersion(alert.getPromptVersion())
         .setReason(alert.getMessage())
         .setAlertId(alert.getAlertId())
+        .setEvidenceFrom(evidenceFrom)
         .build();
   }
 }

@@ -345,6 +345,11 @@ class MonitorTopologyTest {
     assertEquals(1, requests.size());
     assertEquals(alert.getAlertId(), requests.get(0).getAlertId());
     assertEquals(3, requests.get(0).getCurrentPromptVersion());
+    // The trainer judges a repair on held-out data from the first evidence window on.
+    Instant first = alert.getEvidence().get(0).getWindowStart();
+    assertTrue(first.isBefore(alert.getEvidence().get(1).getWindowStart()), "oldest first");
+    assertEquals(first, requests.get(0).getEvidenceFrom());
+    assertFalse(first.isAfter(T0), "the first window holds the first event");
   }
 
   @Test

@@ -95,6 +95,13 @@ final class TrainerCommand implements Callable<Integer> {
               + " (default: 30).")
   Long minJudged;
 
+  @Option(
+      names = "--evidence-wait",
+      description =
+          "How long a retrain request waits for 2 x min-judged held-out examples newer than its"
+              + " alert's evidence before it is judged on the newest ones, e.g. 15m (default: 15m).")
+  String evidenceWait;
+
   @Option(names = "--prefix", description = "Topic name prefix (default: none).")
   String prefix;
 
@@ -211,12 +218,19 @@ final class TrainerCommand implements Callable<Integer> {
             .optShots(pick(shots, "shots", Integer::parseInt, 16))
             .optMinShots(pick(minShots, "min-shots", Integer::parseInt, 4))
             .optCooldown(
-                parseText(cooldown, "cooldown", TrainerCommand::duration, Duration.ofMinutes(10)))
+                parseText(
+                    cooldown, "cooldown", t -> duration("cooldown", t), Duration.ofMinutes(10)))
             .optOutliers(pick(outliers, "outliers", Path::of, null))
             .optMaxAccuracyDrop(
                 pick(maxAccuracyDrop, "max-accuracy-drop", Double::parseDouble, 0.02))
             .optMaxEceRise(pick(maxEceRise, "max-ece-rise", Double::parseDouble, 0.01))
             .optMinJudged(pick(minJudged, "min-judged", Long::parseLong, 30L))
+            .optEvidenceWait(
+                parseText(
+                    evidenceWait,
+                    "evidence-wait",
+                    t -> duration("evidence-wait", t),
+                    Duration.ofMinutes(15)))
             .optDataset(pick(dataset, "dataset", Path::of, null))
             .optMetricsPort(metricsPort())
             .optMetricsHost(pick(metricsHost, "metrics-host", s -> s, "127.0.0.1"))
@@ -297,7 +311,8 @@ final class TrainerCommand implements Callable<Integer> {
   }
 
   /** {@code 10m}, {@code 30s}, {@code 2h}, {@code 500ms} or ISO-8601 ({@code PT10M}). */
-  static Duration duration(String s) {
+  /** A duration like 10m, 30s, 2h, 500ms or PT10M; a bad one is a user error naming {@code key}. */
+  static Duration duration(String key, String s) {
     String t = s.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.startsWith("pt") || t.startsWith("p")) {
@@ -318,8 +333,8 @@ final class TrainerCommand implements Callable<Integer> {
           break;
       }
     } catch (RuntimeException e) {
-      throw new UserError("--cooldown must be like 10m, 30s, 2h or PT10M, got " + s, e);
+      throw new UserError("--" + key + " must be like 10m, 30s, 2h or PT10M, got " + s, e);
     }
-    throw new UserError("--cooldown must be like 10m, 30s, 2h or PT10M, got " + s);
+    throw new UserError("--" + key + " must be like 10m, 30s, 2h or PT10M, got " + s);
   }
 }

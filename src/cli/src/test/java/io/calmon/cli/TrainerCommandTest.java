@@ -27,6 +27,12 @@ class TrainerCommandTest {
   }
 
   @Test
+  void shouldNameABadEvidenceWait() {
+    assertUserError(
+        "--evidence-wait", "trainer", "--model", dir.toString(), "--evidence-wait", "a while");
+  }
+
+  @Test
   void shouldNameABadOptimizer() {
     assertUserError("--optimizer", "trainer", "--model", dir.toString(), "--optimizer", "rmsprop");
   }
@@ -75,9 +81,9 @@ class TrainerCommandTest {
 
   @Test
   void shouldParseCooldowns() {
-    assertEquals(Duration.ofMinutes(10), TrainerCommand.duration("10m"));
-    assertEquals(Duration.ofSeconds(30), TrainerCommand.duration("30s"));
-    assertEquals(Duration.ofMillis(500), TrainerCommand.duration("500ms"));
-    assertEquals(Duration.ofHours(2), TrainerCommand.duration("PT2H"));
+    assertEquals(Duration.ofMinutes(10), TrainerCommand.duration("cooldown", "10m"));
+    assertEquals(Duration.ofSeconds(30), TrainerCommand.duration("cooldown", "30s"));
+    assertEquals(Duration.ofMillis(500), TrainerCommand.duration("cooldown", "500ms"));
+    assertEquals(Duration.ofHours(2), TrainerCommand.duration("cooldown", "PT2H"));
   }
 }

@@ -39,7 +39,15 @@ final class DatasetBootstrap {
     }
     served.addAll(dataset.classNames());
     return new Retrainer.Job(
-        null, null, List.copyOf(served), dataset.baseClasses(), train, val, heldOut, false);
+        null,
+        null,
+        List.copyOf(served),
+        dataset.baseClasses(),
+        train,
+        val,
+        heldOut,
+        "dataset validation split",
+        false);
   }
 
   private static float[][] encode(ClipModel clip, ImagePreprocessor pre, List<Path> files) {

@@ -28,11 +28,20 @@ final class FeatureStore {
 
   private record Key(SamplePool pool, String className) {}
 
+  /** A held-out example: its image features and its image event's time (epoch millis). */
+  private record HeldOut(float[] features, long eventTime) {}
+
+  /**
+   * The event time given to a held-out row persisted before event times were: the epoch, older than
+   * any evidence.
+   */
+  static final long UNKNOWN_TIME = 0L;
+
   private final String deployment;
   private final long seed;
   private final int heldOutOneIn;
   private final FewShotReservoir<float[]> reservoir;
-  private final HeldOutBuffer<float[]> heldOut;
+  private final HeldOutBuffer<HeldOut> heldOut;
   private final Set<Key> changed = new LinkedHashSet<>();
 
   FeatureStore(String deployment, int shots, int heldOutPerClass, int heldOutOneIn, long seed) {
@@ -46,10 +55,12 @@ final class FeatureStore {
   /**
    * Routes one labelled example: held out (1 in N by event id), or offered to the reservoir. The
    * features are computed only when they are kept.
+   *
+   * @param eventTime the image event's time (epoch millis), kept with a held-out example
    */
-  Outcome add(String eventId, String className, Supplier<float[]> features) {
+  Outcome add(String eventId, String className, long eventTime, Supplier<float[]> features) {
     if (HeldOutBuffer.isHeldOut(eventId, seed, heldOutOneIn)) {
-      heldOut.add(className, features.get());
+      heldOut.add(className, new HeldOut(features.get(), eventTime));
       changed.add(new Key(SamplePool.HELD_OUT, className));
       return Outcome.HELD_OUT;
     }
@@ -77,7 +88,14 @@ final class FeatureStore {
       rows.add(f);
     }
     if (s.getPool() == SamplePool.HELD_OUT) {
-      heldOut.restore(s.getClassName(), s.getSeen(), rows);
+      // Samples written before event times were kept (or with a mismatched list) have none.
+      List<Instant> times = s.getEventTimes();
+      boolean timed = times != null && times.size() == rows.size();
+      List<HeldOut> examples = new ArrayList<>(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        examples.add(new HeldOut(rows.get(i), timed ? times.get(i).toEpochMilli() : UNKNOWN_TIME));
+      }
+      heldOut.restore(s.getClassName(), s.getSeen(), examples);
     } else {
       List<float[]> kept = rows.subList(0, Math.min(rows.size(), reservoir.shots()));
       reservoir.restore(new FewShotReservoir.ClassSample<>(s.getClassName(), s.getSeen(), kept));
@@ -94,9 +112,14 @@ final class FeatureStore {
     List<FewShotSample> out = new ArrayList<>();
     for (Key k : changed) {
       List<float[]> rows;
+      List<Instant> times = new ArrayList<>();
       long seen;
       if (k.pool() == SamplePool.HELD_OUT) {
-        rows = heldOut.examples(k.className());
+        rows = new ArrayList<>();
+        for (HeldOut h : heldOut.examples(k.className())) {
+          rows.add(h.features());
+          times.add(Instant.ofEpochMilli(h.eventTime()));
+        }
         seen = heldOut.seen(k.className());
       } else {
         FewShotReservoir.ClassSample<float[]> s = reservoir.sample(k.className());
@@ -118,6 +141,7 @@ final class FeatureStore {
               .setClassName(k.className())
               .setSeen(seen)
               .setFeatures(features)
+              .setEventTimes(times)
               .setUpdatedAt(Instant.now())
               .build());
     }
@@ -144,11 +168,40 @@ final class FeatureStore {
 
   /** A copy of the held-out examples by class. */
   Map<String, List<float[]>> heldOutByClass() {
+    return heldOutByClass(Long.MIN_VALUE);
+  }
+
+  /**
+   * A copy of the held-out examples by class whose event time is {@code since} or later (epoch
+   * millis), oldest first; classes left with none are omitted.
+   */
+  Map<String, List<float[]>> heldOutByClass(long since) {
     Map<String, List<float[]>> m = new LinkedHashMap<>();
     for (String c : heldOut.classes()) {
-      m.put(c, heldOut.examples(c));
+      List<float[]> rows = new ArrayList<>();
+      for (HeldOut h : heldOut.examples(c)) {
+        if (h.eventTime() >= since) {
+          rows.add(h.features());
+        }
+      }
+      if (!rows.isEmpty()) {
+        m.put(c, rows);
+      }
     }
     return m;
+  }
+
+  /** Held-out examples whose event time is {@code since} or later (epoch millis). */
+  int heldOutSince(long since) {
+    int n = 0;
+    for (String c : heldOut.classes()) {
+      for (HeldOut h : heldOut.examples(c)) {
+        if (h.eventTime() >= since) {
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   int reservoirSize() {

@@ -27,7 +27,10 @@ import java.util.Optional;
  */
 final class Retrainer {
 
-  /** What to train on. {@code val} may hold empty arrays. */
+  /**
+   * What to train on. {@code val} may hold empty arrays; {@code heldOutFrom} says which held-out
+   * examples {@code heldOut} holds (recorded in the version's hyper-parameters).
+   */
   record Job(
       String triggerId,
       PromptVersion current,
@@ -36,6 +39,7 @@ final class Retrainer {
       List<float[][]> train,
       List<float[][]> val,
       Map<String, List<float[]>> heldOut,
+      String heldOutFrom,
       boolean gated) {}
 
   /**
@@ -97,6 +101,7 @@ final class Retrainer {
     hyper.put("shots", Integer.toString(settings.shots()));
     hyper.put("min_shots", Integer.toString(settings.minShots()));
     hyper.put("posthoc_temperature", "heldout");
+    hyper.put("heldout_from", job.heldOutFrom());
     Map<String, Double> tunedMetrics = new LinkedHashMap<>(tuned.getMetrics());
     tunedMetrics.put("train_examples", (double) data.trainSize());
     PromptVersion retuned =
@@ -115,6 +120,7 @@ final class Retrainer {
     if (decision.kind() == CandidateChoice.Kind.RECALIBRATED) {
       Map<String, String> why = new LinkedHashMap<>(recalibrated.getHyperParameters());
       why.put("posthoc_temperature", "heldout-refit of version " + job.current().getVersion());
+      why.put("heldout_from", job.heldOutFrom());
       why.put(
           "retuned_rejected",
           gate.judge(currentScore, candidateScore).orElse("retuned candidate not chosen"));

@@ -47,6 +47,7 @@ public final class TrainerCounters {
   final AtomicLong classesReady = new AtomicLong();
   final AtomicLong heldOutExamples = new AtomicLong();
   final AtomicLong promptVersion = new AtomicLong();
+  final AtomicLong retrainWaiting = new AtomicLong();
 
   /** Nanoseconds the last tuning run took (tuning, temperature fit, evaluation); -1 before one. */
   final AtomicLong lastTrainingNanos = new AtomicLong(-1);
@@ -135,6 +136,11 @@ public final class TrainerCounters {
     return heldOutExamples.get();
   }
 
+  /** 1 while an accepted request waits for held-out examples newer than its evidence, else 0. */
+  public long retrainWaiting() {
+    return retrainWaiting.get();
+  }
+
   /** Seconds the last tuning run took, NaN before the first. */
   public double lastTrainingSeconds() {
     long nanos = lastTrainingNanos.get();
@@ -164,6 +170,7 @@ public final class TrainerCounters {
     m.put("calmon_trainer_classes_ready", classesReady.get());
     m.put("calmon_trainer_held_out_examples", heldOutExamples.get());
     m.put("calmon_trainer_prompt_version", promptVersion.get());
+    m.put("calmon_trainer_retrain_waiting", retrainWaiting.get());
     return m;
   }
 
@@ -205,7 +212,8 @@ public final class TrainerCounters {
             this::skippedSeries)
         .counter(
             "calmon_trainer_retrains_accepted_total",
-            "Retrain requests that started a tuning run.",
+            "Retrain requests accepted: their tuning run starts at once, or once enough held-out"
+                + " examples follow their evidence.",
             retrainsAccepted::get)
         .counter(
             "calmon_trainer_retrains_rejected_total",
@@ -244,6 +252,11 @@ public final class TrainerCounters {
             "calmon_trainer_held_out_examples",
             "Examples in the held-out buffer.",
             heldOutExamples::get)
+        .gauge(
+            "calmon_trainer_retrain_waiting",
+            "1 while an accepted retrain request waits for held-out examples newer than its"
+                + " evidence, else 0.",
+            retrainWaiting::get)
         .gauge(
             "calmon_trainer_prompt_version",
             "The live prompt version as the trainer knows it; 0 before any.",

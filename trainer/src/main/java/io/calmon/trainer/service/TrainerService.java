@@ -13,6 +13,7 @@ import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.schemas.serde.RecordDecodingException;
 import io.calmon.schemas.state.FewShotSample;
+import io.calmon.trainer.loop.EvidenceWait;
 import io.calmon.trainer.loop.RetrainGate;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -79,6 +81,12 @@ public final class TrainerService implements AutoCloseable {
   private volatile TrainerIo io;
   private Future<Retrainer.Outcome> inFlight;
   private Retrainer.Job inFlightJob;
+  private final EvidenceWait evidenceWait;
+  private Waiting waiting;
+
+  /** An accepted request waiting for held-out examples from its evidence's start on. */
+  private record Waiting(RetrainRequest request, Instant since) {}
+
   private MetricsServer metricsServer;
 
   public TrainerService(TrainerSettings settings, ClipModel clip) {
@@ -94,6 +102,7 @@ public final class TrainerService implements AutoCloseable {
             settings.heldOutOneIn(),
             seed);
     this.retrainGate = new RetrainGate(settings.cooldown());
+    this.evidenceWait = new EvidenceWait(2 * settings.minJudged(), settings.evidenceWait());
     this.preprocessor = new ImagePreprocessor(clip.config().vision().imageSize());
     this.join = new EventLabelJoin<>(settings.pendingCapacity());
     this.retrainer = new Retrainer(clip, settings);
@@ -223,6 +232,7 @@ public final class TrainerService implements AutoCloseable {
             onRecord(r);
           }
           finishTuning();
+          startWaitingRetrain();
           maybeBootstrapFromReservoir();
           persistAndCommit(kafka);
         }
@@ -310,7 +320,11 @@ public final class TrainerService implements AutoCloseable {
     counters.eventsJoined.incrementAndGet();
     try {
       FeatureStore.Outcome o =
-          store.add(j.eventId(), j.label().getTrueClass(), () -> encode(j.image()));
+          store.add(
+              j.eventId(),
+              j.label().getTrueClass(),
+              j.image().getEventTime().toEpochMilli(),
+              () -> encode(j.image()));
       if (o == FeatureStore.Outcome.HELD_OUT) {
         counters.heldOutAdded.incrementAndGet();
       }
@@ -346,6 +360,12 @@ public final class TrainerService implements AutoCloseable {
     } else if (inFlight != null) {
       kind = TrainerCounters.Skip.IN_PROGRESS;
       skip = "a retraining is already running for request " + inFlightJob.triggerId();
+    } else if (waiting != null) {
+      kind = TrainerCounters.Skip.IN_PROGRESS;
+      skip =
+          "request "
+              + waiting.request().getRequestId()
+              + " is waiting for held-out examples newer than its evidence";
     } else {
       Optional<RetrainGate.Skip> gate = retrainGate.consider(id, Instant.now());
       if (gate.isPresent()) {
@@ -370,17 +390,80 @@ public final class TrainerService implements AutoCloseable {
       return;
     }
     counters.retrainsAccepted.incrementAndGet();
+    waiting = new Waiting(q, Instant.now());
+    counters.retrainWaiting.set(1);
+    if (startWaitingRetrain() == EvidenceWait.Step.WAIT) {
+      LOG.info(
+          "trainer {}: retrain {} accepted; waiting (at most {}) for {} held-out examples from its"
+              + " evidence's start {} on: {} so far",
+          settings.deployment(),
+          id,
+          settings.evidenceWait(),
+          evidenceWait.needed(),
+          q.getEvidenceFrom(),
+          store.heldOutSince(q.getEvidenceFrom().toEpochMilli()));
+    }
+  }
+
+  /**
+   * Starts the waiting request's tuning run once {@link EvidenceWait} says on which held-out
+   * examples; called after every poll.
+   *
+   * @return what was decided (null when nothing waits or a run is in flight)
+   */
+  private EvidenceWait.Step startWaitingRetrain() {
+    Waiting w = waiting;
+    if (w == null || inFlight != null) {
+      return null;
+    }
+    RetrainRequest q = w.request();
+    Long from = q.getEvidenceFrom() == null ? null : q.getEvidenceFrom().toEpochMilli();
+    long available = from == null ? 0 : store.heldOutSince(from);
+    Duration waited = Duration.between(w.since(), Instant.now());
+    EvidenceWait.Step step = evidenceWait.decide(from, available, waited);
+    if (step == EvidenceWait.Step.WAIT) {
+      return step;
+    }
+    Map<String, List<float[]>> heldOut;
+    String heldOutFrom;
+    if (step == EvidenceWait.Step.ON_EVIDENCE) {
+      heldOut = store.heldOutByClass(from);
+      heldOutFrom = "evidence start " + q.getEvidenceFrom();
+    } else {
+      heldOut = store.heldOutByClass();
+      heldOutFrom =
+          from == null
+              ? "newest"
+              : String.format(
+                  Locale.ROOT,
+                  "newest (%d from evidence start %s after %ds, %d wanted)",
+                  available,
+                  q.getEvidenceFrom(),
+                  waited.toSeconds(),
+                  evidenceWait.needed());
+    }
+    waiting = null;
+    counters.retrainWaiting.set(0);
+    String id = q.getRequestId().toString();
+    List<String> base = store.readyClasses(settings.minShots());
     LOG.info(
-        "trainer {}: retrain {} accepted: tuning {} on base classes {} ({})",
+        "trainer {}: retrain {}: tuning {} on base classes {}, held-out examples: {} ({})",
         settings.deployment(),
         id,
         settings.tuning().method(),
         base,
+        heldOutFrom,
         q.getReason());
-    submit(reservoirJob(id, base, true));
+    submit(reservoirJob(id, base, true, heldOut, heldOutFrom));
+    return step;
   }
 
-  private Retrainer.Job reservoirJob(String triggerId, List<String> base, boolean gated) {
+  private Retrainer.Job reservoirJob(
+      String triggerId,
+      List<String> base,
+      boolean gated,
+      Map<String, List<float[]>> heldOut,
+      String heldOutFrom) {
     List<float[][]> train = new ArrayList<>();
     List<float[][]> val = new ArrayList<>();
     for (String c : base) {
@@ -388,7 +471,7 @@ public final class TrainerService implements AutoCloseable {
       val.add(new float[0][]);
     }
     return new Retrainer.Job(
-        triggerId, current, servedClasses(), base, train, val, store.heldOutByClass(), gated);
+        triggerId, current, servedClasses(), base, train, val, heldOut, heldOutFrom, gated);
   }
 
   /** The class set's classes, then classes the reservoir knows that it lacks. */
@@ -449,7 +532,7 @@ public final class TrainerService implements AutoCloseable {
           "trainer {}: no prompt version yet; tuning version 1 from the reservoir on {}",
           settings.deployment(),
           classes);
-      submit(reservoirJob(null, classes, false));
+      submit(reservoirJob(null, classes, false, store.heldOutByClass(), "newest"));
     }
   }
 

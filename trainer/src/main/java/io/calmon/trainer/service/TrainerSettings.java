@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param maxAccuracyDrop the publish gate's accuracy margin (fraction)
  * @param maxEceRise the publish gate's ECE margin (fraction)
  * @param minJudged held-out examples (the judge half) a retrained candidate is judged on, at least
+ * @param evidenceWait how long a request naming its evidence's start waits for {@code 2 x
+ *     minJudged} held-out examples from then on, before it is judged on the newest ones instead
  * @param dataset a CoOp-format dataset to train version 1 from when none exists, or null
  * @param heldOutOneIn 1 in this many labelled events is held out for the publish gate
  * @param heldOutPerClass recent held-out examples kept per class
@@ -46,6 +48,7 @@ public record TrainerSettings(
     double maxAccuracyDrop,
     double maxEceRise,
     long minJudged,
+    Duration evidenceWait,
     Path dataset,
     int heldOutOneIn,
     int heldOutPerClass,
@@ -80,6 +83,7 @@ public record TrainerSettings(
     private double maxAccuracyDrop = 0.02;
     private double maxEceRise = 0.01;
     private long minJudged = 30;
+    private Duration evidenceWait = Duration.ofMinutes(15);
     private Path dataset;
     private int heldOutOneIn = 5;
     private int heldOutPerClass = 64;
@@ -154,6 +158,11 @@ public record TrainerSettings(
       return this;
     }
 
+    public Builder optEvidenceWait(Duration v) {
+      evidenceWait = v;
+      return this;
+    }
+
     public Builder optDataset(Path v) {
       dataset = v;
       return this;
@@ -215,6 +224,10 @@ public record TrainerSettings(
           maxAccuracyDrop);
       require(maxEceRise >= 0 && maxEceRise <= 1, "max ECE rise (0..1)", maxEceRise);
       require(minJudged >= 0, "min judged (0 or more)", minJudged);
+      require(
+          evidenceWait != null && !evidenceWait.isNegative(),
+          "evidence wait (zero or more)",
+          evidenceWait);
       require(heldOutOneIn >= 2, "held-out share 1 in N (N at least 2)", heldOutOneIn);
       require(heldOutPerClass >= 1, "held-out per class (at least 1)", heldOutPerClass);
       require(pendingCapacity >= 1, "pending capacity (at least 1)", pendingCapacity);
@@ -241,6 +254,7 @@ public record TrainerSettings(
           maxAccuracyDrop,
           maxEceRise,
           minJudged,
+          evidenceWait,
           dataset,
           heldOutOneIn,
           heldOutPerClass,

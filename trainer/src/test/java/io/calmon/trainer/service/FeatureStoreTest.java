@@ -19,7 +19,7 @@ class FeatureStoreTest {
     int kept = 0;
     for (int i = 0; i < 100; i++) {
       FeatureStore.Outcome o =
-          store.add("e" + i, "cat", () -> new float[] {encoded.incrementAndGet()});
+          store.add("e" + i, "cat", i, () -> new float[] {encoded.incrementAndGet()});
       kept += o == FeatureStore.Outcome.DROPPED ? 0 : 1;
     }
     assertEquals(kept, encoded.get());
@@ -32,7 +32,7 @@ class FeatureStoreTest {
     FeatureStore store = new FeatureStore("d", 3, 4, 5, 1);
     for (int i = 0; i < 20; i++) {
       float v = i;
-      store.add("e" + i, i % 2 == 0 ? "cat" : "dog", () -> new float[] {v, -v});
+      store.add("e" + i, i % 2 == 0 ? "cat" : "dog", 1000L * i, () -> new float[] {v, -v});
     }
     List<FewShotSample> samples = store.drainChanged();
     assertTrue(samples.stream().anyMatch(s -> s.getPool() == SamplePool.RESERVOIR));
@@ -52,5 +52,65 @@ class FeatureStoreTest {
       }
     }
     assertEquals(store.heldOutSize(), restored.heldOutSize());
+    // Event times travel with the held-out rows: the same examples are newer than any time.
+    for (long since : new long[] {0, 5_000, 12_000, 19_000, 20_000}) {
+      assertEquals(store.heldOutSince(since), restored.heldOutSince(since), "since " + since);
+      assertEquals(
+          store.heldOutByClass(since).keySet(),
+          restored.heldOutByClass(since).keySet(),
+          "" + since);
+    }
+  }
+
+  @Test
+  void shouldSelectHeldOutExamplesFromAnEventTimeOn() {
+    // 1 in 2 held out, 8 per class: enough room to keep every held-out example of 40 events.
+    FeatureStore store = new FeatureStore("d", 2, 20, 2, 3);
+    int heldOut = 0;
+    List<Long> heldOutTimes = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      long t = 1000L * i;
+      float v = i;
+      if (store.add("e" + i, i % 2 == 0 ? "cat" : "dog", t, () -> new float[] {v})
+          == FeatureStore.Outcome.HELD_OUT) {
+        heldOut++;
+        heldOutTimes.add(t);
+      }
+    }
+    assertTrue(heldOut > 10 && heldOut < 30, "about half held out: " + heldOut);
+    assertEquals(heldOut, store.heldOutSince(Long.MIN_VALUE));
+    long since = 20_000;
+    long newer = heldOutTimes.stream().filter(t -> t >= since).count();
+    assertTrue(newer > 0 && newer < heldOut, "some held-out examples on each side of the time");
+    assertEquals(newer, store.heldOutSince(since));
+    int rows = 0;
+    for (List<float[]> r : store.heldOutByClass(since).values()) {
+      for (float[] f : r) {
+        assertTrue(f[0] >= 20, "row of event " + f[0] + " is older than the time");
+        rows++;
+      }
+    }
+    assertEquals(newer, rows);
+    assertEquals(0, store.heldOutSince(40_000));
+    assertTrue(store.heldOutByClass(40_000).isEmpty(), "no class without examples");
+  }
+
+  @Test
+  void shouldTreatHeldOutRowsPersistedWithoutEventTimesAsOlderThanAnyTime() {
+    FewShotSample legacy =
+        FewShotSample.newBuilder()
+            .setDeployment("d")
+            .setPool(SamplePool.HELD_OUT)
+            .setClassName("cat")
+            .setSeen(2)
+            .setFeatures(List.of(List.of(1f), List.of(2f)))
+            .setUpdatedAt(java.time.Instant.EPOCH)
+            .build();
+    assertEquals(List.of(), legacy.getEventTimes(), "v2 field defaults to no times");
+    FeatureStore store = new FeatureStore("d", 2, 4, 5, 1);
+    store.restore(legacy);
+    assertEquals(2, store.heldOutSize());
+    assertEquals(2, store.heldOutByClass().get("cat").size(), "kept for requests without a time");
+    assertEquals(0, store.heldOutSince(1));
   }
 }

@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,6 +200,53 @@ class TrainerServiceIT {
       assertEquals(0, trainer.counters().retrainsSkipped(TrainerCounters.Skip.DUPLICATE));
       assertEquals(1, trainer.counters().retrainsAccepted());
     }
+  }
+
+  @Test
+  void shouldJudgeARepairOnlyOnHeldOutExamplesNewerThanItsEvidence() throws Exception {
+    CalmonTopics topics = topics("t-evidence-");
+    send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
+    produceLabelledImages(topics, 20, 400);
+    TrainerSettings settings =
+        builder(topics).optMinJudged(2).optEvidenceWait(Duration.ofDays(1)).build();
+    try (TrainerService trainer = new TrainerService(settings, clip).start()) {
+      assertTrue(trainer.awaitReady(WAIT), "ready: " + trainer.failure());
+      awaitTrue(() -> trainer.counters().eventsJoined() == 60, trainer);
+      // The alert's evidence starts after every event so far: none of them may judge the repair.
+      Instant evidence = Instant.now().plusMillis(50).truncatedTo(ChronoUnit.MILLIS);
+      send(
+          topics.retrainRequests(),
+          RetrainRequest.newBuilder(request(UUID.randomUUID().toString(), 0))
+              .setEvidenceFrom(evidence)
+              .build());
+      awaitTrue(() -> trainer.counters().retrainWaiting() == 1, trainer);
+      assertEquals(1, trainer.counters().retrainsAccepted());
+      Thread.sleep(100);
+      produceLabelledImages(topics, 10, 500);
+      PromptVersion v1 = awaitVersion(topics, 1, trainer);
+      assertEquals(0, trainer.counters().retrainWaiting());
+      assertEquals("evidence start " + evidence, v1.getHyperParameters().get("heldout_from"));
+      // Which events are held out is a pure function of their ids: the judge half is every odd
+      // held-out example per class, of the new events only.
+      long seed = settings.tuning().seed();
+      long judgedNew = judgeHalf(500, 10, seed, settings.heldOutOneIn());
+      long judgedAll = judgedNew + judgeHalf(400, 20, seed, settings.heldOutOneIn());
+      assertTrue(judgedNew >= 2 && judgedAll > judgedNew, judgedNew + " of " + judgedAll);
+      assertEquals(judgedNew, v1.getMetrics().get("heldout_n").longValue(), "" + v1.getMetrics());
+    }
+  }
+
+  /** Held-out examples of {@link #produceLabelledImages}'s batch that land in the judge half. */
+  private static long judgeHalf(int idBase, int n, long seed, int oneIn) {
+    long judged = 0;
+    for (String c : List.of("cat", "dog", "bird")) {
+      long held = 0;
+      for (int i = 0; i < n; i++) {
+        held += HeldOutBuffer.isHeldOut(c + "-" + (idBase + i), seed, oneIn) ? 1 : 0;
+      }
+      judged += held / 2;
+    }
+    return judged;
   }
 
   @Test

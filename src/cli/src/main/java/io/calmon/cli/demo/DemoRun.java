@@ -279,6 +279,9 @@ final class DemoRun implements AutoCloseable {
         .optMaxAccuracyDrop(settings.loop().maxAccuracyDrop())
         .optMaxEceRise(settings.loop().maxEceRise())
         .optMinJudged(settings.loop().minJudged())
+        // Held-out examples newer than an alert's evidence arrive at ~2 a second at the default
+        // rate; three windows are enough for the default 2 x 30 of them.
+        .optEvidenceWait(settings.window().multipliedBy(3))
         .optProgress(TuningProgress.printingTo(out, "trainer"))
         .build();
   }
