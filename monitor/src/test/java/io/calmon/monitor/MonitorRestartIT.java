@@ -69,6 +69,11 @@ class MonitorRestartIT {
 
   private static EmbeddedKafkaBroker broker;
 
+  /**
+   * The broker under test: the embedded one here, a container in {@link MonitorRestartContainerIT}.
+   */
+  static String bootstrap;
+
   @TempDir Path stateRoot;
 
   private final List<MonitorService> services = new ArrayList<>();
@@ -77,11 +82,14 @@ class MonitorRestartIT {
   @BeforeAll
   static void startBroker() {
     broker = EmbeddedKafkaBroker.builder().build().start();
+    bootstrap = broker.bootstrapServers();
   }
 
   @AfterAll
   static void stopBroker() {
-    broker.close();
+    if (broker != null) {
+      broker.close();
+    }
   }
 
   @AfterEach
@@ -99,7 +107,7 @@ class MonitorRestartIT {
         new KafkaProducer<>(
             Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
+                bootstrap,
                 ProducerConfig.ACKS_CONFIG,
                 "all"),
             new StringSerializer(),
@@ -267,7 +275,7 @@ class MonitorRestartIT {
     String name = topics.prefix().replace("-", "");
     LayeredConfig config =
         MonitorSettings.definitions()
-            .flag("bootstrap-servers", broker.bootstrapServers())
+            .flag("bootstrap-servers", bootstrap)
             .flag("prefix", topics.prefix())
             .flag("application-id", "calmon-monitor-" + name)
             .flag("state-dir", stateRoot.resolve(name).toString())
@@ -289,7 +297,7 @@ class MonitorRestartIT {
 
   private static CalmonTopics topics(String prefix) {
     CalmonTopics topics = CalmonTopics.withPrefix(prefix);
-    try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers(), PATIENCE)) {
+    try (TopicAdmin admin = TopicAdmin.connect(bootstrap, PATIENCE)) {
       admin.createAll(topics, 1, (short) 1);
     }
     return topics;
@@ -357,14 +365,13 @@ class MonitorRestartIT {
    */
   private static <T extends SpecificRecord> List<T> read(
       String topic, Class<T> type, Predicate<List<T>> enough) {
-    return CommittedRecords.once(broker.bootstrapServers(), topic, type, enough, PATIENCE);
+    return CommittedRecords.once(bootstrap, topic, type, enough, PATIENCE);
   }
 
   /** The members of a consumer group (a Streams application's group id is its application id). */
   private static List<String> members(String group) throws Exception {
     try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
           .map(m -> m.consumerId())
           .toList();

@@ -45,6 +45,12 @@ class DemoRunIT {
   /** Patience for reading the topics back; the run has waited for its predictions already. */
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+  /**
+   * The Kafka cluster the demo runs on: null here (the demo starts its embedded broker, as {@code
+   * calmon demo} does), a container in {@link DemoRunContainerIT} (as {@code --bootstrap-servers}).
+   */
+  static String bootstrapServers;
+
   @TempDir Path dir;
 
   @Test
@@ -56,7 +62,7 @@ class DemoRunIT {
             20,
             DemoSettings.Drift.NEW_CLASSES,
             7,
-            null,
+            bootstrapServers,
             dir.resolve("summary.json"),
             dir.resolve("report.html"),
             new DemoSettings.Loop(1e-6, 5, 1, 2, 4, 1, 1, 1, 0, false));
@@ -109,6 +115,15 @@ class DemoRunIT {
           trigger != null,
           "version 2's trigger " + retrained.getTriggerId() + " is not in " + requests.keySet());
       assertEquals(1L, trigger.getCurrentPromptVersion(), "the request was about version 1");
+      // The monitor says where its evidence starts, and the trainer says which held-out examples
+      // judged the new version (those from then on, or the newest after waiting for them).
+      assertTrue(trigger.getEvidenceFrom() != null, "the request names no evidence: " + trigger);
+      String heldOutFrom = retrained.getHyperParameters().get("heldout_from");
+      assertTrue(
+          heldOutFrom != null
+              && (heldOutFrom.equals("evidence start " + trigger.getEvidenceFrom())
+                  || heldOutFrom.startsWith("newest (")),
+          "held-out examples: " + heldOutFrom);
       Set<String> alerts = new HashSet<>();
       readAll(bootstrap, run.topics().calibrationAlerts().name(), Alert.class)
           .forEach(a -> alerts.add(a.getAlertId().toString()));
