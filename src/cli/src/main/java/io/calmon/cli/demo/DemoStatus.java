@@ -40,7 +40,7 @@ final class DemoStatus {
     out.printf(
         Locale.ROOT,
         "[%4ds] %-6s %5.1f ev/s  predictions %6d  prompt v%d  final ECE base %s new %s"
-            + "  alerts %d  retrains %d (published %d)  dead letters %d%n",
+            + "  alerts %d  retrains %d (published %d%s)  dead letters %d%n",
         elapsed.toSeconds(),
         drifted ? "drift" : "steady",
         rate,
@@ -51,6 +51,7 @@ final class DemoStatus {
         observer.alerts(),
         observer.retrainRequests(),
         trainer.counters().versionsPublished(),
+        trainer.counters().retrainWaiting() > 0 ? ", one waiting for post-alert labels" : "",
         observer.deadLetters());
     out.flush();
   }
