@@ -92,12 +92,38 @@ class CandidateChoiceTest {
   }
 
   @Test
-  void shouldSplitHeldOutExamplesAlternatelyPerClass() {
-    float[] a = {1}, b = {2}, c = {3}, d = {4};
-    HeldOutSplit s = HeldOutSplit.of(Map.of("cat", List.of(a, b, c), "dog", List.of(d)));
+  void shouldSplitHeldOutExamplesAlternatelyClassAfterClass() {
+    float[] a = {1}, b = {2}, c = {3}, d = {4}, e = {5};
+    Map<String, List<float[]>> heldOut = new java.util.LinkedHashMap<>();
+    heldOut.put("cat", List.of(a, b, c));
+    heldOut.put("dog", List.of(d));
+    heldOut.put("owl", List.of(e));
+    HeldOutSplit s = HeldOutSplit.of(heldOut);
     assertEquals(List.of(a, c), s.fit().get("cat"));
     assertEquals(List.of(b), s.judge().get("cat"));
-    assertEquals(List.of(d), s.fit().get("dog"));
-    assertTrue(!s.judge().containsKey("dog"), "one example: nothing to judge on");
+    // The alternation goes on across classes: a class's single example may judge.
+    assertEquals(List.of(d), s.judge().get("dog"));
+    assertTrue(!s.fit().containsKey("dog"), "one example is in one half only");
+    assertEquals(List.of(e), s.fit().get("owl"));
+  }
+
+  @Test
+  void shouldJudgeOnHalfTheExamplesHoweverTheyAreSpreadOverClasses() {
+    // 60 recent examples over 40 classes, 20 with two and 20 with one: alternating within each
+    // class would judge on 20 of them.
+    Map<String, List<float[]>> heldOut = new java.util.LinkedHashMap<>();
+    for (int c = 0; c < 40; c++) {
+      heldOut.put(
+          "class " + c,
+          c < 20 ? List.of(new float[] {c}, new float[] {c}) : List.of(new float[] {c}));
+    }
+    HeldOutSplit s = HeldOutSplit.of(heldOut);
+    assertEquals(30, s.judge().values().stream().mapToInt(List::size).sum());
+    assertEquals(30, s.fit().values().stream().mapToInt(List::size).sum());
+    for (int c = 0; c < 20; c++) {
+      assertTrue(
+          s.fit().containsKey("class " + c) && s.judge().containsKey("class " + c),
+          "a class with two examples is in both halves");
+    }
   }
 }

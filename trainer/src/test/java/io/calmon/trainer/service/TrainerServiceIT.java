@@ -226,27 +226,25 @@ class TrainerServiceIT {
       PromptVersion v1 = awaitVersion(topics, 1, trainer);
       assertEquals(0, trainer.counters().retrainWaiting());
       assertEquals("evidence start " + evidence, v1.getHyperParameters().get("heldout_from"));
-      // Which events are held out is a pure function of their ids: the judge half is every odd
-      // held-out example per class, of the new events only.
+      // Which events are held out is a pure function of their ids: the judge half is half of the
+      // held-out examples of the new events only (rounded down).
       long seed = settings.tuning().seed();
       long judgedNew = judgeHalf(500, 10, seed, settings.heldOutOneIn());
-      long judgedAll = judgedNew + judgeHalf(400, 20, seed, settings.heldOutOneIn());
+      long judgedAll = judgeHalf(400, 20, seed, settings.heldOutOneIn()) + judgedNew;
       assertTrue(judgedNew >= 2 && judgedAll > judgedNew, judgedNew + " of " + judgedAll);
       assertEquals(judgedNew, v1.getMetrics().get("heldout_n").longValue(), "" + v1.getMetrics());
     }
   }
 
-  /** Held-out examples of {@link #produceLabelledImages}'s batch that land in the judge half. */
+  /** Held-out examples of {@link #produceLabelledImages}'s batch, halved (the judge half). */
   private static long judgeHalf(int idBase, int n, long seed, int oneIn) {
-    long judged = 0;
+    long held = 0;
     for (String c : List.of("cat", "dog", "bird")) {
-      long held = 0;
       for (int i = 0; i < n; i++) {
         held += HeldOutBuffer.isHeldOut(c + "-" + (idBase + i), seed, oneIn) ? 1 : 0;
       }
-      judged += held / 2;
     }
-    return judged;
+    return held / 2;
   }
 
   @Test
