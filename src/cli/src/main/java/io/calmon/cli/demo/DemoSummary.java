@@ -49,13 +49,7 @@ record DemoSummary(Map<String, Object> fields, long lost) {
     f.put("retrain_requests", observer.retrainRequests());
     List<Map<String, Object>> versions = new ArrayList<>();
     for (PromptVersion v : observer.versions()) {
-      Map<String, Object> version = new LinkedHashMap<>();
-      version.put("version", v.getVersion());
-      version.put("parent", v.getParentVersion());
-      version.put("method", v.getMethod());
-      version.put("trigger", v.getTriggerId());
-      version.put("base_classes", v.getBaseClasses().size());
-      versions.add(version);
+      versions.add(versionEntry(v));
     }
     f.put("prompt_versions", versions);
     f.put("dead_letters", observer.deadLetters());
@@ -115,5 +109,32 @@ record DemoSummary(Map<String, Object> fields, long lost) {
 
   private static String show(Object fraction) {
     return fraction == null ? "-" : DemoRun.percent((Double) fraction).strip();
+  }
+
+  /**
+   * One entry of {@code prompt_versions}: lineage, method, and for a retrained version what the
+   * trainer published (the {@code outcome}: {@code retuned} context or {@code recalibrated} served
+   * context with a refitted temperature), on which held-out examples, and their ECE before and
+   * after (null where the version does not say).
+   */
+  static Map<String, Object> versionEntry(PromptVersion v) {
+    Map<String, Object> version = new LinkedHashMap<>();
+    version.put("version", v.getVersion());
+    version.put("parent", v.getParentVersion());
+    version.put("method", v.getMethod());
+    version.put("trigger", v.getTriggerId());
+    version.put("base_classes", v.getBaseClasses().size());
+    String posthoc = v.getHyperParameters().getOrDefault("posthoc_temperature", "");
+    String outcome =
+        v.getParentVersion() == null
+            ? "bootstrap"
+            : posthoc.startsWith("heldout-refit") ? "recalibrated" : "retuned";
+    version.put("outcome", outcome);
+    version.put("temperature", v.getTemperature());
+    version.put("heldout_from", v.getHyperParameters().get("heldout_from"));
+    version.put("heldout_n", v.getMetrics().get("heldout_n"));
+    version.put("heldout_ece_before", v.getMetrics().get("heldout_current_ece"));
+    version.put("heldout_ece_after", v.getMetrics().get("heldout_candidate_ece"));
+    return version;
   }
 }
