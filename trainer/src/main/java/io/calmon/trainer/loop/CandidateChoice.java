@@ -65,15 +65,4 @@ public final class CandidateChoice {
         Optional.of(
             retunedRejection.get() + "; refitting the served version's temperature: " + why));
   }
-
-  /**
-   * Whether an ungated candidate (version 1, which no gate judges) keeps its fitted post-hoc
-   * temperature: only if the temperature lowers the ECE on the judge half. A temperature fitted on
-   * a few dozen examples can make calibration worse on the next few dozen; without a gate nothing
-   * else would catch it. No judge data (NaN): no temperature.
-   */
-  public static boolean keepsTemperature(
-      PublishGate.Evaluation withoutTemperature, PublishGate.Evaluation withTemperature) {
-    return withTemperature.ece() < withoutTemperature.ece();
-  }
 }

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -108,23 +107,7 @@ final class Retrainer {
     PromptVersion retuned =
         successor(job, withTemperature, tunedMetrics, hyper, currentScore, candidateScore);
     if (!job.gated()) {
-      PromptVersion plain = PromptVersion.newBuilder(tuned).setTemperature(1.0).build();
-      PublishGate.Evaluation plainScore =
-          evaluator.evaluate(plain, job.classSet(), heldOut.judge());
-      if (CandidateChoice.keepsTemperature(plainScore, candidateScore)) {
-        return new Outcome(retuned, currentScore, candidateScore, Optional.empty());
-      }
-      hyper.put(
-          "posthoc_temperature",
-          String.format(
-              Locale.ROOT,
-              "none (held-out refit T=%.3f: judge ECE %.1f%% -> %.1f%%, no lower)",
-              temperature,
-              100 * plainScore.ece(),
-              100 * candidateScore.ece()));
-      PromptVersion untempered =
-          successor(job, plain, tunedMetrics, hyper, currentScore, plainScore);
-      return new Outcome(untempered, currentScore, plainScore, Optional.empty());
+      return new Outcome(retuned, currentScore, candidateScore, Optional.empty());
     }
 
     PromptVersion recalibrated = recalibrated(job, heldOut, version);

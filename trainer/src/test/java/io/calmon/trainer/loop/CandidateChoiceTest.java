@@ -1,7 +1,6 @@
 package io.calmon.trainer.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.trainer.loop.CandidateChoice.Decision;
@@ -126,17 +125,5 @@ class CandidateChoiceTest {
           s.fit().containsKey("class " + c) && s.judge().containsKey("class " + c),
           "a class with two examples is in both halves");
     }
-  }
-
-  @Test
-  void shouldKeepAnUngatedTemperatureOnlyWhereItLowersTheJudgeHalfsEce() {
-    Evaluation plain = new Evaluation(40, 0.9, 0.065);
-    assertTrue(CandidateChoice.keepsTemperature(plain, new Evaluation(40, 0.9, 0.05)));
-    // The bootstrap version of a demo run: T = 1.12 raised the judge half's ECE 6.5% -> 8.0%.
-    assertFalse(CandidateChoice.keepsTemperature(plain, new Evaluation(40, 0.9, 0.080)));
-    assertFalse(CandidateChoice.keepsTemperature(plain, new Evaluation(40, 0.9, 0.065)));
-    assertFalse(
-        CandidateChoice.keepsTemperature(
-            new Evaluation(0, Double.NaN, Double.NaN), new Evaluation(0, Double.NaN, Double.NaN)));
   }
 }
