@@ -193,15 +193,7 @@ final class FeatureStore {
 
   /** Held-out examples whose event time is {@code since} or later (epoch millis). */
   int heldOutSince(long since) {
-    int n = 0;
-    for (String c : heldOut.classes()) {
-      for (HeldOut h : heldOut.examples(c)) {
-        if (h.eventTime() >= since) {
-          n++;
-        }
-      }
-    }
-    return n;
+    return heldOutByClass(since).values().stream().mapToInt(List::size).sum();
   }
 
   int reservoirSize() {

@@ -61,6 +61,7 @@ public final class TrainerService implements AutoCloseable {
   private final MetricsRegistry registry;
   private final FeatureStore store;
   private final RetrainGate retrainGate;
+  private final EvidenceWait evidenceWait;
   private final ImagePreprocessor preprocessor;
   private final EventLabelJoin<ImageEvent, Label> join;
   private final Retrainer retrainer;
@@ -81,7 +82,6 @@ public final class TrainerService implements AutoCloseable {
   private volatile TrainerIo io;
   private Future<Retrainer.Outcome> inFlight;
   private Retrainer.Job inFlightJob;
-  private final EvidenceWait evidenceWait;
   private Waiting waiting;
 
   /** An accepted request waiting for held-out examples from its evidence's start on. */
