@@ -102,6 +102,19 @@ final class WorldPretrainCommand implements Callable<Integer> {
   Path initText;
 
   @Option(
+      names = "--lock-image",
+      description =
+          "Locked-image text tuning: copy this model directory's image tower and keep it fixed;"
+              + " train only the text tower (from this model's, extra --text-layers blocks"
+              + " starting as the identity) and the logit scale.")
+  Path lockImage;
+
+  @Option(
+      names = "--text-layers",
+      description = "Text encoder depth (default: the size preset's, 4 for small-stem).")
+  Integer textLayers;
+
+  @Option(
       names = "--init",
       description = "Continue from this model directory instead of random weights.")
   Path init;
@@ -131,7 +144,7 @@ final class WorldPretrainCommand implements Callable<Integer> {
     ClipModel trained;
     try {
       trained =
-          new ContrastivePretrainer(options, init, initText)
+          new ContrastivePretrainer(options, init, initText, lockImage)
               .train(this.out, listener, progressEvery, checkpointEvery);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
@@ -166,6 +179,12 @@ final class WorldPretrainCommand implements Callable<Integer> {
   }
 
   private PretrainOptions options() {
+    if ((init != null ? 1 : 0) + (initText != null ? 1 : 0) + (lockImage != null ? 1 : 0) > 1) {
+      throw new UserError("--init, --init-text and --lock-image exclude each other: give one");
+    }
+    if (textLayers != null && textLayers < 1) {
+      throw new UserError("--text-layers must be at least 1, got " + textLayers);
+    }
     WorldConfig config = world.config();
     try {
       ModelPreset p = ModelPreset.ofWord(preset);
@@ -181,7 +200,8 @@ final class WorldPretrainCommand implements Callable<Integer> {
           warmup != null ? warmup : Math.min(200, steps / 10),
           0.1f,
           (float) Math.log(1 / 0.07),
-          group);
+          group,
+          textLayers == null ? 0 : textLayers);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }
@@ -203,6 +223,10 @@ final class WorldPretrainCommand implements Callable<Integer> {
     if (init != null) {
       r.put("init", init.toString());
     }
+    if (lockImage != null) {
+      r.put("lock_image", lockImage.toString());
+    }
+    r.put("text_layers", model.config().text().numHiddenLayers());
     r.put("parameters", model.parameterCount());
     r.put("logit_scale", Math.exp(model.logitScale()));
     r.put("wall_seconds", wall.toSeconds());

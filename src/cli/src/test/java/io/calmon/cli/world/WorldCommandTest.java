@@ -163,6 +163,39 @@ class WorldCommandTest {
   }
 
   @Test
+  void shouldRefuseToLockTheImageTowerWhileContinuingAModel() {
+    CommandLine cli = Calmon.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    String model = dir.resolve("any").toString();
+    int code =
+        cli.execute(
+            "world",
+            "pretrain",
+            "--out",
+            dir.resolve("m").toString(),
+            "--init",
+            model,
+            "--lock-image",
+            model);
+    assertEquals(Calmon.USER_ERROR, code);
+    assertTrue(err.toString().contains("--init, --init-text and --lock-image"), err.toString());
+    assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+  }
+
+  @Test
+  void shouldNameTheTextLayersWhenThereAreNone() {
+    CommandLine cli = Calmon.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute(
+            "world", "pretrain", "--out", dir.resolve("m").toString(), "--text-layers", "-1");
+    assertEquals(Calmon.USER_ERROR, code);
+    assertTrue(err.toString().contains("--text-layers must be at least 1"), err.toString());
+  }
+
+  @Test
   void shouldNameTheMinSizeFlagWhenItIsUnknown() {
     CommandLine cli = Calmon.commandLine();
     StringWriter err = new StringWriter();

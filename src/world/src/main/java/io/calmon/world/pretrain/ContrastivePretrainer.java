@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.calmon.clip.ClipConfig;
 import io.calmon.clip.ClipModel;
+import io.calmon.clip.nn.ClipBlock;
 import io.calmon.clip.text.ClipTokenizer;
 import io.calmon.clip.train.AdamW;
 import io.calmon.clip.train.CosineSchedule;
@@ -69,6 +70,8 @@ public final class ContrastivePretrainer {
 
   private final Path initText;
 
+  private final Path lockImage;
+
   /** Pretraining from random weights. */
   public ContrastivePretrainer(PretrainOptions options) {
     this(options, null);
@@ -91,12 +94,28 @@ public final class ContrastivePretrainer {
    * most one of the two may be given; the text architectures must match.
    */
   public ContrastivePretrainer(PretrainOptions options, Path init, Path initText) {
-    if (init != null && initText != null) {
-      throw new IllegalArgumentException("continue from a model or take its text tower, not both");
+    this(options, init, initText, null);
+  }
+
+  /**
+   * As {@link #ContrastivePretrainer(PretrainOptions, Path, Path)}, or, with {@code lockImage},
+   * locked-image text tuning (LiT, Zhai et al. 2022): the image encoder and its projection are
+   * copied from the model directory {@code lockImage} and never change (its BatchNorms stay in
+   * inference mode), and only the text tower and the logit scale train. The text tower starts from
+   * {@code lockImage}'s where names and shapes agree; blocks beyond its depth (a deeper {@link
+   * PretrainOptions#textLayers()}) start as the identity, so step 0 is {@code lockImage}'s model.
+   * At most one of the three directories may be given.
+   */
+  public ContrastivePretrainer(PretrainOptions options, Path init, Path initText, Path lockImage) {
+    int given = (init != null ? 1 : 0) + (initText != null ? 1 : 0) + (lockImage != null ? 1 : 0);
+    if (given > 1) {
+      throw new IllegalArgumentException(
+          "continue from a model, take its text tower or lock its image tower: one of them");
     }
     this.options = options;
     this.init = init;
     this.initText = initText;
+    this.lockImage = lockImage;
   }
 
   /**
@@ -114,7 +133,7 @@ public final class ContrastivePretrainer {
     Vocabulary vocabulary = Vocabulary.world();
     TokenizerJson.write(vocabulary, tokenizerFile);
     int vocabSize = vocabulary.words().size() + 4;
-    ClipConfig config = options.preset().config(options.world().imageSize(), vocabSize);
+    ClipConfig config = options.config(vocabSize);
 
     PairPool pool;
     try (ClipTokenizer wide = ClipTokenizer.load(tokenizerFile, 4 * ModelPreset.CONTEXT)) {
@@ -135,7 +154,19 @@ public final class ContrastivePretrainer {
       model =
           ClipModel.random(
               config, options.seed(), ClipTokenizer.load(tokenizerFile, ModelPreset.CONTEXT));
-      if (initText != null) {
+      if (lockImage != null) {
+        try {
+          int identity = copyForLockedImage(lockImage, model);
+          listener.message(
+              "image tower locked from "
+                  + lockImage
+                  + "; text tower from it"
+                  + (identity > 0 ? ", " + identity + " more text blocks from the identity" : ""));
+        } catch (RuntimeException e) {
+          model.close();
+          throw e;
+        }
+      } else if (initText != null) {
         try {
           copyTextTower(initText, model);
         } catch (RuntimeException e) {
@@ -194,11 +225,25 @@ public final class ContrastivePretrainer {
     }
 
     NDManager root = model.manager();
-    float scale0 = init == null ? options.logitScaleInit() : model.logitScale();
+    boolean locked = lockImage != null;
+    float scale0 = init == null && !locked ? options.logitScaleInit() : model.logitScale();
     NDArray logitScale = root.create(new float[] {scale0}, new Shape(1));
     logitScale.setRequiresGradient(true);
     model.setTrainable(true);
     Map<String, NDArray> params = new LinkedHashMap<>(model.trainableParameters());
+    if (locked) {
+      model.imageEncoder().setTraining(false);
+      params
+          .entrySet()
+          .removeIf(
+              e -> {
+                boolean image = isImageTower(e.getKey());
+                if (image) {
+                  e.getValue().setRequiresGradient(false);
+                }
+                return image;
+              });
+    }
     params.put("logit_scale", logitScale);
     AdamW.Builder adamBuilder =
         AdamW.builder()
@@ -228,8 +273,11 @@ public final class ContrastivePretrainer {
           NDArray x = m.create(images, new Shape(batch, 3, size, size));
           NDArray t = m.create(ids, new Shape(batch, context));
           NDArray target = m.create(targets, new Shape(batch, batch));
+          // Locked: the image features carry no gradient, computed outside the recording.
+          NDArray lockedImg = locked ? normalize(model.imageEncoder().encode(x)) : null;
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray img = normalize(model.imageEncoder().encode(x)); // [batch, embedding]
+            NDArray img =
+                locked ? lockedImg : normalize(model.imageEncoder().encode(x)); // [batch, emb]
             NDArray txt = normalize(model.textEncoder().encodeIds(t)); // [batch, embedding]
             NDArray l = img.matMul(txt.transpose()).mul(logitScale.exp()); // [images, texts]
             // Symmetric InfoNCE: images pick their text (rows), texts their image (columns).
@@ -275,6 +323,58 @@ public final class ContrastivePretrainer {
     } finally {
       model.setTrainable(false);
       logitScale.close();
+    }
+  }
+
+  private static boolean isImageTower(String name) {
+    return name.startsWith("vision_model.") || name.startsWith("visual_projection.");
+  }
+
+  /**
+   * For locked-image tuning: copies every image-tower array of the model in {@code dir} (BatchNorm
+   * statistics included) and its logit scale into {@code target}, and every text-tower array whose
+   * name and shape agree; text blocks {@code dir} does not have become the identity (their
+   * attention output and second MLP projections zeroed, so each block adds nothing to its input).
+   *
+   * @return how many text blocks start as the identity
+   * @throws IllegalArgumentException if the image architectures or embedding sizes differ, or the
+   *     text towers differ other than in depth
+   */
+  static int copyForLockedImage(Path dir, ClipModel target) {
+    try (ClipModel source = ClipModel.load(dir)) {
+      ClipConfig from = source.config();
+      ClipConfig to = target.config();
+      if (!from.vision().equals(to.vision())
+          || from.projectionDim() != to.projectionDim()
+          || from.text().hiddenSize() != to.text().hiddenSize()
+          || from.text().vocabSize() != to.text().vocabSize()
+          || from.text().numHiddenLayers() > to.text().numHiddenLayers()) {
+        throw new IllegalArgumentException(
+            dir
+                + " cannot lend its image tower to "
+                + to.describe()
+                + ": it is "
+                + from.describe()
+                + " (same image tower, text width and vocabulary, at most as deep a text tower)");
+      }
+      Map<String, ClipBlock.Slot> have = source.slots();
+      for (Map.Entry<String, ClipBlock.Slot> e : target.slots().entrySet()) {
+        String name = e.getKey();
+        ClipBlock.Slot src = have.get(name);
+        NDArray dst = e.getValue().parameter().getArray();
+        if (src != null && src.shape().equals(e.getValue().shape())) {
+          dst.set(src.parameter().getArray().toFloatArray());
+        } else if (isImageTower(name) || !name.contains(".layers.")) {
+          throw new IllegalArgumentException(dir + ": array " + name + " missing or reshaped");
+        } else if (name.endsWith(".self_attn.out_proj.weight")
+            || name.endsWith(".self_attn.out_proj.bias")
+            || name.endsWith(".mlp.fc2.weight")
+            || name.endsWith(".mlp.fc2.bias")) {
+          dst.set(new float[(int) e.getValue().shape().size()]);
+        }
+      }
+      target.setLogitScale(source.logitScale());
+      return to.text().numHiddenLayers() - from.text().numHiddenLayers();
     }
   }
 

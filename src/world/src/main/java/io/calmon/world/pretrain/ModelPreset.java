@@ -81,6 +81,19 @@ public enum ModelPreset {
    *     imageSize}
    */
   public ClipConfig config(int imageSize, int vocabSize) {
+    return config(imageSize, vocabSize, textLayers);
+  }
+
+  /**
+   * As {@link #config(int, int)} with a text tower of {@code textLayers} blocks instead of the
+   * preset's (a deeper text encoder over the same image encoder, see {@code --text-layers}).
+   *
+   * @throws IllegalArgumentException if {@code textLayers < 1}
+   */
+  public ClipConfig config(int imageSize, int vocabSize, int textLayers) {
+    if (textLayers < 1) {
+      throw new IllegalArgumentException("text layers must be >= 1, got " + textLayers);
+    }
     if (imageSize % patch != 0) {
       throw new IllegalArgumentException(
           "image size " + imageSize + " is not a multiple of the patch size " + patch);

@@ -1,5 +1,6 @@
 package io.calmon.world.pretrain;
 
+import io.calmon.clip.ClipConfig;
 import io.calmon.world.WorldConfig;
 
 /**
@@ -17,6 +18,7 @@ import io.calmon.world.WorldConfig;
  * @param logitScaleInit initial {@code ln(logit scale)}, at most {@link #MAX_LOGIT_SCALE}
  * @param group pairs that enter a batch together sharing style, background and colour (hard
  *     negatives, see {@link GroupedBatches}); 1 = uniform batches; must divide {@code batch}
+ * @param textLayers text encoder depth; 0 = the preset's
  */
 public record PretrainOptions(
     long seed,
@@ -29,7 +31,8 @@ public record PretrainOptions(
     int warmupSteps,
     float weightDecay,
     float logitScaleInit,
-    int group) {
+    int group,
+    int textLayers) {
 
   /** CLIP clamps the learned logit scale at 100. */
   public static final float MAX_LOGIT_SCALE = (float) Math.log(100);
@@ -46,6 +49,7 @@ public record PretrainOptions(
     check("weightDecay", weightDecay >= 0, weightDecay);
     check("logitScaleInit", logitScaleInit <= MAX_LOGIT_SCALE, logitScaleInit);
     check("group", group >= 1 && batch % group == 0, group + " (must divide batch " + batch + ")");
+    check("textLayers", textLayers >= 0, textLayers);
     if (preset == null || world == null) {
       throw new IllegalArgumentException("preset and world are required");
     }
@@ -68,7 +72,15 @@ public record PretrainOptions(
         Math.min(200, steps / 10),
         0.1f,
         (float) Math.log(1 / 0.07),
-        DEFAULT_GROUP);
+        DEFAULT_GROUP,
+        0);
+  }
+
+  /** The architecture: the preset's, with {@link #textLayers()} text blocks if set. */
+  public ClipConfig config(int vocabSize) {
+    return textLayers == 0
+        ? preset.config(world.imageSize(), vocabSize)
+        : preset.config(world.imageSize(), vocabSize, textLayers);
   }
 
   private static void check(String key, boolean ok, Object value) {

@@ -20,7 +20,7 @@ class ContrastivePretrainerTest {
   private static PretrainOptions tiny(int steps) {
     WorldConfig world = WorldConfig.builder().optImageSize(32).build();
     return new PretrainOptions(
-        7, steps, 8, 16, ModelPreset.TINY, world, 3e-3f, 1, 0.1f, (float) Math.log(1 / 0.07), 1);
+        7, steps, 8, 16, ModelPreset.TINY, world, 3e-3f, 1, 0.1f, (float) Math.log(1 / 0.07), 1, 0);
   }
 
   private static final class Recorder implements ContrastivePretrainer.Listener {
@@ -99,6 +99,97 @@ class ContrastivePretrainerTest {
     }
   }
 
+  private static PretrainOptions tinyDeeperText(int steps) {
+    PretrainOptions o = tiny(steps);
+    return new PretrainOptions(
+        o.seed(),
+        o.steps(),
+        o.batch(),
+        o.pool(),
+        o.preset(),
+        o.world(),
+        o.peakLearningRate(),
+        o.warmupSteps(),
+        o.weightDecay(),
+        o.logitScaleInit(),
+        o.group(),
+        2);
+  }
+
+  private Path trainedTinyModel() throws Exception {
+    Path source = dir.resolve("source");
+    java.nio.file.Files.createDirectories(source);
+    try (ClipModel m = new ContrastivePretrainer(tiny(2)).train(source, new Recorder(), 0, 0)) {
+      m.save(source);
+    }
+    return source;
+  }
+
+  private static long[][] someCaptions() {
+    return new long[][] {{138, 5, 9, 17, 139, 0}, {138, 40, 2, 139, 0, 0}, {138, 77, 139, 0, 0, 0}};
+  }
+
+  @Test
+  void shouldStartALockedImageRunWithExtraTextBlocksAsTheSameModel() throws Exception {
+    Path source = trainedTinyModel();
+    try (ClipModel src = ClipModel.load(source);
+        ClipModel deeper = ClipModel.random(ModelPreset.TINY.config(32, 140, 2), 99, null)) {
+      assertEquals(1, ContrastivePretrainer.copyForLockedImage(source, deeper), "identity blocks");
+      float[][] want = src.textFeaturesFromIds(someCaptions());
+      float[][] got = deeper.textFeaturesFromIds(someCaptions());
+      for (int i = 0; i < want.length; i++) {
+        assertArrayEquals(want[i], got[i], 1e-5f, "caption " + i);
+      }
+      assertEquals(src.logitScale(), deeper.logitScale());
+      assertTrue(
+          deeper.trainableParameters().keySet().stream().anyMatch(n -> n.contains(".layers.1.")),
+          "the second text block exists");
+    }
+  }
+
+  @Test
+  void shouldTrainOnlyTheTextTowerWhenTheImageTowerIsLocked() throws Exception {
+    Path source = trainedTinyModel();
+    Path work = dir.resolve("lit");
+    java.nio.file.Files.createDirectories(work);
+    Recorder r = new Recorder();
+    try (ClipModel src = ClipModel.load(source);
+        ClipModel lit =
+            new ContrastivePretrainer(tinyDeeperText(3), null, null, source).train(work, r, 1, 0)) {
+      assertEquals(2, lit.config().text().numHiddenLayers());
+      var before = src.slots();
+      int textMoved = 0;
+      for (var e : lit.slots().entrySet()) {
+        String name = e.getKey();
+        float[] mine = e.getValue().parameter().getArray().toFloatArray();
+        if (name.startsWith("vision_model.") || name.startsWith("visual_projection.")) {
+          assertArrayEquals(
+              before.get(name).parameter().getArray().toFloatArray(), mine, 0f, name + " locked");
+        } else if (before.containsKey(name)
+            && !java.util.Arrays.equals(
+                before.get(name).parameter().getArray().toFloatArray(), mine)) {
+          textMoved++;
+        }
+      }
+      assertTrue(textMoved > 4, "text arrays trained: " + textMoved);
+      assertTrue(
+          r.messages.stream().anyMatch(m -> m.contains("image tower locked")),
+          r.messages.toString());
+    }
+  }
+
+  @Test
+  void shouldRefuseToLockTheImageTowerOfAnotherArchitecture() throws Exception {
+    Path source = trainedTinyModel();
+    try (ClipModel other = ClipModel.random(ModelPreset.SMALL.config(32, 140), 1, null)) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> ContrastivePretrainer.copyForLockedImage(source, other));
+      assertTrue(e.getMessage().contains("cannot lend its image tower"), e.getMessage());
+    }
+  }
+
   @Test
   void shouldShareTargetsBetweenIdenticalCaptions() {
     float[] t = ContrastivePretrainer.targets(new long[][] {{2, 5, 9}, {2, 6, 9}, {2, 5, 9}});
@@ -112,7 +203,7 @@ class ContrastivePretrainerTest {
             IllegalArgumentException.class,
             () ->
                 new PretrainOptions(
-                    1, 1, 8, 4, ModelPreset.TINY, WorldConfig.defaults(), 1e-3f, 0, 0f, 2f, 1));
+                    1, 1, 8, 4, ModelPreset.TINY, WorldConfig.defaults(), 1e-3f, 0, 0f, 2f, 1, 0));
     assertTrue(e.getMessage().contains("pool"), e.getMessage());
   }
 
