@@ -110,6 +110,12 @@ final class WorldPretrainCommand implements Callable<Integer> {
   Path lockImage;
 
   @Option(
+      names = "--fresh-text",
+      description =
+          "With --lock-image: start the text tower from random weights instead of the model's.")
+  boolean freshText;
+
+  @Option(
       names = "--text-layers",
       description = "Text encoder depth (default: the size preset's, 4 for small-stem).")
   Integer textLayers;
@@ -143,8 +149,10 @@ final class WorldPretrainCommand implements Callable<Integer> {
         };
     ClipModel trained;
     try {
+      ContrastivePretrainer pretrainer =
+          new ContrastivePretrainer(options, init, initText, lockImage);
       trained =
-          new ContrastivePretrainer(options, init, initText, lockImage)
+          (freshText ? pretrainer.withFreshText() : pretrainer)
               .train(this.out, listener, progressEvery, checkpointEvery);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
@@ -181,6 +189,9 @@ final class WorldPretrainCommand implements Callable<Integer> {
   private PretrainOptions options() {
     if ((init != null ? 1 : 0) + (initText != null ? 1 : 0) + (lockImage != null ? 1 : 0) > 1) {
       throw new UserError("--init, --init-text and --lock-image exclude each other: give one");
+    }
+    if (freshText && lockImage == null) {
+      throw new UserError("--fresh-text needs --lock-image DIR (the image tower to keep)");
     }
     if (textLayers != null && textLayers < 1) {
       throw new UserError("--text-layers must be at least 1, got " + textLayers);
@@ -225,6 +236,7 @@ final class WorldPretrainCommand implements Callable<Integer> {
     }
     if (lockImage != null) {
       r.put("lock_image", lockImage.toString());
+      r.put("fresh_text", freshText);
     }
     r.put("text_layers", model.config().text().numHiddenLayers());
     r.put("parameters", model.parameterCount());

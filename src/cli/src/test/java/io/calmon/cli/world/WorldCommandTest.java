@@ -184,6 +184,17 @@ class WorldCommandTest {
   }
 
   @Test
+  void shouldAskForALockedImageTowerWithAFreshText() {
+    CommandLine cli = Calmon.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute("world", "pretrain", "--out", dir.resolve("m").toString(), "--fresh-text");
+    assertEquals(Calmon.USER_ERROR, code);
+    assertTrue(err.toString().contains("--fresh-text needs --lock-image"), err.toString());
+  }
+
+  @Test
   void shouldNameTheTextLayersWhenThereAreNone() {
     CommandLine cli = Calmon.commandLine();
     StringWriter err = new StringWriter();

@@ -72,6 +72,8 @@ public final class ContrastivePretrainer {
 
   private final Path lockImage;
 
+  private final boolean freshText;
+
   /** Pretraining from random weights. */
   public ContrastivePretrainer(PretrainOptions options) {
     this(options, null);
@@ -107,6 +109,11 @@ public final class ContrastivePretrainer {
    * At most one of the three directories may be given.
    */
   public ContrastivePretrainer(PretrainOptions options, Path init, Path initText, Path lockImage) {
+    this(options, init, initText, lockImage, false);
+  }
+
+  private ContrastivePretrainer(
+      PretrainOptions options, Path init, Path initText, Path lockImage, boolean freshText) {
     int given = (init != null ? 1 : 0) + (initText != null ? 1 : 0) + (lockImage != null ? 1 : 0);
     if (given > 1) {
       throw new IllegalArgumentException(
@@ -116,6 +123,20 @@ public final class ContrastivePretrainer {
     this.init = init;
     this.initText = initText;
     this.lockImage = lockImage;
+    this.freshText = freshText;
+  }
+
+  /**
+   * This locked-image run with a text tower from random weights (seeded by the options) instead of
+   * the locked model's: LiT from scratch on the text side.
+   *
+   * @throws IllegalStateException if no image tower is locked
+   */
+  public ContrastivePretrainer withFreshText() {
+    if (lockImage == null) {
+      throw new IllegalStateException("a fresh text tower is for locked-image runs");
+    }
+    return new ContrastivePretrainer(options, init, initText, lockImage, true);
   }
 
   /**
@@ -156,11 +177,11 @@ public final class ContrastivePretrainer {
               config, options.seed(), ClipTokenizer.load(tokenizerFile, ModelPreset.CONTEXT));
       if (lockImage != null) {
         try {
-          int identity = copyForLockedImage(lockImage, model);
+          int identity = copyForLockedImage(lockImage, model, !freshText);
           listener.message(
               "image tower locked from "
                   + lockImage
-                  + "; text tower from it"
+                  + (freshText ? "; text tower from random weights" : "; text tower from it")
                   + (identity > 0 ? ", " + identity + " more text blocks from the identity" : ""));
         } catch (RuntimeException e) {
           model.close();
@@ -335,12 +356,13 @@ public final class ContrastivePretrainer {
    * statistics included) and its logit scale into {@code target}, and every text-tower array whose
    * name and shape agree; text blocks {@code dir} does not have become the identity (their
    * attention output and second MLP projections zeroed, so each block adds nothing to its input).
+   * With {@code copyText} false the text tower keeps {@code target}'s own weights.
    *
    * @return how many text blocks start as the identity
    * @throws IllegalArgumentException if the image architectures or embedding sizes differ, or the
    *     text towers differ other than in depth
    */
-  static int copyForLockedImage(Path dir, ClipModel target) {
+  static int copyForLockedImage(Path dir, ClipModel target, boolean copyText) {
     try (ClipModel source = ClipModel.load(dir)) {
       ClipConfig from = source.config();
       ClipConfig to = target.config();
@@ -360,6 +382,9 @@ public final class ContrastivePretrainer {
       Map<String, ClipBlock.Slot> have = source.slots();
       for (Map.Entry<String, ClipBlock.Slot> e : target.slots().entrySet()) {
         String name = e.getKey();
+        if (!copyText && !isImageTower(name)) {
+          continue;
+        }
         ClipBlock.Slot src = have.get(name);
         NDArray dst = e.getValue().parameter().getArray();
         if (src != null && src.shape().equals(e.getValue().shape())) {
@@ -374,7 +399,7 @@ public final class ContrastivePretrainer {
         }
       }
       target.setLogitScale(source.logitScale());
-      return to.text().numHiddenLayers() - from.text().numHiddenLayers();
+      return copyText ? to.text().numHiddenLayers() - from.text().numHiddenLayers() : 0;
     }
   }
 

@@ -134,7 +134,8 @@ class ContrastivePretrainerTest {
     Path source = trainedTinyModel();
     try (ClipModel src = ClipModel.load(source);
         ClipModel deeper = ClipModel.random(ModelPreset.TINY.config(32, 140, 2), 99, null)) {
-      assertEquals(1, ContrastivePretrainer.copyForLockedImage(source, deeper), "identity blocks");
+      assertEquals(
+          1, ContrastivePretrainer.copyForLockedImage(source, deeper, true), "identity blocks");
       float[][] want = src.textFeaturesFromIds(someCaptions());
       float[][] got = deeper.textFeaturesFromIds(someCaptions());
       for (int i = 0; i < want.length; i++) {
@@ -179,13 +180,33 @@ class ContrastivePretrainerTest {
   }
 
   @Test
+  void shouldKeepARandomTextTowerWhenAskedForAFreshOne() throws Exception {
+    Path source = trainedTinyModel();
+    try (ClipModel src = ClipModel.load(source);
+        ClipModel fresh = ClipModel.random(ModelPreset.TINY.config(32, 140, 2), 99, null);
+        ClipModel untouched = ClipModel.random(ModelPreset.TINY.config(32, 140, 2), 99, null)) {
+      assertEquals(0, ContrastivePretrainer.copyForLockedImage(source, fresh, false));
+      for (var e : fresh.trainableParameters().entrySet()) {
+        String name = e.getKey();
+        float[] want =
+            name.startsWith("text_")
+                ? untouched.trainableParameters().get(name).toFloatArray()
+                : src.trainableParameters().get(name).toFloatArray();
+        assertArrayEquals(want, e.getValue().toFloatArray(), 0f, name);
+      }
+    }
+    assertThrows(
+        IllegalStateException.class, () -> new ContrastivePretrainer(tiny(2)).withFreshText());
+  }
+
+  @Test
   void shouldRefuseToLockTheImageTowerOfAnotherArchitecture() throws Exception {
     Path source = trainedTinyModel();
     try (ClipModel other = ClipModel.random(ModelPreset.SMALL.config(32, 140), 1, null)) {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> ContrastivePretrainer.copyForLockedImage(source, other));
+              () -> ContrastivePretrainer.copyForLockedImage(source, other, true));
       assertTrue(e.getMessage().contains("cannot lend its image tower"), e.getMessage());
     }
   }
