@@ -11,8 +11,12 @@ calmon's CLIP, loading the model directory's safetensors):
                 the model's scale): what the image features allow
   coop          one shared learned context of M vectors through the frozen text tower (CoOp)
   csc           a learned context per class (CoOp's class-specific variant)
+  cvprobe       the probe fitted 4 times, each on 3/4 of the shots, judged on the other quarter:
+                which shots nothing learned from the *other* shots of their class gets right
 
-and prints each one's accuracy on the training shots and on the base test images.
+and prints each one's accuracy on the training shots and on the base test images; with cvprobe
+among the methods, also how many of each method's misfit shots the cross-validated probe gets
+wrong too (shots a shared context could only fit by memorising them).
 
     /usr/bin/python3 src/world/scripts/fit_probe.py --model src/world/model --task /tmp/task1
 
@@ -122,7 +126,24 @@ def main():
     print(f"zero-shot: train {100 * accuracy(scale * f_train @ text0.t(), y_train):.2f}%"
           f" test {100 * accuracy(scale * f_test @ text0.t(), y_test):.2f}%", flush=True)
 
+    wrong = {"zeroshot": set(torch.nonzero(
+        (scale * f_train @ text0.t()).argmax(-1) != y_train).flatten().tolist())}
     for method in args.methods.split(","):
+        if method == "cvprobe":
+            fold = torch.arange(len(train)) % 4
+            out = torch.zeros(len(train), dtype=torch.long)
+            for k in range(4):
+                fit_rows, held = fold != k, fold == k
+                w = torch.nn.Parameter(text0.clone())
+                f_fit = f_train[fit_rows]
+                fit(f"cvprobe fold {k}", [w], lambda: scale * f_fit @ F.normalize(w, dim=-1).t(),
+                    y_train[fit_rows], args.steps, args.lr, args.steps)
+                with torch.no_grad():
+                    out[held] = (f_train[held] @ F.normalize(w, dim=-1).t()).argmax(-1)
+            wrong[method] = set(torch.nonzero(out != y_train).flatten().tolist())
+            print(f"cvprobe: held-out shots right {100 * (out == y_train).float().mean():.2f}%",
+                  flush=True)
+            continue
         if method == "probe":
             w = torch.nn.Parameter(text0.clone())
             weights = lambda: F.normalize(w, dim=-1)  # noqa: E731
@@ -139,6 +160,14 @@ def main():
             final = weights()
         print(f"{method}: train {100 * accuracy(scale * f_train @ final.t(), y_train):.2f}%"
               f" test {100 * accuracy(scale * f_test @ final.t(), y_test):.2f}%", flush=True)
+        wrong[method] = set(torch.nonzero(
+            (f_train @ final.t()).argmax(-1) != y_train).flatten().tolist())
+    if "cvprobe" in wrong:
+        cv = wrong["cvprobe"]
+        for method, w in wrong.items():
+            if method != "cvprobe":
+                print(f"{method}: {len(w)} misfit shots, {len(w & cv)} of them also wrong for the"
+                      f" cross-validated probe ({len(cv)} wrong there)")
 
 
 if __name__ == "__main__":
