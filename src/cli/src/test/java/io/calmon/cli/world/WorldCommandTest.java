@@ -67,13 +67,9 @@ class WorldCommandTest {
 
   @Test
   void shouldReportAnUnknownStyleAsAUserError() {
-    CommandLine cli = Calmon.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute("world", "export", "--out", dir.resolve("x").toString(), "--style", "comic");
-    assertEquals(Calmon.USER_ERROR, code);
-    assertTrue(err.toString().contains("unknown style 'comic'"), err.toString());
+    String err =
+        userError("world", "export", "--out", dir.resolve("x").toString(), "--style", "comic");
+    assertTrue(err.contains("unknown style 'comic'"), err);
   }
 
   @Test
@@ -123,25 +119,16 @@ class WorldCommandTest {
 
   @Test
   void shouldReportAnUnknownSizePresetAsAUserError() {
-    CommandLine cli = Calmon.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute(
+    String err =
+        userError(
             "world", "pretrain", "--out", dir.resolve("m").toString(), "--size-preset", "huge");
-    assertEquals(Calmon.USER_ERROR, code);
-    assertTrue(err.toString().contains("unknown size preset 'huge'"), err.toString());
+    assertTrue(err.contains("unknown size preset 'huge'"), err);
   }
 
   @Test
   void shouldNameTheFlagsWhenThePoolIsTooSmallForHardNegativeGroups() {
-    CommandLine cli = Calmon.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute(
+    String err =
+        userError(
             "world",
             "pretrain",
             "--out",
@@ -156,20 +143,16 @@ class WorldCommandTest {
             "16",
             "--hard-negatives",
             "8");
-    assertEquals(Calmon.USER_ERROR, code, out.toString());
-    assertTrue(err.toString().contains("--hard-negatives"), err.toString());
-    assertTrue(err.toString().contains("--pool"), err.toString());
-    assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+    assertTrue(err.contains("--hard-negatives"), err);
+    assertTrue(err.contains("--pool"), err);
+    assertFalse(err.contains("\tat "), "no stack trace: " + err);
   }
 
   @Test
   void shouldRefuseToLockTheImageTowerWhileContinuingAModel() {
-    CommandLine cli = Calmon.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err));
     String model = dir.resolve("any").toString();
-    int code =
-        cli.execute(
+    String err =
+        userError(
             "world",
             "pretrain",
             "--out",
@@ -178,42 +161,39 @@ class WorldCommandTest {
             model,
             "--lock-image",
             model);
-    assertEquals(Calmon.USER_ERROR, code);
-    assertTrue(err.toString().contains("--init, --init-text and --lock-image"), err.toString());
-    assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+    assertTrue(err.contains("--init, --init-text and --lock-image"), err);
+    assertFalse(err.contains("\tat "), "no stack trace: " + err);
   }
 
   @Test
   void shouldAskForALockedImageTowerWithAFreshText() {
-    CommandLine cli = Calmon.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute("world", "pretrain", "--out", dir.resolve("m").toString(), "--fresh-text");
-    assertEquals(Calmon.USER_ERROR, code);
-    assertTrue(err.toString().contains("--fresh-text needs --lock-image"), err.toString());
+    String err =
+        userError("world", "pretrain", "--out", dir.resolve("m").toString(), "--fresh-text");
+    assertTrue(err.contains("--fresh-text needs --lock-image"), err);
   }
 
   @Test
   void shouldNameTheTextLayersWhenThereAreNone() {
-    CommandLine cli = Calmon.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute(
-            "world", "pretrain", "--out", dir.resolve("m").toString(), "--text-layers", "-1");
-    assertEquals(Calmon.USER_ERROR, code);
-    assertTrue(err.toString().contains("--text-layers must be at least 1"), err.toString());
+    String err =
+        userError("world", "pretrain", "--out", dir.resolve("m").toString(), "--text-layers", "-1");
+    assertTrue(err.contains("--text-layers must be at least 1"), err);
   }
 
   @Test
   void shouldNameTheMinSizeFlagWhenItIsUnknown() {
+    String err =
+        userError("world", "sample", "--out", dir.resolve("s").toString(), "--min-size", "huge");
+    assertTrue(err.contains("--min-size"), err);
+  }
+
+  /** Runs the command line, expects the user-error exit code, returns what went to stderr. */
+  private static String userError(String... args) {
     CommandLine cli = Calmon.commandLine();
+    StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute("world", "sample", "--out", dir.resolve("s").toString(), "--min-size", "huge");
-    assertEquals(Calmon.USER_ERROR, code);
-    assertTrue(err.toString().contains("--min-size"), err.toString());
+    assertEquals(Calmon.USER_ERROR, cli.execute(args), out + "\n" + err);
+    return err.toString();
   }
 }

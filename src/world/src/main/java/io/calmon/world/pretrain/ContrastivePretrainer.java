@@ -254,16 +254,8 @@ public final class ContrastivePretrainer {
     Map<String, NDArray> params = new LinkedHashMap<>(model.trainableParameters());
     if (locked) {
       model.imageEncoder().setTraining(false);
-      params
-          .entrySet()
-          .removeIf(
-              e -> {
-                boolean image = isImageTower(e.getKey());
-                if (image) {
-                  e.getValue().setRequiresGradient(false);
-                }
-                return image;
-              });
+      params.forEach((name, a) -> a.setRequiresGradient(!isImageTower(name)));
+      params.keySet().removeIf(ContrastivePretrainer::isImageTower);
     }
     params.put("logit_scale", logitScale);
     AdamW.Builder adamBuilder =
