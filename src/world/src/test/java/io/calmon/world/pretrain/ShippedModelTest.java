@@ -41,11 +41,12 @@ class ShippedModelTest {
       for (int i = 0; i < predictions.size(); i++) {
         right += predictions.get(i).predicted().equals(truth.get(i)) ? 1 : 0;
       }
-      // 100 images, 20 classes: chance is 5 right. The shipped model scores 21.4% on the full base
-      // test set (src/world/model/README.md); twice chance on this fixed sample is the bar.
-      assertTrue(right >= 10, right + " of 100 right");
+      // 100 images, 20 classes: chance is 5 right. The shipped model scores 85.5% on the full base
+      // test set (src/world/model/README.md); half of this fixed sample, ten times chance, is the
+      // bar: a model loaded with a wrong tensor, tokenizer or preprocessing does not reach it.
+      assertTrue(right >= 50, right + " of 100 right");
       assertTrue(
-          model.logitScale() > Math.log(15), "learned a logit scale, got " + model.logitScale());
+          model.logitScale() > Math.log(50), "a logit scale near 74, got ln " + model.logitScale());
     }
   }
 }
