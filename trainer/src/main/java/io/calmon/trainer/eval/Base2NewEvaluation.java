@@ -227,7 +227,7 @@ public final class Base2NewEvaluation {
         SeedResult s = SeedResult.of(seed, b, nw);
         log.printf(
             "%s seed %d: base acc %.2f new acc %.2f H %.2f base ECE %.2f new ECE %.2f"
-                + " (few-shot train set: acc %.2f ECE %.2f)%n",
+                + " base conf %.2f new conf %.2f (few-shot train set: acc %.2f ECE %.2f)%n",
             method,
             seed,
             100 * s.baseAcc(),
@@ -235,6 +235,8 @@ public final class Base2NewEvaluation {
             100 * s.h(),
             100 * s.baseEce(),
             100 * s.newEce(),
+            100 * bRows.meanConfidence(),
+            100 * nRows.meanConfidence(),
             100 * r.metrics().getOrDefault("train_acc", Double.NaN),
             100 * r.metrics().getOrDefault("train_ece", Double.NaN));
         log.flush();

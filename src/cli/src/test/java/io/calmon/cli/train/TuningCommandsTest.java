@@ -27,6 +27,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,6 +197,12 @@ class TuningCommandsTest {
     assertEquals(a.get("new_acc").asDouble(), b.get("new_acc").asDouble(), 1e-9);
     // ... but confidences near 1/4 (scale 1, cosines in [-1, 1]) do.
     assertNotEquals(a.get("base_ece").asDouble(), b.get("base_ece").asDouble(), 1e-6);
+    // The seed line names the mean confidence, in percent: over 4 classes at scale 1 a softmax's
+    // top probability lies between 1/4 and e^2 / (e^2 + 3) = 71.1%, whatever the cosines.
+    Matcher conf = Pattern.compile("zeroshot seed 1: .* base conf ([0-9.]+) ").matcher(run.err());
+    assertTrue(conf.find(), run.err());
+    double percent = Double.parseDouble(conf.group(1));
+    assertTrue(percent >= 25 && percent <= 71.1, run.err());
   }
 
   @Test
