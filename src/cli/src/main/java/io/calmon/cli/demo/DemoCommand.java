@@ -31,8 +31,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
-      defaultValue = "180s",
-      description = "How long traffic runs (e.g. 90s, 5m; default ${DEFAULT-VALUE}).")
+      defaultValue = "240s",
+      description =
+          "How long traffic runs (e.g. 90s, 5m; default ${DEFAULT-VALUE}). The drift starts at"
+              + " two fifths of it; a retraining takes about a minute on two cores, so much less"
+              + " than the default leaves no time to see the retrained version.")
   String duration;
 
   @Option(
