@@ -48,6 +48,13 @@ final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--method", description = "Tuning method (default: coop+dor).")
   String method;
 
+  @Option(
+      names = "--bootstrap-method",
+      description =
+          "Method of version 1 only, when it differs from --method (e.g. coop, to serve"
+              + " CoOp first and let retrainings by --method follow it).")
+  String bootstrapMethod;
+
   @Option(names = "--dataset", paramLabel = "DIR", description = "CoOp-format dataset for v1.")
   Path dataset;
 
@@ -215,6 +222,8 @@ final class TrainerCommand implements Callable<Integer> {
             .optTopics(TopicsCommand.topicsWithPrefix(pick(prefix, "prefix", s -> s, "")))
             .optDeployment(pick(deployment, "deployment", s -> s, "default"))
             .optTuning(tuning)
+            .optBootstrapMethod(
+                parseText(bootstrapMethod, "bootstrap-method", TuningMethod::parse, null))
             .optShots(pick(shots, "shots", Integer::parseInt, 16))
             .optMinShots(pick(minShots, "min-shots", Integer::parseInt, 4))
             .optCooldown(

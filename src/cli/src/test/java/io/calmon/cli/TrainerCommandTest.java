@@ -43,6 +43,14 @@ class TrainerCommandTest {
   }
 
   @Test
+  void shouldNameABadBootstrapMethodAndOneThatTunesNothing() {
+    assertUserError(
+        "--bootstrap-method", "trainer", "--model", dir.toString(), "--bootstrap-method", "cocoop");
+    assertUserError(
+        "bootstrap method", "trainer", "--model", dir.toString(), "--bootstrap-method", "zeroshot");
+  }
+
+  @Test
   void shouldNameAMetricsPortOutOfRange() {
     assertUserError(
         "--metrics-port", "trainer", "--model", dir.toString(), "--metrics-port", "70000");

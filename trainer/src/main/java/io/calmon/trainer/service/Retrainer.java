@@ -74,7 +74,8 @@ final class Retrainer {
   Outcome run(Job job) {
     // The service refits the temperature on its held-out data below; the tuner's own fit would
     // use the (often empty) validation split.
-    TuningConfig config = settings.tuning().toBuilder().temperatureScaling(false).build();
+    TuningConfig config =
+        settings.tuningFor(job.current() == null).toBuilder().temperatureScaling(false).build();
     FewShotFeatures data = new FewShotFeatures(job.baseClasses(), job.train(), job.val());
     OutlierPool outliers =
         config.method().dor() ? outlierPool(job.baseClasses(), job.classSet(), config) : null;

@@ -450,7 +450,7 @@ public final class TrainerService implements AutoCloseable {
         "trainer {}: retrain {}: tuning {} on base classes {}, held-out examples: {} ({})",
         settings.deployment(),
         id,
-        settings.tuning().method(),
+        settings.tuningFor(current == null).method(),
         base,
         heldOutFrom,
         q.getReason());

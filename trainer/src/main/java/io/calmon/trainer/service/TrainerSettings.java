@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param deployment the deployment served: records of other deployments are skipped
  * @param backboneId name of the frozen backbone, written into each prompt version
  * @param tuning the tuning run's configuration (method, template, epochs, optimizer, lr, seed)
+ * @param bootstrapMethod the method of version 1 when it differs from {@code tuning}'s (e.g. CoOp
+ *     alone, served first and followed by retrainings with DOR), or null
  * @param shots few-shot examples kept per class (the reservoir's size)
  * @param minShots examples a class needs to become a base class of a new version
  * @param cooldown minimum time between two accepted retrainings
@@ -40,6 +42,7 @@ public record TrainerSettings(
     String deployment,
     String backboneId,
     TuningConfig tuning,
+    TuningMethod bootstrapMethod,
     int shots,
     int minShots,
     Duration cooldown,
@@ -58,6 +61,14 @@ public record TrainerSettings(
     String metricsHost,
     int metricsPort) {
 
+  /**
+   * The configuration of a tuning run that makes version 1 when {@code bootstrap}, else a later
+   * version: {@link #tuning()} with {@link #bootstrapMethod()} when that is set.
+   */
+  public TuningConfig tuningFor(boolean bootstrap) {
+    return bootstrap && bootstrapMethod != null ? tuning.withMethod(bootstrapMethod) : tuning;
+  }
+
   /** The consumer group of the trainer of {@code deployment}. */
   public String groupId() {
     return "calmon-trainer-" + deployment;
@@ -75,6 +86,7 @@ public record TrainerSettings(
     private String deployment = "default";
     private String backboneId;
     private TuningConfig tuning = TuningConfig.defaults(TuningMethod.parse("coop+dor"));
+    private TuningMethod bootstrapMethod;
     private int shots = 16;
     private int minShots = 4;
     private Duration cooldown = Duration.ofMinutes(10);
@@ -115,6 +127,12 @@ public record TrainerSettings(
 
     public Builder optTuning(TuningConfig v) {
       tuning = v;
+      return this;
+    }
+
+    /** Version 1's method, when it differs from the tuning configuration's; null: the same. */
+    public Builder optBootstrapMethod(TuningMethod v) {
+      bootstrapMethod = v;
       return this;
     }
 
@@ -213,6 +231,10 @@ public record TrainerSettings(
       require(backboneId != null && !backboneId.isBlank(), "backbone id", backboneId);
       require(topics != null, "topics", null);
       require(tuning != null, "tuning", null);
+      require(
+          bootstrapMethod == null || bootstrapMethod.tunes(),
+          "bootstrap method (one that tunes a context)",
+          bootstrapMethod);
       require(deployment != null && !deployment.isBlank(), "deployment", deployment);
       require(shots >= 1, "shots (at least 1)", shots);
       require(minShots >= 1 && minShots <= shots, "min shots (1..shots=" + shots + ")", minShots);
@@ -246,6 +268,7 @@ public record TrainerSettings(
           deployment,
           backboneId,
           tuning,
+          bootstrapMethod,
           shots,
           minShots,
           cooldown,

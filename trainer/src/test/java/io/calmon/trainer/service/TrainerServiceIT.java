@@ -127,8 +127,13 @@ class TrainerServiceIT {
     send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
     produceLabelledImages(topics, 10, 0);
     int metricsPort = freePort();
-    try (TrainerService trainer =
-        new TrainerService(builder(topics).optMetricsPort(metricsPort).build(), clip).start()) {
+    // Version 1 by CoOp alone, every later version by the configured CoOp + DOR.
+    TrainerSettings settings =
+        builder(topics)
+            .optMetricsPort(metricsPort)
+            .optBootstrapMethod(TuningMethod.parse("coop"))
+            .build();
+    try (TrainerService trainer = new TrainerService(settings, clip).start()) {
       assertEquals(metricsPort, trainer.metricsPort());
       assertTrue(trainer.awaitReady(WAIT), "ready: " + trainer.failure());
       awaitTrue(() -> trainer.counters().eventsJoined() == 30, trainer);
@@ -136,6 +141,7 @@ class TrainerServiceIT {
       send(topics.retrainRequests(), request(first, 0));
       PromptVersion v1 = awaitVersion(topics, 1, trainer);
       assertNull(v1.getParentVersion());
+      assertEquals("coop", v1.getMethod());
       assertEquals(first, v1.getTriggerId());
       assertEquals(List.of("bird", "cat", "dog"), v1.getBaseClasses().stream().sorted().toList());
       assertTrue(v1.getMetrics().get("heldout_n") > 0, "held-out examples: " + v1.getMetrics());
@@ -147,6 +153,7 @@ class TrainerServiceIT {
       send(topics.retrainRequests(), request(second, 1));
       PromptVersion v2 = awaitVersion(topics, 2, trainer);
       assertEquals(1L, v2.getParentVersion());
+      assertEquals("coop+dor", v2.getMethod());
       assertEquals(second, v2.getTriggerId());
       assertEquals(2, trainer.counters().versionsPublished());
       assertEquals(2, trainer.counters().retrainsAccepted());

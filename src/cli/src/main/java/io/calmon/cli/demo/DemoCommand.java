@@ -3,6 +3,7 @@ package io.calmon.cli.demo;
 import io.calmon.cli.UserError;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
+import io.calmon.trainer.tuning.TuningMethod;
 import io.calmon.world.DefaultModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,15 @@ public final class DemoCommand implements Callable<Integer> {
               + " confident while its accuracy falls) or new-classes (traffic shifts to classes"
               + " never tuned on). Default ${DEFAULT-VALUE}.")
   String drift;
+
+  @Option(
+      names = "--bootstrap-method",
+      defaultValue = "coop+dor",
+      description =
+          "Version 1's tuning method: coop+dor (default), coop, kgcoop or kgcoop+dor;"
+              + " retrainings use coop+dor. Every version is tuned for 20 epochs, too few for"
+              + " CoOp to become overconfident on new classes (docs/ARCHITECTURE.md, Known gaps).")
+  String bootstrapMethod;
 
   @Option(
       names = "--alert-ece",
@@ -142,7 +152,22 @@ public final class DemoCommand implements Callable<Integer> {
     if (alertWindows < 1 || alertWindows > 100) {
       throw new UserError("--alert-windows must be in 1..100, got " + alertWindows);
     }
-    DemoSettings.Loop loop = DemoSettings.Loop.defaults().withAlertRule(alertEce, alertWindows);
+    TuningMethod first;
+    try {
+      first = TuningMethod.parse(bootstrapMethod);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--bootstrap-method: " + e.getMessage(), e);
+    }
+    if (!first.tunes()) {
+      throw new UserError(
+          "--bootstrap-method must tune a context (coop, coop+dor, kgcoop, kgcoop+dor), got '"
+              + bootstrapMethod
+              + "'");
+    }
+    DemoSettings.Loop loop =
+        DemoSettings.Loop.defaults()
+            .withAlertRule(alertEce, alertWindows)
+            .withBootstrapMethod(first);
     return new DemoSettings(
         runFor, windowLength, rate, kind, seed, bootstrapServers, summaryJson, reportHtml, loop);
   }

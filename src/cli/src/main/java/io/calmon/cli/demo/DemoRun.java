@@ -18,7 +18,6 @@ import io.calmon.trainer.service.TrainerService;
 import io.calmon.trainer.service.TrainerSettings;
 import io.calmon.trainer.tuning.OptimizerKind;
 import io.calmon.trainer.tuning.TuningConfig;
-import io.calmon.trainer.tuning.TuningMethod;
 import io.calmon.trainer.tuning.TuningProgress;
 import io.calmon.world.TaskExporter;
 import io.calmon.world.TrafficDrift;
@@ -112,7 +111,11 @@ final class DemoRun implements AutoCloseable {
     TrainerService trainer = new TrainerService(trainerSettings(bootstrap, topics, dataset), clip);
     resources.add(trainer);
     trainer.start();
-    say("trainer tuning prompt version 1 (coop+dor) on the task's base classes");
+    say(
+        "trainer tuning prompt version 1 ("
+            + settings.loop().bootstrapMethod().name()
+            + ") on the task's base classes; retrainings use "
+            + DemoSettings.Loop.RETRAINING_METHOD.name());
     if (!trainer.awaitReady(Duration.ofMinutes(10))) {
       throw new IllegalStateException("the trainer published no prompt version within 10 minutes");
     }
@@ -260,7 +263,7 @@ final class DemoRun implements AutoCloseable {
 
   private TrainerSettings trainerSettings(String bootstrap, CalmonTopics topics, Path dataset) {
     TuningConfig tuning =
-        TuningConfig.defaults(TuningMethod.parse("coop+dor")).toBuilder()
+        TuningConfig.defaults(DemoSettings.Loop.RETRAINING_METHOD).toBuilder()
             .optimizer(OptimizerKind.ADAM)
             .lr(2e-3)
             .epochs(settings.loop().epochs())
@@ -273,6 +276,7 @@ final class DemoRun implements AutoCloseable {
         .optDataset(dataset)
         .optOutliers(dataset.resolve("outliers.txt"))
         .optTuning(tuning)
+        .optBootstrapMethod(settings.loop().bootstrapMethod())
         .optCooldown(settings.window().multipliedBy(3))
         .optShots(settings.loop().shots())
         .optMinShots(settings.loop().minShots())

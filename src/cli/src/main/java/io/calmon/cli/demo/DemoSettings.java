@@ -1,5 +1,6 @@
 package io.calmon.cli.demo;
 
+import io.calmon.trainer.tuning.TuningMethod;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -68,6 +69,7 @@ record DemoSettings(
    * @param noiseGate alert only when a window's ECE interval starts above the threshold and its ECE
    *     is above its noise floor (what a calibrated model shows on as many labels); tests that need
    *     every window to breach turn it off
+   * @param bootstrapMethod version 1's tuning method; retrainings always use coop+dor
    */
   record Loop(
       double eceThreshold,
@@ -79,11 +81,18 @@ record DemoSettings(
       double maxAccuracyDrop,
       double maxEceRise,
       long minJudged,
-      boolean noiseGate) {
+      boolean noiseGate,
+      TuningMethod bootstrapMethod) {
 
-    /** The demo's loop: ECE above 5% for two windows, 20 epochs, 16 shots, the trainer's gate. */
+    /** What every tuning run but version 1's uses. */
+    static final TuningMethod RETRAINING_METHOD = TuningMethod.parse("coop+dor");
+
+    /**
+     * The demo's loop: ECE above 5% for two windows, 20 epochs, 16 shots, the trainer's gate, every
+     * version by coop+dor.
+     */
     static Loop defaults() {
-      return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01, 30, true);
+      return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01, 30, true, RETRAINING_METHOD);
     }
 
     /** This loop with another ECE threshold and number of consecutive windows for an alert. */
@@ -98,7 +107,24 @@ record DemoSettings(
           maxAccuracyDrop,
           maxEceRise,
           minJudged,
-          noiseGate);
+          noiseGate,
+          bootstrapMethod);
+    }
+
+    /** This loop with version 1 tuned by {@code method}. */
+    Loop withBootstrapMethod(TuningMethod method) {
+      return new Loop(
+          eceThreshold,
+          minLabelled,
+          consecutiveWindows,
+          epochs,
+          shots,
+          minShots,
+          maxAccuracyDrop,
+          maxEceRise,
+          minJudged,
+          noiseGate,
+          method);
     }
   }
 

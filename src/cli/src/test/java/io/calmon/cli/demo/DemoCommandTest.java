@@ -43,6 +43,12 @@ class DemoCommandTest {
     assertUserError("--alert-windows", "demo", "--alert-windows", "0");
   }
 
+  @Test
+  void shouldRefuseABootstrapMethodThatIsUnknownOrTunesNothing() {
+    assertUserError("--bootstrap-method", "demo", "--bootstrap-method", "cocoop");
+    assertUserError("--bootstrap-method", "demo", "--bootstrap-method", "zeroshot");
+  }
+
   private static void assertUserError(String flag, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
