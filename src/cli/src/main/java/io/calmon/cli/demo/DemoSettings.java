@@ -97,26 +97,19 @@ record DemoSettings(
 
     /** This loop with another ECE threshold and number of consecutive windows for an alert. */
     Loop withAlertRule(double threshold, int windows) {
-      return new Loop(
-          threshold,
-          minLabelled,
-          windows,
-          epochs,
-          shots,
-          minShots,
-          maxAccuracyDrop,
-          maxEceRise,
-          minJudged,
-          noiseGate,
-          bootstrapMethod);
+      return with(threshold, windows, bootstrapMethod);
     }
 
     /** This loop with version 1 tuned by {@code method}. */
     Loop withBootstrapMethod(TuningMethod method) {
+      return with(eceThreshold, consecutiveWindows, method);
+    }
+
+    private Loop with(double threshold, int windows, TuningMethod method) {
       return new Loop(
-          eceThreshold,
+          threshold,
           minLabelled,
-          consecutiveWindows,
+          windows,
           epochs,
           shots,
           minShots,
