@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param tuning the tuning run's configuration (method, template, epochs, optimizer, lr, seed)
  * @param bootstrapMethod the method of version 1 when it differs from {@code tuning}'s (e.g. CoOp
  *     alone, served first and followed by retrainings with DOR), or null
+ * @param bootstrapEpochs the epochs of version 1's tuning when they differ from {@code tuning}'s
+ *     (CoOp needs many to overfit its shots), or 0
  * @param shots few-shot examples kept per class (the reservoir's size)
  * @param minShots examples a class needs to become a base class of a new version
  * @param cooldown minimum time between two accepted retrainings
@@ -43,6 +45,7 @@ public record TrainerSettings(
     String backboneId,
     TuningConfig tuning,
     TuningMethod bootstrapMethod,
+    int bootstrapEpochs,
     int shots,
     int minShots,
     Duration cooldown,
@@ -63,10 +66,18 @@ public record TrainerSettings(
 
   /**
    * The configuration of a tuning run that makes version 1 when {@code bootstrap}, else a later
-   * version: {@link #tuning()} with {@link #bootstrapMethod()} when that is set.
+   * version: {@link #tuning()} with {@link #bootstrapMethod()} and {@link #bootstrapEpochs()} when
+   * they are set.
    */
   public TuningConfig tuningFor(boolean bootstrap) {
-    return bootstrap && bootstrapMethod != null ? tuning.withMethod(bootstrapMethod) : tuning;
+    TuningConfig config = tuning;
+    if (bootstrap && bootstrapMethod != null) {
+      config = config.withMethod(bootstrapMethod);
+    }
+    if (bootstrap && bootstrapEpochs > 0) {
+      config = config.toBuilder().epochs(bootstrapEpochs).build();
+    }
+    return config;
   }
 
   /** The consumer group of the trainer of {@code deployment}. */
@@ -87,6 +98,7 @@ public record TrainerSettings(
     private String backboneId;
     private TuningConfig tuning = TuningConfig.defaults(TuningMethod.parse("coop+dor"));
     private TuningMethod bootstrapMethod;
+    private int bootstrapEpochs;
     private int shots = 16;
     private int minShots = 4;
     private Duration cooldown = Duration.ofMinutes(10);
@@ -133,6 +145,12 @@ public record TrainerSettings(
     /** Version 1's method, when it differs from the tuning configuration's; null: the same. */
     public Builder optBootstrapMethod(TuningMethod v) {
       bootstrapMethod = v;
+      return this;
+    }
+
+    /** Version 1's tuning epochs, when they differ from the tuning configuration's; 0: the same. */
+    public Builder optBootstrapEpochs(int v) {
+      bootstrapEpochs = v;
       return this;
     }
 
@@ -235,6 +253,8 @@ public record TrainerSettings(
           bootstrapMethod == null || bootstrapMethod.tunes(),
           "bootstrap method (one that tunes a context)",
           bootstrapMethod);
+      require(
+          bootstrapEpochs >= 0, "bootstrap epochs (0 = the tuning's, or more)", bootstrapEpochs);
       require(deployment != null && !deployment.isBlank(), "deployment", deployment);
       require(shots >= 1, "shots (at least 1)", shots);
       require(minShots >= 1 && minShots <= shots, "min shots (1..shots=" + shots + ")", minShots);
@@ -269,6 +289,7 @@ public record TrainerSettings(
           backboneId,
           tuning,
           bootstrapMethod,
+          bootstrapEpochs,
           shots,
           minShots,
           cooldown,

@@ -127,11 +127,12 @@ class TrainerServiceIT {
     send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
     produceLabelledImages(topics, 10, 0);
     int metricsPort = freePort();
-    // Version 1 by CoOp alone, every later version by the configured CoOp + DOR.
+    // Version 1 by CoOp alone for 3 epochs, every later version by the configured CoOp + DOR (2).
     TrainerSettings settings =
         builder(topics)
             .optMetricsPort(metricsPort)
             .optBootstrapMethod(TuningMethod.parse("coop"))
+            .optBootstrapEpochs(3)
             .build();
     try (TrainerService trainer = new TrainerService(settings, clip).start()) {
       assertEquals(metricsPort, trainer.metricsPort());
@@ -142,6 +143,7 @@ class TrainerServiceIT {
       PromptVersion v1 = awaitVersion(topics, 1, trainer);
       assertNull(v1.getParentVersion());
       assertEquals("coop", v1.getMethod());
+      assertEquals("3", v1.getHyperParameters().get("epochs"));
       assertEquals(first, v1.getTriggerId());
       assertEquals(List.of("bird", "cat", "dog"), v1.getBaseClasses().stream().sorted().toList());
       assertTrue(v1.getMetrics().get("heldout_n") > 0, "held-out examples: " + v1.getMetrics());
@@ -154,6 +156,7 @@ class TrainerServiceIT {
       PromptVersion v2 = awaitVersion(topics, 2, trainer);
       assertEquals(1L, v2.getParentVersion());
       assertEquals("coop+dor", v2.getMethod());
+      assertEquals("2", v2.getHyperParameters().get("epochs"));
       assertEquals(second, v2.getTriggerId());
       assertEquals(2, trainer.counters().versionsPublished());
       assertEquals(2, trainer.counters().retrainsAccepted());

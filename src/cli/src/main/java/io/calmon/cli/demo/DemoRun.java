@@ -114,8 +114,13 @@ final class DemoRun implements AutoCloseable {
     say(
         "trainer tuning prompt version 1 ("
             + settings.loop().bootstrapMethod().name()
-            + ") on the task's base classes; retrainings use "
-            + DemoSettings.Loop.RETRAINING_METHOD.name());
+            + ", "
+            + settings.loop().bootstrapEpochs()
+            + " epochs) on the task's base classes; retrainings use "
+            + DemoSettings.Loop.RETRAINING_METHOD.name()
+            + ", "
+            + settings.loop().epochs()
+            + " epochs");
     if (!trainer.awaitReady(Duration.ofMinutes(10))) {
       throw new IllegalStateException("the trainer published no prompt version within 10 minutes");
     }
@@ -277,6 +282,7 @@ final class DemoRun implements AutoCloseable {
         .optOutliers(dataset.resolve("outliers.txt"))
         .optTuning(tuning)
         .optBootstrapMethod(settings.loop().bootstrapMethod())
+        .optBootstrapEpochs(settings.loop().bootstrapEpochs())
         .optCooldown(settings.window().multipliedBy(3))
         .optShots(settings.loop().shots())
         .optMinShots(settings.loop().minShots())

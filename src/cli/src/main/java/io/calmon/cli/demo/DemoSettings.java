@@ -70,6 +70,7 @@ record DemoSettings(
    *     is above its noise floor (what a calibrated model shows on as many labels); tests that need
    *     every window to breach turn it off
    * @param bootstrapMethod version 1's tuning method; retrainings always use coop+dor
+   * @param bootstrapEpochs version 1's tuning epochs; retrainings use {@code epochs}
    */
   record Loop(
       double eceThreshold,
@@ -82,7 +83,8 @@ record DemoSettings(
       double maxEceRise,
       long minJudged,
       boolean noiseGate,
-      TuningMethod bootstrapMethod) {
+      TuningMethod bootstrapMethod,
+      int bootstrapEpochs) {
 
     /** What every tuning run but version 1's uses. */
     static final TuningMethod RETRAINING_METHOD = TuningMethod.parse("coop+dor");
@@ -92,20 +94,20 @@ record DemoSettings(
      * version by coop+dor.
      */
     static Loop defaults() {
-      return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01, 30, true, RETRAINING_METHOD);
+      return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01, 30, true, RETRAINING_METHOD, 20);
     }
 
     /** This loop with another ECE threshold and number of consecutive windows for an alert. */
     Loop withAlertRule(double threshold, int windows) {
-      return with(threshold, windows, bootstrapMethod);
+      return with(threshold, windows, bootstrapMethod, bootstrapEpochs);
     }
 
-    /** This loop with version 1 tuned by {@code method}. */
-    Loop withBootstrapMethod(TuningMethod method) {
-      return with(eceThreshold, consecutiveWindows, method);
+    /** This loop with version 1 tuned by {@code method} for {@code epochs}. */
+    Loop withBootstrap(TuningMethod method, int epochs) {
+      return with(eceThreshold, consecutiveWindows, method, epochs);
     }
 
-    private Loop with(double threshold, int windows, TuningMethod method) {
+    private Loop with(double threshold, int windows, TuningMethod method, int firstEpochs) {
       return new Loop(
           threshold,
           minLabelled,
@@ -117,7 +119,8 @@ record DemoSettings(
           maxEceRise,
           minJudged,
           noiseGate,
-          method);
+          method,
+          firstEpochs);
     }
   }
 

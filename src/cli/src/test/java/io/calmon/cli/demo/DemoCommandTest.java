@@ -49,6 +49,11 @@ class DemoCommandTest {
     assertUserError("--bootstrap-method", "demo", "--bootstrap-method", "zeroshot");
   }
 
+  @Test
+  void shouldRefuseZeroBootstrapEpochs() {
+    assertUserError("--bootstrap-epochs", "demo", "--bootstrap-epochs", "0");
+  }
+
   private static void assertUserError(String flag, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -66,7 +66,7 @@ class DemoRunIT {
             dir.resolve("summary.json"),
             dir.resolve("report.html"),
             new DemoSettings.Loop(
-                1e-6, 5, 1, 2, 4, 1, 1, 1, 0, false, DemoSettings.Loop.RETRAINING_METHOD));
+                1e-6, 5, 1, 2, 4, 1, 1, 1, 0, false, DemoSettings.Loop.RETRAINING_METHOD, 2));
     Path model = DefaultModel.path();
     PrintWriter out = new PrintWriter(System.out, true);
     try (ClipModel clip = ClipModel.load(model);
