@@ -97,18 +97,46 @@ class ImagePreprocessorTest {
   @Test
   void shouldRejectADecompressionBombFromItsHeaderAlone() throws IOException {
     // A 1x1 PNG whose header claims 100000 x 100000: decoding it would need 40 GB.
-    byte[] bytes = png(randomImage(1, 1, 5));
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
-    buf.putInt(16, 100_000).putInt(20, 100_000);
-    CRC32 crc = new CRC32();
-    crc.update(bytes, 12, 17); // IHDR type + data
-    buf.putInt(29, (int) crc.getValue());
+    byte[] bytes = withHeader(png(randomImage(1, 1, 5)), 100_000, 100_000, 8);
     ImageDecodingException e =
-        assertThrows(ImageDecodingException.class, () -> preprocessor.preprocess(bytes));
+        assertThrows(ImageTooLargeException.class, () -> preprocessor.preprocess(bytes));
     assertTrue(e.getMessage().contains("10000000000 pixels"), e::getMessage);
     ImagePreprocessor strict = new ImagePreprocessor(32, 1000);
     assertThrows(
-        ImageDecodingException.class, () -> strict.preprocess(png(randomImage(40, 40, 6))));
+        ImageTooLargeException.class, () -> strict.preprocess(png(randomImage(40, 40, 6))));
+  }
+
+  @Test
+  void shouldRefuseByDefaultAHeaderJustUnderPilsLimitThatWouldNeedGigabytes() throws IOException {
+    // 9459 x 9459 = 89.47 megapixels, just under PIL's 89478485: about 1.7 GB of heap once decoded
+    // and resampled as whole planes. The default budget refuses it from the header.
+    byte[] bytes = withHeader(png(randomImage(1, 1, 7)), 9459, 9459, 8);
+    ImageDecodingException e =
+        assertThrows(ImageTooLargeException.class, () -> preprocessor.preprocess(bytes));
+    assertTrue(e.getMessage().contains("89472681 pixels"), e::getMessage);
+  }
+
+  @Test
+  void shouldCountSixteenBitSamplesAgainstTheByteBudget() throws IOException {
+    // RGBA with 16-bit samples decodes to 8 bytes a pixel: 90% of the pixel limit is over the
+    // byte budget of 4 bytes per pixel of the limit, though under the pixel limit itself.
+    BufferedImage argb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
+    byte[] bytes = withHeader(png(argb), 3000, 3000, 16);
+    ImagePreprocessor budget = new ImagePreprocessor(32, 10_000_000);
+    ImageDecodingException e =
+        assertThrows(ImageTooLargeException.class, () -> budget.preprocess(bytes));
+    assertTrue(e.getMessage().contains("8 bytes per decoded pixel"), e::getMessage);
+  }
+
+  /** A PNG's bytes with the header's width, height and bit depth replaced (CRC recomputed). */
+  private static byte[] withHeader(byte[] png, int width, int height, int bitDepth) {
+    byte[] bytes = png.clone();
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    buf.putInt(16, width).putInt(20, height).put(24, (byte) bitDepth);
+    CRC32 crc = new CRC32();
+    crc.update(bytes, 12, 17); // IHDR type + data
+    buf.putInt(29, (int) crc.getValue());
+    return bytes;
   }
 
   private static float normalised(float value, int channel) {
