@@ -17,6 +17,9 @@ import java.util.Map;
  * @param fineBinsPerBin sketch resolution for approximate ACE
  * @param bootstrapResamples resamples of the ECE interval
  * @param maxFutureSkew how far ahead of the wall clock an event time may be before it is rejected
+ * @param idleTimeout wall-clock time after which an input partition that reads nothing stops
+ *     holding back the windows' close (see {@code InputWatermarks})
+ * @param provisionalInterval wall-clock time between provisional reports of one window
  * @param rules alert rule per group; groups without one are reported but never alert
  */
 public record MonitorConfig(
@@ -28,6 +31,8 @@ public record MonitorConfig(
     int fineBinsPerBin,
     int bootstrapResamples,
     Duration maxFutureSkew,
+    Duration idleTimeout,
+    Duration provisionalInterval,
     Map<CalibrationGroup, EceAlertRule> rules) {
 
   public MonitorConfig {
@@ -40,6 +45,8 @@ public record MonitorConfig(
     requireNonNegative("label-delay", labelDelay);
     requireNonNegative("grace", grace);
     requireNonNegative("max-future-skew", maxFutureSkew);
+    requirePositive("idle-timeout", idleTimeout);
+    requirePositive("provisional-interval", provisionalInterval);
     if (bins < 1 || bins > 1000) {
       throw new IllegalArgumentException("bins must be in [1, 1000], got " + bins);
     }
@@ -56,7 +63,8 @@ public record MonitorConfig(
 
   /**
    * Defaults: hourly tumbling windows, labels up to 10 minutes late plus 1 minute grace, 15 bins,
-   * and the default ECE rule on base and new classes.
+   * inputs idle after 30 seconds without a record, provisional reports at most every second, and
+   * the default ECE rule on base and new classes.
    */
   public static MonitorConfig defaults() {
     return new MonitorConfig(
@@ -68,6 +76,8 @@ public record MonitorConfig(
         20,
         1000,
         Duration.ofMinutes(5),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(1),
         Map.of(
             CalibrationGroup.BASE, EceAlertRule.defaults(),
             CalibrationGroup.NEW, EceAlertRule.defaults()));
@@ -92,19 +102,22 @@ public record MonitorConfig(
   }
 
   /**
-   * Whether a window has closed: stream time has reached its end plus {@link #closeAfter()} (label
-   * delay + grace). Exactly at that point it is closed, as in Kafka Streams: its final report is
-   * due and the window aggregate no longer takes records for it. (A label exactly label delay +
-   * grace after its event, by contrast, is on time: see {@link #isLateLabel}.)
+   * Whether a window has closed: the watermark has reached its end plus {@link #closeAfter()}
+   * (label delay + grace). Exactly at that point it is closed: its final report is due and it no
+   * longer takes observations. (A label exactly label delay + grace after its event, by contrast,
+   * is on time: see {@link #isLateLabel}.)
    *
    * @param windowEndMillis the window's end (exclusive), epoch millis
-   * @param streamTimeMillis the window aggregation's stream time, epoch millis
+   * @param watermarkMillis the event-time watermark, epoch millis (negative: none yet)
    */
-  public boolean isWindowClosed(long windowEndMillis, long streamTimeMillis) {
-    return streamTimeMillis - windowEndMillis >= closeAfter().toMillis();
+  public boolean isWindowClosed(long windowEndMillis, long watermarkMillis) {
+    return watermarkMillis >= 0 && watermarkMillis - windowEndMillis >= closeAfter().toMillis();
   }
 
-  /** How long predictions wait for labels: twice {@link #closeAfter()}, so late labels are seen. */
+  /**
+   * How long (in watermark time) predictions wait for labels: twice {@link #closeAfter()}, so late
+   * labels are seen.
+   */
   public Duration predictionRetention() {
     return closeAfter().multipliedBy(2);
   }

@@ -1,5 +1,6 @@
 package io.calmon.monitor;
 
+import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.service.MetricsRegistry;
 import io.calmon.kafka.service.MetricsServer;
 import io.calmon.monitor.topology.MonitorCounters;
@@ -86,9 +87,27 @@ public final class MonitorService implements AutoCloseable {
     return props;
   }
 
-  /** The topology this service runs (with the metrics listener attached). */
-  public Topology topology() {
-    return MonitorTopology.build(settings.monitor(), settings.topics(), counters, metrics);
+  /**
+   * The topology this service runs (with the metrics listener attached).
+   *
+   * @param inputPartitions partitions of the predictions and labels topics
+   */
+  public Topology topology(int inputPartitions) {
+    return MonitorTopology.build(
+        settings.monitor(), settings.topics(), inputPartitions, counters, metrics);
+  }
+
+  /**
+   * The partitions the monitor reads: the larger partition count of the predictions and labels
+   * topics (Kafka Streams makes one join task per partition number).
+   */
+  private int inputPartitions() {
+    try (TopicAdmin admin =
+        TopicAdmin.connect(settings.bootstrapServers(), settings.startTimeout())) {
+      return Math.max(
+          admin.partitions(settings.topics().predictions().name()),
+          admin.partitions(settings.topics().labels().name()));
+    }
   }
 
   /**
@@ -106,7 +125,7 @@ public final class MonitorService implements AutoCloseable {
       metricsServer =
           MetricsServer.start(settings.metricsHost(), settings.metricsPort(), metrics.registry());
     }
-    KafkaStreams client = new KafkaStreams(topology(), streamsProperties());
+    KafkaStreams client = new KafkaStreams(topology(inputPartitions()), streamsProperties());
     client.setStateListener(
         (now, before) -> {
           LOG.info("monitor {}: {} -> {}", settings.applicationId(), before, now);

@@ -93,6 +93,14 @@ public record MonitorSettings(
             "resamples of the ECE interval")
         .define(
             "max-future-skew", format(d.maxFutureSkew()), "event times further ahead are refused")
+        .define(
+            "idle-timeout",
+            format(d.idleTimeout()),
+            "wall-clock quiet after which an input partition no longer holds windows open")
+        .define(
+            "provisional-interval",
+            format(d.provisionalInterval()),
+            "wall-clock time between provisional reports of one window")
         .define("alert-groups", "base,new", "groups the ECE rule watches: base, new, all or none")
         .define("ece-threshold", Double.toString(rule.eceThreshold()), "ECE above which to alert")
         .define("min-labelled", Long.toString(rule.minLabelled()), "labels a window needs")
@@ -140,6 +148,8 @@ public record MonitorSettings(
                     config.integer("fine-bins-per-bin", 1, 1000),
                     config.integer("bootstrap-resamples", 10, 100_000),
                     config.duration("max-future-skew", Duration.ZERO),
+                    config.duration("idle-timeout", min),
+                    config.duration("provisional-interval", min),
                     rules(config)));
     return new MonitorSettings(
         config.string("bootstrap-servers"),

@@ -4,7 +4,7 @@ import io.calmon.schemas.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /** Builds dead letters for records the monitor gives up on, with where they came from. */
@@ -14,11 +14,7 @@ final class DeadLetters {
   private DeadLetters() {}
 
   static DeadLetter of(
-      FixedKeyProcessorContext<?, ?> context,
-      String key,
-      byte[] value,
-      String errorType,
-      String message) {
+      ProcessingContext context, String key, byte[] value, String errorType, String message) {
     RecordMetadata source = context.recordMetadata().orElse(null);
     return DeadLetter.newBuilder()
         .setSourceTopic(source == null ? "(unknown)" : source.topic())

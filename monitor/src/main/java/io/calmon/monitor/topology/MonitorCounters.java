@@ -21,6 +21,7 @@ public final class MonitorCounters {
   final LongAdder unmatchedLabels = new LongAdder();
   final Map<ObservationKind, LongAdder> lateObservations = perKind();
   final Map<ObservationKind, LongAdder> partlyLateObservations = perKind();
+  final LongAdder lateParts = new LongAdder();
 
   private static Map<ObservationKind, LongAdder> perKind() {
     Map<ObservationKind, LongAdder> counters = new EnumMap<>(ObservationKind.class);
@@ -69,8 +70,8 @@ public final class MonitorCounters {
   }
 
   /**
-   * Predictions that reached the window aggregation after every window containing their event time
-   * had closed: sent to dead-letters ({@code WINDOWS_CLOSED}), in no report. The same as {@code
+   * Predictions that reached their join task after every window containing their event time had
+   * closed: sent to dead-letters ({@code WINDOWS_CLOSED}), in no report. The same as {@code
    * lateObservations().get("scored")}.
    */
   public long latePredictions() {
@@ -78,22 +79,30 @@ public final class MonitorCounters {
   }
 
   /**
-   * Observations that reached the window aggregation after every window containing their time had
-   * closed, by kind ({@code scored}: a prediction, {@code labelled}: its on-time label, {@code
-   * late_label}: the tally of a late label), once per prediction or label: sent to dead-letters
-   * ({@code WINDOWS_CLOSED}), in no report.
+   * Observations that reached their join task after every window containing their time had closed,
+   * by kind ({@code scored}: a prediction, {@code labelled}: its on-time label, {@code late_label}:
+   * the tally of a late label), once per prediction or label: sent to dead-letters ({@code
+   * WINDOWS_CLOSED}), in no report.
    */
   public Map<String, Long> lateObservations() {
     return sums(lateObservations);
   }
 
   /**
-   * Observations that reached the window aggregation after some but not all of their (hopping)
-   * windows had closed, by kind as in {@link #lateObservations()}: counted in the windows still
-   * open, missing from the final reports of the closed ones.
+   * Observations that reached their join task after some but not all of their (hopping) windows had
+   * closed, by kind as in {@link #lateObservations()}: counted in the windows still open, missing
+   * from the final reports of the closed ones.
    */
   public Map<String, Long> partlyLateObservations() {
     return sums(partlyLateObservations);
+  }
+
+  /**
+   * Parts of a window aggregate that reached the merger after the window's final report (sent by an
+   * input partition that had been idle, then read old records): sent to dead-letters.
+   */
+  public long lateParts() {
+    return lateParts.sum();
   }
 
   private static Map<String, Long> sums(Map<ObservationKind, LongAdder> counters) {

@@ -12,67 +12,77 @@ import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.schemas.state.AlertStreak;
-import io.calmon.schemas.state.CalibrationObservation;
 import io.calmon.schemas.state.PendingJoin;
 import io.calmon.schemas.state.WindowCalibration;
-import java.util.List;
+import io.calmon.schemas.state.WindowPartial;
+import io.calmon.schemas.state.WindowParts;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The monitor's Kafka Streams topology, built by one factory that the service and the tests share.
  *
  * <pre>
- * predictions ─decode/validate─┐                          ┌─ provisional ─┐
- *                              ├─ join by event id ─► window aggregate     ├─► reports ─► calibration-reports
- * labels ─decode/validate──────┘   (pending store)    (deployment|version|group, hopping)      │
- *        (class-sets global store)                        └─ final ───────┘                    ▼ final only
- * bad records, observations for closed windows only ─► dead-letters       alert policy ─► calibration-alerts
- *                                                                                       └─► retrain-requests
+ * predictions ─decode/validate─┐  join task (one per input partition)         window merger (by deployment)
+ *                              ├─ join by event id ─► partial windows ──────► merge parts ─► reports ─► calibration-reports
+ * labels ─decode/validate──────┘  (pending store)    (watermark of both   ▲   final once every      │
+ *        (class-sets global store)                    inputs)             │   partition's watermark ▼ final only
+ *                                         window-partials repartition ───┘   passed the close    alert policy ─► calibration-alerts
+ * bad records, observations and parts for closed windows ─► dead-letters                           └─► retrain-requests
  * </pre>
  *
  * Record timestamps are event time: scorers write each prediction with its event's time, and a
- * label's timestamp is when it was labelled. A window closes (its final report is emitted) once
- * stream time reaches its end plus label delay plus grace; an observation that comes after every
- * window containing it has closed goes to dead-letters ({@link LateObservationRouter}).
+ * label's timestamp is when it was labelled. Each join task aggregates the observations of its
+ * partition into partial windows and closes them by its own event-time watermark ({@link
+ * InputWatermarks}: the lower of how far it has read predictions and labels); the merger emits a
+ * window's final report once every input partition's watermark has passed the window's end plus
+ * label delay plus grace ({@link WindowMerger}). Final reports are therefore the same for any
+ * number of partitions, instances or stream threads and whatever the monitor's lag.
  */
 public final class MonitorTopology {
   static final String PENDING_STORE = "pending-joins";
   static final String EXPIRY_STORE = "pending-expiry";
   static final String CLASS_SETS_STORE = "class-sets";
-  static final String WINDOW_STORE = "window-calibration";
+  static final String JOIN_WATERMARK_STORE = "join-watermarks";
+  static final String PARTIAL_WINDOW_STORE = "partial-windows";
+  static final String WINDOW_PARTS_STORE = "window-parts";
+  static final String MERGE_PROGRESS_STORE = "merge-progress";
   static final String REFERENCE_STORE = "confidence-reference";
   static final String STREAK_STORE = "alert-streaks";
+  static final String PARTIALS_TOPIC = "window-partials";
 
   private MonitorTopology() {}
 
-  /** Builds the topology over the given topics. */
+  /** Builds the topology over the given topics, with single-partition inputs. */
   public static Topology build(
       MonitorConfig config, CalmonTopics topics, MonitorCounters counters) {
-    return build(config, topics, counters, MonitorListener.NONE);
+    return build(config, topics, 1, counters, MonitorListener.NONE);
   }
 
-  /** Builds the topology over the given topics, telling {@code listener} what it emits. */
+  /**
+   * Builds the topology over the given topics, telling {@code listener} what it emits.
+   *
+   * @param inputPartitions partitions of the predictions and labels topics: a window is final once
+   *     the watermark of each has passed its close
+   */
   public static Topology build(
       MonitorConfig config,
       CalmonTopics topics,
+      int inputPartitions,
       MonitorCounters counters,
       MonitorListener listener) {
+    if (inputPartitions < 1) {
+      throw new IllegalArgumentException(
+          "input partitions must be positive, got " + inputPartitions);
+    }
     StreamsBuilder builder = new StreamsBuilder();
     AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class);
     Produced<String, DeadLetter> toDeadLetters = Produced.with(Serdes.String(), deadLetterSerde);
@@ -90,19 +100,23 @@ public final class MonitorTopology {
     KStream<String, Decoded<Prediction>> predictions =
         builder.stream(
                 topics.predictions().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-            .processValues(() -> new RecordDecoder.Predictions(config.maxFutureSkew(), counters));
+            .processValues(
+                () -> new RecordDecoder.Predictions(config.maxFutureSkew(), counters),
+                Named.as("decode-predictions"));
     KStream<String, Decoded<Label>> labels =
         builder.stream(topics.labels().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-            .processValues(() -> new RecordDecoder.Labels(counters));
+            .processValues(
+                () -> new RecordDecoder.Labels(config.maxFutureSkew(), counters),
+                Named.as("decode-labels"));
 
     predictions
-        .filter((id, decoded) -> decoded.isDead())
-        .mapValues(Decoded::deadLetter)
-        .to(topics.deadLetters().name(), toDeadLetters);
+        .filter((id, decoded) -> decoded.isDead(), Named.as("bad-predictions"))
+        .mapValues(Decoded::deadLetter, Named.as("bad-prediction-dead-letters"))
+        .to(topics.deadLetters().name(), toDeadLetters.withName("bad-predictions-to-dead-letters"));
     labels
-        .filter((id, decoded) -> decoded.isDead())
-        .mapValues(Decoded::deadLetter)
-        .to(topics.deadLetters().name(), toDeadLetters);
+        .filter((id, decoded) -> decoded.isDead(), Named.as("bad-labels"))
+        .mapValues(Decoded::deadLetter, Named.as("bad-label-dead-letters"))
+        .to(topics.deadLetters().name(), toDeadLetters.withName("bad-labels-to-dead-letters"));
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -115,60 +129,70 @@ public final class MonitorTopology {
 
     KStream<String, JoinInput> joinInputs =
         predictions
-            .filter((id, decoded) -> !decoded.isDead())
-            .<JoinInput>mapValues(decoded -> new JoinInput.OfPrediction(decoded.record()))
+            .filter((id, decoded) -> !decoded.isDead(), Named.as("good-predictions"))
+            .<JoinInput>mapValues(
+                decoded -> new JoinInput.OfPrediction(decoded.record()),
+                Named.as("prediction-join-inputs"))
             .merge(
                 labels
-                    .filter((id, decoded) -> !decoded.isDead())
-                    .mapValues(decoded -> new JoinInput.OfLabel(decoded.record())));
+                    .filter((id, decoded) -> !decoded.isDead(), Named.as("good-labels"))
+                    .mapValues(
+                        decoded -> new JoinInput.OfLabel(decoded.record()),
+                        Named.as("label-join-inputs")),
+                Named.as("join-inputs"));
 
-    WindowCalibrations aggregate = new WindowCalibrations(config.bins(), config.fineBinsPerBin());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(JOIN_WATERMARK_STORE), Serdes.String(), Serdes.Long()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PARTIAL_WINDOW_STORE),
+            Serdes.String(),
+            AvroSerde.of(WindowCalibration.class)));
     TimeWindows windows =
         TimeWindows.ofSizeAndGrace(config.windowSize(), config.closeAfter())
             .advanceBy(config.windowAdvance());
-    // The suppression buffer's store, and with it its changelog, is named after a number that
-    // Kafka Streams counts up with every node created before it, named or not. That count must stay
-    // as it was, or a restarted monitor loses the buffer's pending final reports
-    // (shouldKeepTheNamesOfStoresAndInternalTopics): the two nodes added for late observations
-    // before the aggregate are balanced by mapping the provisional updates after the suppression,
-    // and the late observations' dead letters are built last.
-    KStream<String, Decoded<CalibrationObservation>> observations =
-        joinInputs
-            .process(() -> new PredictionLabelJoiner(config, counters), PENDING_STORE, EXPIRY_STORE)
-            // One partition: every observation advances the same stream time, so every window
-            // closes on time. With several, a window whose keys hash to a quiet partition would
-            // wait for traffic there before its final report. Observations are small and few per
-            // event; one task aggregates them all.
-            .repartition(
-                Repartitioned.<String, CalibrationObservation>as("observations")
-                    .withKeySerde(Serdes.String())
-                    .withValueSerde(AvroSerde.of(CalibrationObservation.class))
-                    .withNumberOfPartitions(1))
-            .processValues(
-                () -> new LateObservationRouter(config, windows, counters),
-                Named.as("late-observations"));
-    KTable<Windowed<String>, WindowCalibration> perWindow =
-        observations
-            .flatMapValues(
-                routed -> routed.isDead() ? List.of() : List.of(routed.record()),
-                Named.as("open-window-observations"))
-            .groupByKey(Grouped.with(Serdes.String(), AvroSerde.of(CalibrationObservation.class)))
-            .windowedBy(windows)
-            .aggregate(
-                aggregate::empty,
-                (key, observation, window) -> aggregate.add(observation, window),
-                Materialized.<String, WindowCalibration, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
-                    .withKeySerde(Serdes.String())
-                    .withValueSerde(AvroSerde.of(WindowCalibration.class)));
+    KStream<String, Decoded<WindowPartial>> joined =
+        joinInputs.process(
+            () -> new PredictionLabelJoiner(config, windows, inputPartitions, counters),
+            Named.as("join"),
+            PENDING_STORE,
+            EXPIRY_STORE,
+            JOIN_WATERMARK_STORE,
+            PARTIAL_WINDOW_STORE);
+    joined
+        .filter((key, decoded) -> decoded.isDead(), Named.as("late-observations"))
+        .mapValues(Decoded::deadLetter, Named.as("late-observation-dead-letters"))
+        .to(
+            topics.deadLetters().name(),
+            toDeadLetters.withName("late-observations-to-dead-letters"));
 
-    KStream<Windowed<String>, WindowCalibration> updates = perWindow.toStream();
-    KStream<Windowed<String>, WindowUpdate> closed =
-        perWindow
-            .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
-            .toStream()
-            .mapValues(window -> new WindowUpdate(window, true));
-    KStream<Windowed<String>, WindowUpdate> provisional =
-        updates.mapValues(window -> new WindowUpdate(window, false));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(WINDOW_PARTS_STORE),
+            Serdes.String(),
+            AvroSerde.of(WindowParts.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(MERGE_PROGRESS_STORE), Serdes.String(), Serdes.Long()));
+    KStream<String, Decoded<WindowUpdate>> merged =
+        joined
+            .filter((key, decoded) -> !decoded.isDead(), Named.as("window-parts"))
+            .mapValues(Decoded::record, Named.as("window-part-records"))
+            .repartition(
+                Repartitioned.<String, WindowPartial>as(PARTIALS_TOPIC)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(AvroSerde.of(WindowPartial.class))
+                    .withStreamPartitioner(new WatermarkBroadcast()))
+            .process(
+                () -> new WindowMerger(config, counters),
+                Named.as("merge"),
+                WINDOW_PARTS_STORE,
+                MERGE_PROGRESS_STORE);
+    merged
+        .filter((key, decoded) -> decoded.isDead(), Named.as("late-parts"))
+        .mapValues(Decoded::deadLetter, Named.as("late-part-dead-letters"))
+        .to(topics.deadLetters().name(), toDeadLetters.withName("late-parts-to-dead-letters"));
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -176,9 +200,10 @@ public final class MonitorTopology {
             Serdes.String(),
             AvroSerde.of(WindowCalibration.class)));
     KStream<String, CalibrationReport> reports =
-        provisional
-            .merge(closed)
-            .process(() -> new ReportBuilder(config), REFERENCE_STORE)
+        merged
+            .filter((key, decoded) -> !decoded.isDead(), Named.as("window-updates"))
+            .mapValues(Decoded::record, Named.as("window-update-records"))
+            .process(() -> new ReportBuilder(config), Named.as("reports"), REFERENCE_STORE)
             .peek((key, report) -> listener.onReport(report));
     reports.to(
         topics.calibrationReports().name(),
@@ -205,13 +230,6 @@ public final class MonitorTopology {
             topics.retrainRequests().name(),
             Produced.with(Serdes.String(), AvroSerde.of(RetrainRequest.class)));
 
-    observations
-        .filter((key, routed) -> routed.isDead(), Named.as("late-observations-dead"))
-        .mapValues(Decoded::deadLetter, Named.as("late-observations-dead-letters"))
-        .to(
-            topics.deadLetters().name(),
-            Produced.with(Serdes.String(), deadLetterSerde)
-                .withName("late-observations-to-dead-letters"));
     return builder.build();
   }
 }

@@ -5,14 +5,20 @@ import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.state.CalibrationObservation;
 import io.calmon.schemas.state.ObservationKind;
+import io.calmon.schemas.state.PartialKind;
 import io.calmon.schemas.state.PendingJoin;
+import io.calmon.schemas.state.WindowPartial;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Window;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,59 +28,140 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Joins predictions with their labels by event id, whichever arrives first, and turns each into
- * calibration observations keyed by (deployment, prompt version, group), once for the predicted
- * class's group and once for ALL.
+ * One join task, for one input partition: joins predictions with their labels by event id,
+ * whichever arrives first, turns each into calibration observations keyed by (deployment, prompt
+ * version, group), once for the predicted class's group and once for ALL, and folds them into this
+ * partition's part of each window aggregate ({@link PartialWindows}). Parts go on to the {@link
+ * WindowMerger} keyed by deployment: PROVISIONAL at most once per provisional interval, FINAL once
+ * the task's watermark ({@link InputWatermarks}) has passed the window's close, each followed by a
+ * WATERMARK record to every merger partition.
  *
  * <ul>
  *   <li>A prediction yields SCORED at its event time (traffic and confidence, labelled or not).
  *   <li>A label is late when its timestamp is more than label delay + grace after its prediction's
- *       event time ({@link MonitorConfig#isLateLabel}), whichever of the two arrives first: the
- *       rule is checked when the label joins a waiting prediction, and when a prediction joins a
- *       waiting label.
+ *       event time ({@link MonitorConfig#isLateLabel}), whichever of the two arrives first.
  *   <li>An on-time label yields LABELLED at the event time, so it lands in the same window as its
  *       prediction.
- *   <li>A late label yields LATE_LABEL at the join's stream time when it is found late (never
- *       earlier than the label's own timestamp): counted in a window still open then, never used in
- *       metrics of a window that may already be final.
+ *   <li>A late label yields LATE_LABEL at the watermark when it is found late (never earlier than
+ *       the label's own timestamp): counted in a window still open then, never used in metrics.
  *   <li>Duplicates (a second prediction or label for an id) are ignored and counted.
+ *   <li>An observation whose every window this task has closed goes to dead-letters ({@code
+ *       WINDOWS_CLOSED}); one that misses only some (hopping windows) counts in the open ones.
  * </ul>
  *
- * Predictions wait {@link MonitorConfig#predictionRetention()} of stream time for labels; a
+ * Predictions wait {@link MonitorConfig#predictionRetention()} of watermark time for labels; a
  * time-ordered index store lets the punctuator drop expired entries without scanning everything.
+ * Everything is timed by the watermark, never by stream time: how Kafka Streams interleaves the two
+ * topics (or a backlog of hours) does not change what the final reports hold.
  */
 final class PredictionLabelJoiner
-    implements Processor<String, JoinInput, String, CalibrationObservation> {
+    implements Processor<String, JoinInput, String, Decoded<WindowPartial>> {
+  static final String WINDOWS_CLOSED = "WINDOWS_CLOSED";
 
   private final MonitorConfig config;
+  private final TimeWindows windows;
+  private final int sourcePartitions;
   private final MonitorCounters counters;
-  private ProcessorContext<String, CalibrationObservation> context;
+  private final AvroCodec<CalibrationObservation> observationCodec =
+      AvroCodec.of(CalibrationObservation.class);
+  private ProcessorContext<String, Decoded<WindowPartial>> context;
   private KeyValueStore<String, PendingJoin> pending;
   private KeyValueStore<String, String> expiry;
   private KeyValueStore<String, ValueAndTimestamp<ClassSet>> classSets;
+  private InputWatermarks watermarks;
+  private PartialWindows parts;
+  private long announcedWatermark = Long.MIN_VALUE;
+  private boolean announcedIdle;
 
-  PredictionLabelJoiner(MonitorConfig config, MonitorCounters counters) {
+  /**
+   * @param windows the report windows
+   * @param sourcePartitions partitions of the input topics (the merger waits for each)
+   */
+  PredictionLabelJoiner(
+      MonitorConfig config, TimeWindows windows, int sourcePartitions, MonitorCounters counters) {
     this.config = config;
+    this.windows = windows;
+    this.sourcePartitions = sourcePartitions;
     this.counters = counters;
   }
 
   @Override
-  public void init(ProcessorContext<String, CalibrationObservation> context) {
+  public void init(ProcessorContext<String, Decoded<WindowPartial>> context) {
     this.context = context;
     this.pending = context.getStateStore(MonitorTopology.PENDING_STORE);
     this.expiry = context.getStateStore(MonitorTopology.EXPIRY_STORE);
     this.classSets = context.getStateStore(MonitorTopology.CLASS_SETS_STORE);
+    this.watermarks =
+        new InputWatermarks(
+            context.getStateStore(MonitorTopology.JOIN_WATERMARK_STORE),
+            config.idleTimeout(),
+            context.currentSystemTimeMs());
+    this.parts =
+        new PartialWindows(
+            config, windows, context.getStateStore(MonitorTopology.PARTIAL_WINDOW_STORE));
+    parts.reset();
+    announcedWatermark = Long.MIN_VALUE;
     Duration every = config.grace().isZero() ? Duration.ofSeconds(10) : config.grace();
-    context.schedule(every, PunctuationType.STREAM_TIME, this::expire);
+    context.schedule(every, PunctuationType.STREAM_TIME, time -> expire(watermarks.watermark()));
+    context.schedule(config.provisionalInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
   }
 
   @Override
   public void process(Record<String, JoinInput> record) {
+    long now = context.currentSystemTimeMs();
     if (record.value() instanceof JoinInput.OfPrediction p) {
+      watermarks.read(
+          InputWatermarks.Input.PREDICTIONS, p.prediction().getEventTime().toEpochMilli(), now);
       onPrediction(record.key(), p.prediction());
     } else if (record.value() instanceof JoinInput.OfLabel l) {
+      watermarks.read(InputWatermarks.Input.LABELS, record.timestamp(), now);
       onLabel(record.key(), l.label(), record.timestamp());
     }
+    if (watermarks.advance(now)) {
+      closeWindows();
+    }
+  }
+
+  /** Wall-clock tick: idle inputs, provisional parts, and the watermark for the merger. */
+  private void tick(long now) {
+    if (watermarks.advance(now)) {
+      closeWindows();
+    }
+    for (WindowPartial part : parts.changedSinceLastCall(header())) {
+      forward(part, part.getWindowStart().toEpochMilli());
+    }
+    announce(now);
+  }
+
+  private void closeWindows() {
+    for (WindowPartial part : parts.close(watermarks.watermark(), header())) {
+      forward(part, part.getWindowEnd().toEpochMilli());
+    }
+    announce(context.currentSystemTimeMs());
+    expire(watermarks.watermark());
+  }
+
+  /** Tells every merger partition this task's watermark, when it or the idle state changed. */
+  private void announce(long now) {
+    boolean idle = watermarks.isIdle(now);
+    long watermark = watermarks.watermark();
+    if (watermark == announcedWatermark && idle == announcedIdle) {
+      return;
+    }
+    announcedWatermark = watermark;
+    announcedIdle = idle;
+    WindowPartial mark = header().builder(PartialKind.WATERMARK).setIdle(idle).build();
+    context.forward(new Record<>("", Decoded.ok(mark), Math.max(0, watermark)));
+  }
+
+  private void forward(WindowPartial part, long timestamp) {
+    String deployment = GroupKey.parse(part.getGroupKey()).deployment();
+    context.forward(new Record<>(deployment, Decoded.ok(part), timestamp));
+  }
+
+  private PartialWindows.PartialHeader header() {
+    return new PartialWindows.PartialHeader(
+        context.taskId().partition(), sourcePartitions, watermarks.watermark());
   }
 
   private void onPrediction(String eventId, Prediction prediction) {
@@ -122,7 +209,7 @@ final class PredictionLabelJoiner
 
   /**
    * Joins a prediction with its label, in either arrival order: LABELLED at the event time when the
-   * label is on time, else LATE_LABEL (counted) at the stream time it is found late.
+   * label is on time, else LATE_LABEL (counted) at the watermark when it is found late.
    *
    * @param labelTime the label record's timestamp
    */
@@ -130,7 +217,7 @@ final class PredictionLabelJoiner
     long eventTime = prediction.getEventTime().toEpochMilli();
     if (config.isLateLabel(eventTime, labelTime)) {
       counters.lateLabels.increment();
-      long foundLate = Math.max(labelTime, context.currentStreamTimeMs());
+      long foundLate = Math.max(labelTime, watermarks.watermark());
       emit(prediction, observation(ObservationKind.LATE_LABEL, eventId, prediction), foundLate);
     } else {
       emit(prediction, labelled(eventId, prediction, label), eventTime);
@@ -178,9 +265,59 @@ final class PredictionLabelJoiner
     GroupKey key =
         new GroupKey(
             prediction.getDeployment(), prediction.getPromptVersion(), prediction.getGroup());
-    context.forward(new Record<>(key.toString(), observation, timestamp));
+    long watermark = watermarks.watermark();
+    parts.add(key.toString(), observation, timestamp, watermark);
+    String all = key.withGroup(CalibrationGroup.ALL).toString();
+    switch (parts.add(all, observation, timestamp, watermark)) {
+      case OPEN -> {}
+      case PARTLY_CLOSED -> counters.partlyLateObservations.get(observation.getKind()).increment();
+      case CLOSED -> deadLetter(all, observation, timestamp, watermark);
+    }
+  }
+
+  /**
+   * Sends an observation whose every window has closed to dead-letters, keyed by its event id, the
+   * observation itself as the value.
+   */
+  private void deadLetter(
+      String key, CalibrationObservation observation, long timestamp, long watermark) {
+    counters.lateObservations.get(observation.getKind()).increment();
+    counters.deadLetters.increment();
+    Window last =
+        windows.windowsFor(timestamp).values().stream()
+            .max(Comparator.comparingLong(Window::end))
+            .orElseThrow();
+    String message =
+        observation.getKind()
+            + " observation of event '"
+            + observation.getEventId()
+            + "' ("
+            + key
+            + ") at "
+            + Instant.ofEpochMilli(timestamp)
+            + " came after every window containing it had closed: the watermark of input partition "
+            + context.taskId().partition()
+            + " was "
+            + Instant.ofEpochMilli(watermark)
+            + ", and the last of its windows, ["
+            + Instant.ofEpochMilli(last.start())
+            + ", "
+            + Instant.ofEpochMilli(last.end())
+            + "), closed at its end + label delay + grace ("
+            + config.closeAfter()
+            + ")";
+    String eventId = observation.getEventId();
     context.forward(
-        new Record<>(key.withGroup(CalibrationGroup.ALL).toString(), observation, timestamp));
+        new Record<>(
+            eventId,
+            Decoded.dead(
+                DeadLetters.of(
+                    context,
+                    eventId,
+                    observationCodec.encode(observation),
+                    WINDOWS_CLOSED,
+                    message)),
+            timestamp));
   }
 
   private void store(String eventId, PendingJoin entry) {
@@ -192,16 +329,19 @@ final class PredictionLabelJoiner
     expiry.delete(indexKey(entry.getExpiresAt().toEpochMilli(), eventId));
   }
 
-  private void expire(long streamTime) {
+  private void expire(long watermark) {
+    if (watermark < 0) {
+      return;
+    }
     List<KeyValue<String, String>> due = new ArrayList<>();
     try (KeyValueIterator<String, String> it =
-        expiry.range(indexKey(0, ""), indexKey(streamTime, "\uffff"))) {
+        expiry.range(indexKey(0, ""), indexKey(watermark, "\uffff"))) {
       it.forEachRemaining(due::add);
     }
     for (KeyValue<String, String> entry : due) {
       expiry.delete(entry.key);
       PendingJoin join = pending.get(entry.value);
-      if (join == null || join.getExpiresAt().toEpochMilli() > streamTime) {
+      if (join == null || join.getExpiresAt().toEpochMilli() > watermark) {
         continue; // superseded by a later index entry
       }
       if (join.getPrediction() == null) {

@@ -6,6 +6,8 @@ import io.calmon.schemas.Prediction;
 import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -15,23 +17,31 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Decodes and validates raw input values. Anything wrong becomes a dead letter carrying the
- * original bytes and the reason; nothing here ever throws for bad input.
+ * original bytes, a machine-readable error type and the reason in words; nothing here ever throws
+ * for bad input, so no record can stop the monitor or reach its state.
  *
  * <ul>
- *   <li>Predictions: must decode, and their event time may not be more than the configured skew
- *       ahead of the wall clock (EVENT_TIME_IN_FUTURE).
- *   <li>Labels: must decode, and when the deployment's class set is known, the true class must be
- *       in it (UNKNOWN_CLASS).
+ *   <li>Every record: a non-empty key (MISSING_KEY), a body that decodes within Avro's limits.
+ *   <li>Times (a prediction's event time, a label's record time): not negative and not more than
+ *       the configured skew ahead of the wall clock (INVALID_TIME, EVENT_TIME_IN_FUTURE), so one
+ *       record stamped far ahead cannot close every open window.
+ *   <li>Predictions: confidence and every probability finite and in [0, 1], a non-negative prompt
+ *       version, a non-empty deployment and predicted class (INVALID_PREDICTION).
+ *   <li>Labels: a non-empty deployment and true class (INVALID_LABEL); when the deployment's class
+ *       set is known, the true class must be in it (UNKNOWN_CLASS).
  * </ul>
  */
 abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte[], Decoded<T>> {
   private final MonitorCounters counters;
   private final AvroCodec<?> codec;
   private final LongAdder read;
+  private final Duration maxFutureSkew;
   FixedKeyProcessorContext<String, Decoded<T>> context;
 
-  RecordDecoder(AvroCodec<?> codec, MonitorCounters counters, LongAdder read) {
+  RecordDecoder(
+      AvroCodec<?> codec, Duration maxFutureSkew, MonitorCounters counters, LongAdder read) {
     this.codec = codec;
+    this.maxFutureSkew = maxFutureSkew;
     this.counters = counters;
     this.read = read;
   }
@@ -45,13 +55,21 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
   public void process(FixedKeyRecord<String, byte[]> record) {
     read.increment();
     Decoded<T> decoded;
-    try {
-      @SuppressWarnings("unchecked")
-      T value = (T) codec.decode(record.value());
-      String problem = validate(value);
-      decoded = problem == null ? Decoded.ok(value) : dead(record, problemType(), problem);
-    } catch (RecordDecodingException e) {
-      decoded = dead(record, e.reason().name(), e.getMessage());
+    if (record.key() == null || record.key().isEmpty()) {
+      decoded =
+          dead(record, "MISSING_KEY", "the record has no key; calmon keys records by event id");
+    } else if (record.value() == null) {
+      decoded = dead(record, "EMPTY_VALUE", "the record has no value");
+    } else {
+      try {
+        @SuppressWarnings("unchecked")
+        T value = (T) codec.decode(record.value());
+        Problem problem = validate(value, record.timestamp());
+        decoded =
+            problem == null ? Decoded.ok(value) : dead(record, problem.type(), problem.message());
+      } catch (RecordDecodingException e) {
+        decoded = dead(record, e.reason().name(), e.getMessage());
+      }
     }
     context.forward(record.withValue(decoded));
   }
@@ -61,45 +79,84 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
     return Decoded.dead(DeadLetters.of(context, record.key(), record.value(), type, message));
   }
 
+  /** What is wrong with a record: a dead letter's error type and message. */
+  record Problem(String type, String message) {}
+
   /** Null when the record is fine, else what is wrong with it. */
-  abstract String validate(T value);
+  abstract Problem validate(T value, long recordTimestamp);
 
-  abstract String problemType();
+  /** A time that is negative or too far ahead of the wall clock, or null. */
+  Problem checkTime(String what, long millis) {
+    if (millis < 0) {
+      return new Problem("INVALID_TIME", what + " " + millis + " ms is before 1970");
+    }
+    long limit = context.currentSystemTimeMs() + maxFutureSkew.toMillis();
+    return millis > limit
+        ? new Problem(
+            "EVENT_TIME_IN_FUTURE",
+            what
+                + " "
+                + Instant.ofEpochMilli(millis)
+                + " is more than "
+                + maxFutureSkew
+                + " ahead of the monitor's clock")
+        : null;
+  }
 
-  /** Predictions: decode, reject event times from the future. */
+  static boolean isProbability(double p) {
+    return Double.isFinite(p) && p >= 0 && p <= 1;
+  }
+
+  static boolean isBlank(String text) {
+    return text == null || text.isBlank();
+  }
+
+  /** Predictions: decode, check numbers and names, reject event times out of range. */
   static final class Predictions extends RecordDecoder<Prediction> {
-    private final Duration maxFutureSkew;
-
     Predictions(Duration maxFutureSkew, MonitorCounters counters) {
-      super(AvroCodec.of(Prediction.class), counters, counters.predictions);
-      this.maxFutureSkew = maxFutureSkew;
+      super(AvroCodec.of(Prediction.class), maxFutureSkew, counters, counters.predictions);
     }
 
     @Override
-    String validate(Prediction prediction) {
-      long limit = context.currentSystemTimeMs() + maxFutureSkew.toMillis();
-      long eventTime = prediction.getEventTime().toEpochMilli();
-      return eventTime > limit
-          ? "event time "
-              + prediction.getEventTime()
-              + " is more than "
-              + maxFutureSkew
-              + " ahead of the monitor's clock"
-          : null;
+    Problem validate(Prediction prediction, long recordTimestamp) {
+      String invalid = invalid(prediction);
+      if (invalid != null) {
+        return new Problem("INVALID_PREDICTION", invalid);
+      }
+      return checkTime("event time", prediction.getEventTime().toEpochMilli());
     }
 
-    @Override
-    String problemType() {
-      return "EVENT_TIME_IN_FUTURE";
+    private static String invalid(Prediction prediction) {
+      if (!isProbability(prediction.getConfidence())) {
+        return "confidence " + prediction.getConfidence() + " is not a probability in [0, 1]";
+      }
+      if (prediction.getPromptVersion() < 0) {
+        return "prompt version " + prediction.getPromptVersion() + " is negative";
+      }
+      if (isBlank(prediction.getDeployment()) || isBlank(prediction.getPredictedClass())) {
+        return "deployment and predicted class must not be empty";
+      }
+      List<Float> probabilities = prediction.getClassProbabilities();
+      if (probabilities != null) {
+        for (int k = 0; k < probabilities.size(); k++) {
+          Float p = probabilities.get(k);
+          if (p == null || !isProbability(p)) {
+            return "class probability " + k + " (" + p + ") is not a probability in [0, 1]";
+          }
+        }
+      }
+      return null;
     }
   }
 
-  /** Labels: decode, reject classes outside the deployment's class set. */
+  /**
+   * Labels: decode, check the time and names, reject classes outside the deployment's class set.
+   */
   static final class Labels extends RecordDecoder<Label> {
     private KeyValueStore<String, ValueAndTimestamp<ClassSet>> classSets;
 
-    Labels(MonitorCounters counters) {
-      super(AvroCodec.of(Label.class), counters, counters.labels);
+    Labels(Duration maxFutureSkew, MonitorCounters counters) {
+      super(AvroCodec.of(Label.class), maxFutureSkew, counters, counters.labels);
     }
 
     @Override
@@ -109,24 +166,28 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
     }
 
     @Override
-    String validate(Label label) {
+    Problem validate(Label label, long recordTimestamp) {
+      if (isBlank(label.getDeployment()) || isBlank(label.getTrueClass())) {
+        return new Problem("INVALID_LABEL", "deployment and true class must not be empty");
+      }
+      Problem time = checkTime("label time", recordTimestamp);
+      if (time != null) {
+        return time;
+      }
       ValueAndTimestamp<ClassSet> classSet = classSets.get(label.getDeployment());
       if (classSet == null || classSet.value() == null) {
         return null; // nothing to check against yet
       }
       return classSet.value().getClassNames().contains(label.getTrueClass())
           ? null
-          : "true class '"
-              + label.getTrueClass()
-              + "' is not in class set version "
-              + classSet.value().getVersion()
-              + " of deployment "
-              + label.getDeployment();
-    }
-
-    @Override
-    String problemType() {
-      return "UNKNOWN_CLASS";
+          : new Problem(
+              "UNKNOWN_CLASS",
+              "true class '"
+                  + label.getTrueClass()
+                  + "' is not in class set version "
+                  + classSet.value().getVersion()
+                  + " of deployment "
+                  + label.getDeployment());
     }
   }
 }

@@ -14,7 +14,6 @@ import io.calmon.schemas.state.WindowCalibration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -27,8 +26,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * #REFERENCE_MIN_SCORED} predictions), and for the ALL group the share of traffic predicted as new
  * classes.
  */
-final class ReportBuilder
-    implements Processor<Windowed<String>, WindowUpdate, String, CalibrationReport> {
+final class ReportBuilder implements Processor<String, WindowUpdate, String, CalibrationReport> {
 
   /** Predictions a final window needs before it becomes the reference for confidence shift. */
   static final long REFERENCE_MIN_SCORED = 50;
@@ -59,8 +57,8 @@ final class ReportBuilder
   }
 
   @Override
-  public void process(Record<Windowed<String>, WindowUpdate> record) {
-    GroupKey key = GroupKey.parse(record.key().key());
+  public void process(Record<String, WindowUpdate> record) {
+    GroupKey key = GroupKey.parse(record.key());
     WindowCalibration window = record.value().window();
     boolean isFinal = record.value().isFinal();
     WindowCalibration reference = references.get(key.toString());
@@ -69,13 +67,7 @@ final class ReportBuilder
       references.put(key.toString(), reference);
     }
     CalibrationReport report =
-        report(
-            key,
-            record.key().window().startTime(),
-            record.key().window().endTime(),
-            window,
-            isFinal,
-            reference);
+        report(key, record.value().start(), record.value().end(), window, isFinal, reference);
     context.forward(new Record<>(key.reportKey(), report, record.timestamp()));
   }
 

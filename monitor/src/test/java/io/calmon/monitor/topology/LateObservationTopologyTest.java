@@ -22,8 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -34,14 +32,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Observations that reach the window aggregation after their windows closed, on {@link
- * TopologyTestDriver} with explicit timestamps. Hopping windows of 10 minutes every 5; label delay
- * 2 minutes plus 1 minute grace: window [5, 15) closes when stream time reaches 18:00, exactly. An
- * event at 07:00 belongs to [0, 10) (closed at 13:00) and [5, 15); one at 10:00 to [5, 15) and [10,
- * 20) (closes at 23:00); one at 09:59.999 to [0, 10) and [5, 15) only.
+ * Observations that reach their join task after their windows closed, on {@link TopologyTestDriver}
+ * with explicit timestamps. Hopping windows of 10 minutes every 5; label delay 2 minutes plus 1
+ * minute grace: window [5, 15) closes when the watermark reaches 18:00, exactly. An event at 07:00
+ * belongs to [0, 10) (closed at 13:00) and [5, 15); one at 10:00 to [5, 15) and [10, 20) (closes at
+ * 23:00); one at 09:59.999 to [0, 10) and [5, 15) only.
  *
- * <p>Before {@link LateObservationRouter}, Kafka Streams dropped an observation whose windows had
- * all closed and only moved its {@code dropped-records} metric: no dead letter, no count.
+ * <p>Each such observation is dead-lettered once (not once per group copy) and counted; one that
+ * misses only some of its windows counts in the open ones.
  */
 class LateObservationTopologyTest {
   private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
@@ -65,6 +63,8 @@ class LateObservationTopologyTest {
         20,
         200,
         Duration.ofMinutes(5),
+        Duration.ofHours(1),
+        Duration.ofSeconds(1),
         Map.of());
   }
 
@@ -73,37 +73,38 @@ class LateObservationTopologyTest {
   }
 
   @Test
-  void shouldDeadLetterAPredictionAndItsLabelWhenStreamTimeIsExactlyAtTheCloseOfItsLastWindow() {
-    advanceStreamTimeTo(at(18));
+  void shouldDeadLetterAPredictionAndItsLabelWhenTheWatermarkIsExactlyAtTheCloseOfItsLastWindow() {
+    advanceWatermarkTo(at(18));
     predict("late", at(7));
     label("late", at(8));
 
     List<DeadLetter> dead = deadLetters.readValuesToList();
-    assertEquals(4, dead.size(), "prediction and label, each for NEW and ALL: " + dead);
+    assertEquals(2, dead.size(), "prediction and label, once each: " + dead);
+    assertEquals(List.of("late", "late"), keysOf(dead));
+    assertEquals("predictions", dead.get(0).getSourceTopic());
+    assertEquals("labels", dead.get(1).getSourceTopic());
     for (DeadLetter letter : dead) {
-      assertEquals(LateObservationRouter.WINDOWS_CLOSED, letter.getErrorType());
+      assertEquals(PredictionLabelJoiner.WINDOWS_CLOSED, letter.getErrorType());
       assertEquals("monitor", letter.getService());
-      assertTrue(letter.getSourceTopic().endsWith("observations-repartition"), letter.toString());
       assertEquals("late", decode(letter).getEventId());
       assertTrue(
           letter.getErrorMessage().contains("[2026-03-01T00:05:00Z, 2026-03-01T00:15:00Z)"),
           letter.getErrorMessage());
     }
     assertEquals(ObservationKind.SCORED, decode(dead.get(0)).getKind());
-    assertEquals(ObservationKind.LABELLED, decode(dead.get(2)).getKind());
+    assertEquals(ObservationKind.LABELLED, decode(dead.get(1)).getKind());
     assertEquals(1, counters.latePredictions());
     assertEquals(
         Map.of("scored", 1L, "labelled", 1L, "late_label", 0L), counters.lateObservations());
-    assertEquals(4, counters.deadLetters());
+    assertEquals(2, counters.deadLetters());
 
-    advanceStreamTimeTo(at(40));
+    advanceWatermarkTo(at(40));
     assertEquals(List.of(), reportsOfVersion3(), "in no window");
-    assertEquals(0, droppedByKafkaStreams(), "nothing reached the aggregate for a closed window");
   }
 
   @Test
-  void shouldCountAPredictionInItsOpenWindowWhenStreamTimeIsOneMillisecondBeforeItCloses() {
-    advanceStreamTimeTo(at(18).minusMillis(1));
+  void shouldCountAPredictionInItsOpenWindowWhenTheWatermarkIsOneMillisecondBeforeItCloses() {
+    advanceWatermarkTo(at(18).minusMillis(1));
     predict("edge", at(7));
     label("edge", at(8));
 
@@ -112,23 +113,22 @@ class LateObservationTopologyTest {
     assertEquals(
         Map.of("scored", 1L, "labelled", 1L, "late_label", 0L), counters.partlyLateObservations());
 
-    advanceStreamTimeTo(at(40));
+    advanceWatermarkTo(at(40));
     CalibrationReport window = finalReportOfVersion3();
     assertEquals(at(5), window.getWindowStart(), "not in [0, 10), closed at 13:00");
     assertEquals(1, window.getScoredCount());
     assertEquals(1, window.getLabelledCount());
-    assertEquals(4, droppedByKafkaStreams(), "[0, 10) dropped both observations, NEW and ALL");
   }
 
   @Test
   void shouldCountAPredictionAtTheStartOfAnOpenWindowThereAlone() {
-    advanceStreamTimeTo(at(18));
+    advanceWatermarkTo(at(18));
     predict("first", at(10)); // [5, 15) closes exactly now; [10, 20) is open
 
     assertTrue(deadLetters.isEmpty());
     assertEquals(1, counters.partlyLateObservations().get("scored"));
 
-    advanceStreamTimeTo(at(40));
+    advanceWatermarkTo(at(40));
     CalibrationReport window = finalReportOfVersion3();
     assertEquals(at(10), window.getWindowStart());
     assertEquals(1, window.getScoredCount());
@@ -136,16 +136,16 @@ class LateObservationTopologyTest {
 
   @Test
   void shouldDeadLetterAPredictionOneMillisecondBeforeTheStartOfItsOnlyOpenWindow() {
-    advanceStreamTimeTo(at(18));
+    advanceWatermarkTo(at(18));
     predict("before", at(10).minusMillis(1)); // [0, 10) and [5, 15) only, both closed
 
     List<DeadLetter> dead = deadLetters.readValuesToList();
-    assertEquals(2, dead.size());
-    assertEquals(List.of("default|3|NEW", "default|3|ALL"), keysOf(dead));
+    assertEquals(1, dead.size(), "once, for the prediction");
+    assertEquals(List.of("before"), keysOf(dead));
     assertEquals(1, counters.latePredictions());
     assertEquals(0, counters.partlyLateObservations().get("scored"));
 
-    advanceStreamTimeTo(at(40));
+    advanceWatermarkTo(at(40));
     assertEquals(List.of(), reportsOfVersion3());
   }
 
@@ -222,20 +222,13 @@ class LateObservationTopologyTest {
     return finals.get(0);
   }
 
-  /** Kafka Streams' own count of records its window aggregate skipped for closed windows. */
-  private double droppedByKafkaStreams() {
-    double dropped = 0;
-    for (Map.Entry<MetricName, ? extends Metric> metric : driver.metrics().entrySet()) {
-      if (metric.getKey().name().equals("dropped-records-total")) {
-        dropped += ((Number) metric.getValue().metricValue()).doubleValue();
-      }
-    }
-    return dropped;
-  }
-
-  /** A prediction of another prompt version: moves stream time without touching version 3. */
-  private void advanceStreamTimeTo(Instant time) {
+  /**
+   * A prediction of another prompt version and a label of no event: moves the watermark (the lower
+   * of the two inputs' event times) without touching version 3.
+   */
+  private void advanceWatermarkTo(Instant time) {
     pipe(prediction("tick-" + time, time, 99));
+    label("tick-label-" + time, time);
   }
 
   private void predict(String id, Instant eventTime) {

@@ -70,6 +70,8 @@ class MonitorTopologyTest {
         20,
         200,
         Duration.ofMinutes(5),
+        Duration.ofHours(1),
+        Duration.ofSeconds(1),
         Map.of(CalibrationGroup.NEW, new EceAlertRule(0.05, 20, 2, Duration.ofMinutes(30), false)));
   }
 
@@ -153,6 +155,7 @@ class MonitorTopologyTest {
     predict("a", T0, "red circle", 0.9);
     predict("b", T0.plusSeconds(10), "red circle", 0.8);
     label("a", "red circle", T0.plusSeconds(60));
+    driver.advanceWallClockTime(Duration.ofSeconds(1)); // a provisional report of "a"
     label("b", "blue square", T0.plusSeconds(70));
     closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
 
@@ -436,9 +439,7 @@ class MonitorTopologyTest {
   void shouldKeepTheNamesOfStoresAndInternalTopics() {
     // A store's changelog and a repartition topic are named after them: renamed, they are new,
     // empty topics, and a monitor restarted on the new code loses what the old ones held (the
-    // suppression buffer's pending final reports, the pending joins, ...). The suppression
-    // buffer's store is named after a count of the nodes created before it, so adding a node
-    // upstream renames it; see MonitorTopology.build.
+    // pending joins, the partial windows, ...). Every one is named explicitly.
     TopologyDescription description = MonitorTopology.build(config(), topics, counters).describe();
     Set<String> stores = new TreeSet<>();
     Set<String> internalTopics = new TreeSet<>();
@@ -463,12 +464,14 @@ class MonitorTopologyTest {
             "alert-streaks",
             "class-sets",
             "confidence-reference",
-            "KTABLE-SUPPRESS-STATE-STORE-0000000025",
+            "join-watermarks",
+            "merge-progress",
+            "partial-windows",
             "pending-expiry",
             "pending-joins",
-            "window-calibration"),
+            "window-parts"),
         stores);
-    assertEquals(Set.of("observations-repartition"), internalTopics);
+    assertEquals(Set.of("window-partials-repartition"), internalTopics);
   }
 
   // --- helpers --------------------------------------------------------------------------------
@@ -488,9 +491,13 @@ class MonitorTopologyTest {
     return finals.get(0);
   }
 
-  /** Advances stream time with a prediction of another prompt version, closing earlier windows. */
+  /**
+   * Advances the watermark with a prediction of another prompt version and a label of no event,
+   * closing earlier windows.
+   */
   private void closeWindowsUpTo(Instant time) {
     pipePrediction(prediction("tick-" + time, time, "red circle", 0.5, CalibrationGroup.NEW, 99));
+    label("tick-label-" + time, "red circle", time);
   }
 
   private void predict(String id, Instant eventTime, String predicted, double confidence) {

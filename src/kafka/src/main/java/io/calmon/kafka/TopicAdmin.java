@@ -151,6 +151,36 @@ public final class TopicAdmin implements AutoCloseable {
     return Optional.ofNullable(describeCleanupPolicies(List.of(topic)).get(topic));
   }
 
+  /**
+   * The partition count of a topic.
+   *
+   * @throws IllegalStateException naming the topic if it does not exist or cannot be described
+   */
+  public int partitions(String topic) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return await(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic)
+            .get(topic)
+            .partitions()
+            .size();
+      } catch (ExecutionException e) {
+        // A topic created a moment ago may not have reached the broker's metadata yet.
+        boolean propagating = e.getCause() instanceof UnknownTopicOrPartitionException;
+        if (!propagating || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "topic "
+                  + topic
+                  + (propagating
+                      ? " does not exist"
+                      : " cannot be described: " + e.getCause().getMessage()),
+              e.getCause());
+        }
+      }
+      pause();
+    }
+  }
+
   private void checkCleanupPolicies(Collection<CalmonTopic> topics) {
     Map<String, String> actual =
         describeCleanupPolicies(topics.stream().map(CalmonTopic::name).toList());

@@ -251,6 +251,8 @@ final class DemoRun implements AutoCloseable {
             20,
             200,
             Duration.ofMinutes(5),
+            window.multipliedBy(3),
+            Duration.ofSeconds(1),
             Map.of(CalibrationGroup.BASE, rule, CalibrationGroup.NEW, rule));
     return new MonitorSettings(
         bootstrap,

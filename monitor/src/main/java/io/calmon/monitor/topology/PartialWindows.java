@@ -1,0 +1,150 @@
+package io.calmon.monitor.topology;
+
+import io.calmon.monitor.MonitorConfig;
+import io.calmon.schemas.state.CalibrationObservation;
+import io.calmon.schemas.state.PartialKind;
+import io.calmon.schemas.state.WindowCalibration;
+import io.calmon.schemas.state.WindowPartial;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Window;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One join task's part of every open window aggregate: observations are folded into the windows
+ * containing their time, and when the task's watermark passes a window's close (end + label delay +
+ * grace) its part is handed on, FINAL, and forgotten.
+ *
+ * <p>Parts live in a store keyed by window end, start and group key, so closing is one range scan
+ * in end order; the objects are cached in memory to fold observations in without decoding them. The
+ * cache only mirrors the store and is emptied whenever the task (re)initialises.
+ */
+final class PartialWindows {
+  private final MonitorConfig config;
+  private final TimeWindows windows;
+  private final KeyValueStore<String, WindowCalibration> store;
+  private final Map<String, WindowAggregate> cache = new HashMap<>();
+  private final Set<String> changed = new LinkedHashSet<>();
+
+  PartialWindows(
+      MonitorConfig config, TimeWindows windows, KeyValueStore<String, WindowCalibration> store) {
+    this.config = config;
+    this.windows = windows;
+    this.store = store;
+  }
+
+  /** Where an observation went: into every window containing it, some of them, or none. */
+  enum Placement {
+    OPEN,
+    PARTLY_CLOSED,
+    CLOSED
+  }
+
+  /**
+   * Folds {@code observation} at event time {@code time} into each window of {@code groupKey} that
+   * contains it and that {@code watermark} has not closed.
+   */
+  Placement add(String groupKey, CalibrationObservation observation, long time, long watermark) {
+    int closed = 0;
+    Map<Long, ? extends Window> containing = windows.windowsFor(time);
+    for (Window window : containing.values()) {
+      if (config.isWindowClosed(window.end(), watermark)) {
+        closed++;
+        continue;
+      }
+      String key = key(window.end(), window.start(), groupKey);
+      WindowAggregate aggregate = cache.get(key);
+      if (aggregate == null) {
+        WindowCalibration kept = store.get(key);
+        aggregate =
+            kept == null
+                ? WindowAggregate.empty(config.bins(), config.fineBinsPerBin())
+                : WindowAggregate.fromRecord(kept);
+        cache.put(key, aggregate);
+      }
+      aggregate.add(observation);
+      store.put(key, aggregate.toRecord());
+      changed.add(key);
+    }
+    if (closed == 0) {
+      return Placement.OPEN;
+    }
+    return closed < containing.size() ? Placement.PARTLY_CLOSED : Placement.CLOSED;
+  }
+
+  /**
+   * Removes and returns, FINAL, every part whose window {@code watermark} has closed, in window-end
+   * order.
+   */
+  List<WindowPartial> close(long watermark, PartialHeader header) {
+    long lastClosedEnd = watermark - config.closeAfter().toMillis();
+    List<KeyValue<String, WindowCalibration>> due = new ArrayList<>();
+    try (KeyValueIterator<String, WindowCalibration> it =
+        store.range(key(0, 0, ""), key(Math.max(0, lastClosedEnd), Long.MAX_VALUE, "\uffff"))) {
+      it.forEachRemaining(due::add);
+    }
+    List<WindowPartial> finals = new ArrayList<>(due.size());
+    for (KeyValue<String, WindowCalibration> entry : due) {
+      store.delete(entry.key);
+      cache.remove(entry.key);
+      changed.remove(entry.key);
+      finals.add(part(PartialKind.FINAL, entry.key, entry.value, header));
+    }
+    return finals;
+  }
+
+  /** The parts changed since the last call, PROVISIONAL. */
+  List<WindowPartial> changedSinceLastCall(PartialHeader header) {
+    List<WindowPartial> parts = new ArrayList<>(changed.size());
+    for (String key : changed) {
+      WindowAggregate aggregate = cache.get(key);
+      WindowCalibration window = aggregate != null ? aggregate.toRecord() : store.get(key);
+      if (window != null) {
+        parts.add(part(PartialKind.PROVISIONAL, key, window, header));
+      }
+    }
+    changed.clear();
+    return parts;
+  }
+
+  /** Forgets the cache (the store stays): on task (re)initialisation. */
+  void reset() {
+    cache.clear();
+    changed.clear();
+  }
+
+  /** What every record a join task sends carries: which task, of how many, at what watermark. */
+  record PartialHeader(int sourcePartition, int sourcePartitions, long watermark) {
+    WindowPartial.Builder builder(PartialKind kind) {
+      return WindowPartial.newBuilder()
+          .setKind(kind)
+          .setSourcePartition(sourcePartition)
+          .setSourcePartitions(sourcePartitions)
+          .setWatermark(Instant.ofEpochMilli(Math.max(0, watermark)));
+    }
+  }
+
+  private static WindowPartial part(
+      PartialKind kind, String key, WindowCalibration window, PartialHeader header) {
+    WindowKey parsed = WindowKey.parse(key);
+    return header
+        .builder(kind)
+        .setGroupKey(parsed.groupKey())
+        .setWindowStart(Instant.ofEpochMilli(parsed.start()))
+        .setWindowEnd(Instant.ofEpochMilli(parsed.end()))
+        .setWindow(window)
+        .build();
+  }
+
+  static String key(long end, long start, String groupKey) {
+    return WindowKey.format(end, start, groupKey);
+  }
+}

@@ -1,0 +1,119 @@
+package io.calmon.monitor.topology;
+
+import io.calmon.core.calibration.CalibrationSketch;
+import io.calmon.core.calibration.CalibrationSketchCodec;
+import io.calmon.core.calibration.EqualWidthBins;
+import io.calmon.schemas.state.CalibrationObservation;
+import io.calmon.schemas.state.WindowCalibration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The calibration aggregate of one (deployment, prompt version, group) over one window, as a
+ * mutable object: observations are folded in without decoding or encoding anything, and parts
+ * computed on different input partitions merge exactly ({@link #addAll}). {@link WindowCalibration}
+ * is its form in stores and on internal topics only.
+ */
+final class WindowAggregate {
+  private long scoredCount;
+  private long predictedNewCount;
+  private long lateLabelCount;
+  private final long[] confidenceHistogram;
+  private final CalibrationSketch sketch;
+
+  private WindowAggregate(long[] confidenceHistogram, CalibrationSketch sketch) {
+    this.confidenceHistogram = confidenceHistogram;
+    this.sketch = sketch;
+  }
+
+  /** An empty aggregate: {@code bins} reliability bins, {@code fineBinsPerBin} for ACE. */
+  static WindowAggregate empty(int bins, int fineBinsPerBin) {
+    return new WindowAggregate(new long[bins], new CalibrationSketch(bins, fineBinsPerBin));
+  }
+
+  static WindowAggregate fromRecord(WindowCalibration record) {
+    List<Long> histogram = record.getConfidenceHistogram();
+    long[] counts = new long[histogram.size()];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = histogram.get(i);
+    }
+    WindowAggregate aggregate =
+        new WindowAggregate(counts, CalibrationSketchCodec.fromRecord(record.getSketch()));
+    aggregate.scoredCount = record.getScoredCount();
+    aggregate.predictedNewCount = record.getPredictedNewCount();
+    aggregate.lateLabelCount = record.getLateLabelCount();
+    return aggregate;
+  }
+
+  WindowCalibration toRecord() {
+    List<Long> histogram = new ArrayList<>(confidenceHistogram.length);
+    for (long count : confidenceHistogram) {
+      histogram.add(count);
+    }
+    return WindowCalibration.newBuilder()
+        .setScoredCount(scoredCount)
+        .setPredictedNewCount(predictedNewCount)
+        .setLateLabelCount(lateLabelCount)
+        .setConfidenceHistogram(histogram)
+        .setSketch(CalibrationSketchCodec.toRecord(sketch))
+        .build();
+  }
+
+  /** Folds in one observation. */
+  WindowAggregate add(CalibrationObservation observation) {
+    switch (observation.getKind()) {
+      case SCORED -> {
+        scoredCount++;
+        if (observation.getPredictedNew()) {
+          predictedNewCount++;
+        }
+        confidenceHistogram[
+            EqualWidthBins.index(observation.getConfidence(), confidenceHistogram.length)]++;
+      }
+      case LATE_LABEL -> lateLabelCount++;
+      case LABELLED -> {
+        if (observation.getTrueClassIndex() >= 0) {
+          sketch.add(
+              observation.getConfidence(),
+              observation.getCorrect(),
+              observation.getTrueClassIndex());
+        } else {
+          sketch.add(observation.getConfidence(), observation.getCorrect());
+        }
+        if (observation.getBrier() != null) {
+          sketch.addBrier(observation.getBrier());
+        }
+        if (observation.getNll() != null) {
+          sketch.addNegativeLogLikelihood(observation.getNll());
+        }
+      }
+      default -> throw new IllegalStateException("unknown observation " + observation.getKind());
+    }
+    return this;
+  }
+
+  /** Adds everything {@code other} holds (mutating this aggregate only). */
+  WindowAggregate addAll(WindowAggregate other) {
+    if (other.confidenceHistogram.length != confidenceHistogram.length) {
+      throw new IllegalArgumentException(
+          "cannot merge histograms of "
+              + confidenceHistogram.length
+              + " and "
+              + other.confidenceHistogram.length
+              + " bins");
+    }
+    scoredCount += other.scoredCount;
+    predictedNewCount += other.predictedNewCount;
+    lateLabelCount += other.lateLabelCount;
+    for (int i = 0; i < confidenceHistogram.length; i++) {
+      confidenceHistogram[i] += other.confidenceHistogram[i];
+    }
+    sketch.addAll(other.sketch);
+    return this;
+  }
+
+  /** Observations of any kind folded in: zero means nothing to report. */
+  long observations() {
+    return scoredCount + lateLabelCount + sketch.count();
+  }
+}
