@@ -89,7 +89,7 @@ public record MonitorConfig(
   }
 
   /**
-   * Whether a label is late: its time (the label record's timestamp, i.e. when it was labelled) is
+   * Whether a label is late: its labelled-at time (when it was labelled, from the label itself) is
    * more than {@link #closeAfter()} (label delay + grace) after its prediction's event time. A
    * label exactly label delay + grace after the event is on time. The rule is the same whichever of
    * the two records reaches the monitor first.

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * of predictions and the same partition of labels.
  *
  * <p>Each input's mark is the highest event time read from it (a prediction's event time, a label's
- * record time). The task's watermark is the lower of the two: every window ending {@link
+ * labelled-at time). The task's watermark is the lower of the two: every window ending {@link
  * io.calmon.monitor.MonitorConfig#closeAfter() label delay + grace} before it has seen all its
  * predictions and all their on-time labels, provided each partition is in event-time order up to
  * the grace. It never depends on how Kafka Streams interleaves the two topics or other partitions.

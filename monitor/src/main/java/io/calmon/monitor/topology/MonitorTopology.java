@@ -39,13 +39,13 @@ import org.apache.kafka.streams.state.Stores;
  * bad records, observations and parts for closed windows ─► dead-letters                           └─► retrain-requests
  * </pre>
  *
- * Record timestamps are event time: scorers write each prediction with its event's time, and a
- * label's timestamp is when it was labelled. Each join task aggregates the observations of its
- * partition into partial windows and closes them by its own event-time watermark ({@link
- * InputWatermarks}: the lower of how far it has read predictions and labels); the merger emits a
- * window's final report once every input partition's watermark has passed the window's end plus
- * label delay plus grace ({@link WindowMerger}). Final reports are therefore the same for any
- * number of partitions, instances or stream threads and whatever the monitor's lag.
+ * Times are read from the records' bodies: a prediction's event time and a label's labelled-at time
+ * (record timestamps are never trusted: {@link AnyRecordTime}). Each join task aggregates the
+ * observations of its partition into partial windows and closes them by its own event-time
+ * watermark ({@link InputWatermarks}: the lower of how far it has read predictions and labels); the
+ * merger emits a window's final report once every input partition's watermark has passed the
+ * window's end plus label delay plus grace ({@link WindowMerger}). Final reports are therefore the
+ * same for any number of partitions, instances or stream threads and whatever the monitor's lag.
  */
 public final class MonitorTopology {
   static final String PENDING_STORE = "pending-joins";
@@ -94,17 +94,23 @@ public final class MonitorTopology {
                 AvroSerde.of(ClassSet.class))
             .withLoggingDisabled(),
         topics.classSets().name(),
-        Consumed.with(Serdes.String(), Serdes.ByteArray()),
+        Consumed.with(Serdes.String(), Serdes.ByteArray())
+            .withTimestampExtractor(new AnyRecordTime()),
         () -> new ClassSetLoader(counters));
 
     KStream<String, Decoded<Prediction>> predictions =
         builder.stream(
-                topics.predictions().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                topics.predictions().name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray())
+                    .withTimestampExtractor(new AnyRecordTime()))
             .processValues(
                 () -> new RecordDecoder.Predictions(config.maxFutureSkew(), counters),
                 Named.as("decode-predictions"));
     KStream<String, Decoded<Label>> labels =
-        builder.stream(topics.labels().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        builder.stream(
+                topics.labels().name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray())
+                    .withTimestampExtractor(new AnyRecordTime()))
             .processValues(
                 () -> new RecordDecoder.Labels(config.maxFutureSkew(), counters),
                 Named.as("decode-labels"));

@@ -38,12 +38,13 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  *
  * <ul>
  *   <li>A prediction yields SCORED at its event time (traffic and confidence, labelled or not).
- *   <li>A label is late when its timestamp is more than label delay + grace after its prediction's
- *       event time ({@link MonitorConfig#isLateLabel}), whichever of the two arrives first.
+ *   <li>A label is late when its labelled-at time is more than label delay + grace after its
+ *       prediction's event time ({@link MonitorConfig#isLateLabel}), whichever of the two arrives
+ *       first.
  *   <li>An on-time label yields LABELLED at the event time, so it lands in the same window as its
  *       prediction.
  *   <li>A late label yields LATE_LABEL at the watermark when it is found late (never earlier than
- *       the label's own timestamp): counted in a window still open then, never used in metrics.
+ *       the label's labelled-at time): counted in a window still open then, never used in metrics.
  *   <li>Duplicates (a second prediction or label for an id) are ignored and counted.
  *   <li>An observation whose every window this task has closed goes to dead-letters ({@code
  *       WINDOWS_CLOSED}); one that misses only some (hopping windows) counts in the open ones.
@@ -114,8 +115,9 @@ final class PredictionLabelJoiner
           InputWatermarks.Input.PREDICTIONS, p.prediction().getEventTime().toEpochMilli(), now);
       onPrediction(record.key(), p.prediction());
     } else if (record.value() instanceof JoinInput.OfLabel l) {
-      watermarks.read(InputWatermarks.Input.LABELS, record.timestamp(), now);
-      onLabel(record.key(), l.label(), record.timestamp());
+      long labelledAt = l.label().getLabelledAt().toEpochMilli();
+      watermarks.read(InputWatermarks.Input.LABELS, labelledAt, now);
+      onLabel(record.key(), l.label(), labelledAt);
     }
     if (watermarks.advance(now)) {
       closeWindows();

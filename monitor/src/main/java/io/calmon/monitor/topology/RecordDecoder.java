@@ -22,9 +22,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  *
  * <ul>
  *   <li>Every record: a non-empty key (MISSING_KEY), a body that decodes within Avro's limits.
- *   <li>Times (a prediction's event time, a label's record time): not negative and not more than
- *       the configured skew ahead of the wall clock (INVALID_TIME, EVENT_TIME_IN_FUTURE), so one
- *       record stamped far ahead cannot close every open window.
+ *   <li>Times (a prediction's event time, a label's labelled-at time): not negative and not more
+ *       than the configured skew ahead of the wall clock (INVALID_TIME, EVENT_TIME_IN_FUTURE), so
+ *       one record stamped far ahead cannot close every open window.
  *   <li>Predictions: confidence and every probability finite and in [0, 1], a non-negative prompt
  *       version, a non-empty deployment and predicted class (INVALID_PREDICTION).
  *   <li>Labels: a non-empty deployment and true class (INVALID_LABEL); when the deployment's class
@@ -64,7 +64,7 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
       try {
         @SuppressWarnings("unchecked")
         T value = (T) codec.decode(record.value());
-        Problem problem = validate(value, record.timestamp());
+        Problem problem = validate(value);
         decoded =
             problem == null ? Decoded.ok(value) : dead(record, problem.type(), problem.message());
       } catch (RecordDecodingException e) {
@@ -83,7 +83,7 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
   record Problem(String type, String message) {}
 
   /** Null when the record is fine, else what is wrong with it. */
-  abstract Problem validate(T value, long recordTimestamp);
+  abstract Problem validate(T value);
 
   /** A time that is negative or too far ahead of the wall clock, or null. */
   Problem checkTime(String what, long millis) {
@@ -118,7 +118,7 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
     }
 
     @Override
-    Problem validate(Prediction prediction, long recordTimestamp) {
+    Problem validate(Prediction prediction) {
       String invalid = invalid(prediction);
       if (invalid != null) {
         return new Problem("INVALID_PREDICTION", invalid);
@@ -166,11 +166,11 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
     }
 
     @Override
-    Problem validate(Label label, long recordTimestamp) {
+    Problem validate(Label label) {
       if (isBlank(label.getDeployment()) || isBlank(label.getTrueClass())) {
         return new Problem("INVALID_LABEL", "deployment and true class must not be empty");
       }
-      Problem time = checkTime("label time", recordTimestamp);
+      Problem time = checkTime("labelled-at time", label.getLabelledAt().toEpochMilli());
       if (time != null) {
         return time;
       }

@@ -400,6 +400,96 @@ class MonitorTopologyTest {
   }
 
   @Test
+  void shouldDeadLetterPoisonThatWouldBreakTheAggregateOrItsClockAndCountTheGoodEvents() {
+    pipePrediction(prediction("nan", T0, "red circle", Double.NaN, CalibrationGroup.NEW, 3));
+    pipePrediction(prediction("over-one", T0, "red circle", 1.5, CalibrationGroup.NEW, 3));
+    Prediction badVector = prediction("bad-vector", T0, "red circle", 0.9, CalibrationGroup.NEW, 3);
+    badVector.setClassProbabilities(List.of(0.9f, Float.POSITIVE_INFINITY, 0f));
+    pipePrediction(badVector);
+    pipePrediction(
+        prediction(
+            "before-1970", Instant.ofEpochMilli(-5), "red circle", 0.9, CalibrationGroup.NEW, 3));
+    Prediction keyless = prediction("keyless", T0, "red circle", 0.9, CalibrationGroup.NEW, 3);
+    predictions.pipeInput(
+        (String) null, AvroSerde.of(Prediction.class).serialize("predictions", keyless), T0);
+    predictions.pipeInput("no-value", (byte[]) null, T0);
+    // A label stamped a year ahead: accepted, it would move the labels' watermark past every
+    // window and close them all.
+    label("far-future-label", "red circle", T0.plus(Duration.ofDays(365)));
+    label("negative-label", "red circle", Instant.ofEpochMilli(-1));
+    Label unnamed = Label.newBuilder().setEventId("g").setTrueClass("").setLabelledAt(T0).build();
+    labels.pipeInput("unnamed", AvroSerde.of(Label.class).serialize("labels", unnamed), T0);
+    for (int i = 0; i < 5; i++) {
+      predict("good" + i, T0.plusSeconds(i), "red circle", 0.9);
+      label("good" + i, "red circle", T0.plusSeconds(30 + i));
+    }
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    List<KeyValue<String, DeadLetter>> dead = deadLetters.readKeyValuesToList();
+    Map<String, String> types = new java.util.TreeMap<>();
+    dead.forEach(kv -> types.put(String.valueOf(kv.key), kv.value.getErrorType()));
+    assertEquals(
+        Map.of(
+            "nan", "INVALID_PREDICTION",
+            "over-one", "INVALID_PREDICTION",
+            "bad-vector", "INVALID_PREDICTION",
+            "before-1970", "INVALID_TIME",
+            "null", "MISSING_KEY",
+            "no-value", "EMPTY_VALUE",
+            "far-future-label", "EVENT_TIME_IN_FUTURE",
+            "negative-label", "INVALID_TIME",
+            "unnamed", "INVALID_LABEL"),
+        types);
+    assertTrue(
+        dead.stream().noneMatch(kv -> kv.value.getErrorMessage().contains("Exception")),
+        "sentences, not class names: " + dead);
+    assertEquals(9, counters.deadLetters());
+    CalibrationReport all = finalReport(CalibrationGroup.ALL, 3);
+    assertEquals(5, all.getScoredCount(), "the good events, in a window still open");
+    assertEquals(5, all.getLabelledCount());
+  }
+
+  @Test
+  void shouldCountEveryPairOfABacklogReadOneTopicAfterTheOther() {
+    // Twenty minutes of traffic read as a backlog in the worst order for stream time: every
+    // prediction first, then every label (each 5 s after its event). Stream time reaches the end
+    // of the backlog before the first label is read; the watermark waits for the labels.
+    int events = 240;
+    for (int i = 0; i < events; i++) {
+      predict("b" + i, T0.plusSeconds(5L * i), i % 3 == 0 ? "blue square" : "red circle", 0.8);
+    }
+    assertTrue(reportsOf(CalibrationGroup.ALL, 3).isEmpty(), "nothing is final without labels");
+    for (int i = 0; i < events; i++) {
+      label("b" + i, "red circle", T0.plusSeconds(5L * i + 5));
+    }
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(33)));
+
+    List<CalibrationReport> finals =
+        reportsOf(CalibrationGroup.ALL, 3).stream().filter(CalibrationReport::getFinal$).toList();
+    assertEquals(2, finals.size(), "windows [0, 10) and [10, 20)");
+    assertEquals(events, finals.stream().mapToLong(CalibrationReport::getLabelledCount).sum());
+    assertEquals(events, finals.stream().mapToLong(CalibrationReport::getScoredCount).sum());
+    assertEquals(0, counters.deadLetters());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void shouldCloseWindowsOnceAnInputHasBeenQuietForTheIdleTimeout() {
+    predict("unlabelled", T0, "red circle", 0.9);
+    predict("later", T0.plus(Duration.ofMinutes(14)), "red circle", 0.9);
+    driver.advanceWallClockTime(Duration.ofMinutes(59));
+    assertTrue(
+        reportsOf(CalibrationGroup.ALL, 3).stream().noneMatch(CalibrationReport::getFinal$),
+        "labels may still come: the labels input is not idle yet");
+
+    driver.advanceWallClockTime(Duration.ofMinutes(1)); // the idle timeout: 1 hour
+    CalibrationReport all = finalReport(CalibrationGroup.ALL, 3);
+    assertEquals(T0, all.getWindowStart());
+    assertEquals(1, all.getScoredCount());
+    assertEquals(0, all.getLabelledCount());
+  }
+
+  @Test
   void shouldSkipAnUndecodableClassSetAndKeepThePreviousOne() {
     // Before the fix, a global table decoded class sets with the Avro serde: this record killed
     // the global thread (and with it the whole monitor).
