@@ -1,9 +1,11 @@
 package io.calmon.scorer;
 
 /**
- * An image event the scorer cannot score; it goes to dead-letters with {@link #errorType()}. Error
- * types: {@code INVALID_EVENT}, {@code UNSUPPORTED_URI}, {@code UNREADABLE_URI}, {@code
- * IMAGE_TOO_LARGE}, {@code CORRUPT_IMAGE}, and the {@code RecordDecodingException} reasons.
+ * An image event the scorer must not score; it goes to dead-letters with {@link #errorType()}:
+ * {@code MISSING_KEY}, {@code MISSING_EVENT_ID}, {@code INVALID_EVENT_TIME}. (Images refused by the
+ * loader carry an {@code ImageRejectedException.Reason}, undecodable records a {@code
+ * RecordDecodingException.Reason}; a record whose output the broker keeps refusing gets {@code
+ * SEND_FAILED}.)
  */
 final class BadRecordException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -1,6 +1,8 @@
 package io.calmon.scorer;
 
 import io.calmon.clip.ClipModel;
+import io.calmon.clip.image.ImageLoader;
+import io.calmon.clip.image.ImageRejectedException;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Prediction;
@@ -9,72 +11,111 @@ import io.calmon.schemas.serde.RecordDecodingException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns one micro-batch of image-event records into the records to produce: a prediction per good
- * event, a dead letter per bad one. No Kafka I/O: {@link ScorerService} sends the result in one
- * transaction with the batch's offsets. Images go through the encoder in chunks of at most the
- * configured batch size; the whole batch uses one {@link ScoringContext}, so it never mixes prompt
- * versions.
+ * event, a dead letter per bad one, nothing for another deployment's. No Kafka I/O: {@link
+ * ScorerService} sends the result in one transaction with the batch's offsets. Images go through
+ * the encoder in chunks of at most the configured batch size; the whole batch uses one {@link
+ * ScoringContext}, so it never mixes prompt versions.
+ *
+ * <p>Validation happens here, before anything is sent, so no record can make a send or the
+ * transaction fail: besides undecodable bodies and unusable images ({@link ImageLoader}), a missing
+ * record key or event id and an event time that is negative or further ahead than {@link
+ * ScorerConfig#maxFutureSkew()} are dead-lettered. A dead letter never exceeds what the producer
+ * may send: a kept original value (or key) too large for it is cut, and its message says so.
  */
 final class BatchScorer {
 
-  /** What one batch produced. */
-  record Result(
-      List<ProducerRecord<byte[], byte[]>> records,
-      List<Instant> predictionEventTimes,
-      List<String> deadLetterTypes,
-      int skipped) {}
+  private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
+
+  /** Room in a dead letter for its fields, its message and the record's framing. */
+  static final int DEAD_LETTER_OVERHEAD = 16 << 10;
+
+  /** The most bytes of an original key a dead letter keeps (as its key and in its body). */
+  static final int KEPT_KEY_BYTES = 1024;
+
+  /** The most characters of a reason a dead letter carries. */
+  static final int MESSAGE_CHARS = 2000;
+
+  /** One input record and what it became. */
+  record Scored(
+      ConsumerRecord<byte[], byte[]> input,
+      ProducerRecord<byte[], byte[]> output,
+      String deadLetterType,
+      Instant eventTime) {
+
+    /** Another deployment's event: nothing to send, only the offset to commit. */
+    boolean skipped() {
+      return output == null;
+    }
+
+    boolean isPrediction() {
+      return output != null && deadLetterType == null;
+    }
+  }
 
   private final ScorerConfig config;
   private final ClipModel clip;
-  private final ImageSource images;
+  private final ImageLoader images;
   private final PredictionBuilder predictions;
   private final Clock clock;
+  private final int maxRequestBytes;
   private final AvroCodec<ImageEvent> eventCodec = AvroCodec.of(ImageEvent.class);
   private final AvroCodec<Prediction> predictionCodec = AvroCodec.of(Prediction.class);
   private final AvroCodec<DeadLetter> deadLetterCodec = AvroCodec.of(DeadLetter.class);
 
-  BatchScorer(ScorerConfig config, ClipModel clip, Clock clock) {
+  /**
+   * @param maxRequestBytes the producer's {@code max.request.size}: no dead letter is larger
+   */
+  BatchScorer(ScorerConfig config, ClipModel clip, Clock clock, int maxRequestBytes) {
     this.config = config;
     this.clip = clip;
     this.clock = clock;
-    this.images =
-        new ImageSource(
-            clip.config().vision().imageSize(), config.maxPixels(), config.maxImageBytes());
+    this.maxRequestBytes = maxRequestBytes;
+    this.images = new ImageLoader(clip.config().vision().imageSize(), config.imageLimits());
     this.predictions =
         new PredictionBuilder(config.topK(), config.fullProbabilitiesMax(), config.instanceId());
   }
 
-  Result score(List<ConsumerRecord<byte[], byte[]>> batch, ScoringContext context) {
-    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(batch.size());
-    List<String> deadLetterTypes = new ArrayList<>();
+  /** What each record of {@code batch} became, in the batch's order. */
+  List<Scored> score(List<ConsumerRecord<byte[], byte[]>> batch, ScoringContext context) {
+    Scored[] out = new Scored[batch.size()];
+    List<Integer> good = new ArrayList<>(batch.size());
     List<ImageEvent> events = new ArrayList<>(batch.size());
     List<float[]> pixels = new ArrayList<>(batch.size());
-    int skipped = 0;
-    for (ConsumerRecord<byte[], byte[]> r : batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      ConsumerRecord<byte[], byte[]> r = batch.get(i);
       try {
         ImageEvent event = eventCodec.decode(r.value());
         if (!config.deployment().equals(event.getDeployment())) {
-          skipped++; // another deployment's scorers (another consumer group) score it
+          out[i] = new Scored(r, null, null, null); // that deployment's group scores it
           continue;
         }
-        pixels.add(images.pixels(event));
+        validate(r, event);
+        pixels.add(
+            images.pixels(
+                "event " + event.getEventId(), event.getImageBytes(), event.getImageUri()));
         events.add(event);
+        good.add(i);
       } catch (RecordDecodingException e) {
-        out.add(deadLetter(r, e.reason().name(), e.getMessage()));
-        deadLetterTypes.add(e.reason().name());
+        out[i] = deadLetter(r, e.reason().name(), e.getMessage());
+      } catch (ImageRejectedException e) {
+        LOG.debug("{}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage(), e);
+        out[i] = deadLetter(r, e.reason().name(), e.getMessage());
       } catch (BadRecordException e) {
-        out.add(deadLetter(r, e.errorType(), e.getMessage()));
-        deadLetterTypes.add(e.errorType());
+        out[i] = deadLetter(r, e.errorType(), e.getMessage());
       }
     }
-    List<Instant> eventTimes = new ArrayList<>(events.size());
     for (int start = 0; start < events.size(); start += config.batchSize()) {
       int end = Math.min(events.size(), start + config.batchSize());
       float[][] logits = context.logits(clip.imageFeatures(pixels.subList(start, end)));
@@ -82,34 +123,110 @@ final class BatchScorer {
       for (int i = start; i < end; i++) {
         ImageEvent event = events.get(i);
         Prediction p = predictions.build(event, context, logits[i - start], scoredAt);
-        out.add(
+        ProducerRecord<byte[], byte[]> record =
             new ProducerRecord<>(
                 config.topics().predictions().name(),
                 null,
                 event.getEventTime().toEpochMilli(), // the monitor windows by event time
                 event.getEventId().getBytes(StandardCharsets.UTF_8),
-                predictionCodec.encode(p)));
-        eventTimes.add(event.getEventTime());
+                predictionCodec.encode(p));
+        out[good.get(i)] = new Scored(batch.get(good.get(i)), record, null, event.getEventTime());
       }
     }
-    return new Result(out, eventTimes, deadLetterTypes, skipped);
+    return Arrays.asList(out);
   }
 
-  private ProducerRecord<byte[], byte[]> deadLetter(
-      ConsumerRecord<byte[], byte[]> r, String errorType, String message) {
+  /** Refuses what would make the prediction's send fail or mislead its consumers. */
+  private void validate(ConsumerRecord<byte[], byte[]> r, ImageEvent event) {
+    if (r.key() == null || r.key().length == 0) {
+      throw new BadRecordException(
+          "MISSING_KEY",
+          "event "
+              + event.getEventId()
+              + " has "
+              + (r.key() == null ? "no record key" : "an empty record key")
+              + "; image-events are keyed by event id");
+    }
+    if (event.getEventId().isBlank()) {
+      throw new BadRecordException("MISSING_EVENT_ID", "the event has a blank event_id");
+    }
+    Instant now = clock.instant();
+    Duration ahead = Duration.between(now, event.getEventTime());
+    String problem =
+        event.getEventTime().toEpochMilli() < 0
+            ? "before 1970: a record cannot carry a negative timestamp"
+            : ahead.compareTo(config.maxFutureSkew()) > 0
+                ? ahead.toSeconds()
+                    + " s ahead of the scorer's clock ("
+                    + now
+                    + "); at most "
+                    + config.maxFutureSkew().toSeconds()
+                    + " s ahead is accepted"
+                : null;
+    if (problem != null) {
+      throw new BadRecordException(
+          "INVALID_EVENT_TIME",
+          "event "
+              + event.getEventId()
+              + " has event_time "
+              + event.getEventTime()
+              + ", "
+              + problem);
+    }
+  }
+
+  /**
+   * A dead letter for {@code r}, never larger than the producer's {@code max.request.size}: an
+   * original key over {@link #KEPT_KEY_BYTES} or a value over what is left keeps only its prefix,
+   * and the message says so with the original length.
+   */
+  Scored deadLetter(ConsumerRecord<byte[], byte[]> r, String errorType, String message) {
+    StringBuilder text = new StringBuilder(cut(String.valueOf(message)));
+    byte[] key = r.key();
+    if (key != null && key.length > KEPT_KEY_BYTES) {
+      text.append(truncated("key", KEPT_KEY_BYTES, key.length));
+      key = Arrays.copyOf(key, KEPT_KEY_BYTES);
+    }
+    byte[] value = r.value();
+    int keyBytes = key == null ? 0 : key.length;
+    // Twice the key (record key and original_key), the message at its UTF-8 worst, the framing.
+    int room =
+        Math.max(0, maxRequestBytes - DEAD_LETTER_OVERHEAD - 2 * keyBytes - 3 * MESSAGE_CHARS);
+    if (value != null && value.length > room) {
+      text.append(truncated("value", room, value.length));
+      value = Arrays.copyOf(value, room);
+    }
     DeadLetter letter =
         DeadLetter.newBuilder()
             .setSourceTopic(r.topic())
             .setSourcePartition(r.partition())
             .setSourceOffset(r.offset())
-            .setOriginalKey(r.key() == null ? null : ByteBuffer.wrap(r.key()))
-            .setOriginalValue(r.value() == null ? null : ByteBuffer.wrap(r.value()))
+            .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
+            .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
             .setService(config.serviceName())
             .setErrorType(errorType)
-            .setErrorMessage(String.valueOf(message))
+            .setErrorMessage(text.toString())
             .setFailedAt(clock.instant())
             .build();
-    return new ProducerRecord<>(
-        config.topics().deadLetters().name(), r.key(), deadLetterCodec.encode(letter));
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            config.topics().deadLetters().name(), key, deadLetterCodec.encode(letter));
+    return new Scored(r, record, errorType, null);
+  }
+
+  private static String cut(String message) {
+    return message.length() <= MESSAGE_CHARS
+        ? message
+        : message.substring(0, MESSAGE_CHARS - 3) + "...";
+  }
+
+  private static String truncated(String what, int kept, int length) {
+    return " (original "
+        + what
+        + " truncated to its first "
+        + kept
+        + " of "
+        + length
+        + " bytes to fit the dead-letter topic)";
   }
 }

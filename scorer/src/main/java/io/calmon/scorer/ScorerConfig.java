@@ -1,7 +1,14 @@
 package io.calmon.scorer;
 
+import io.calmon.clip.image.ImageLimits;
+import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.kafka.CalmonTopics;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -13,16 +20,31 @@ import java.util.regex.Pattern;
  * @param bootstrapServers Kafka bootstrap servers
  * @param topics the topic catalogue (a prefix for tests or side-by-side deployments)
  * @param deployment the deployment served; names the consumer group {@code calmon-scorer-<d>}
- * @param instanceId this instance's id, stable across restarts: it names the transactional id, so a
- *     restarted instance fences its predecessor and aborts its unfinished transaction
+ * @param instanceId this instance's id: it names the transactional id, so two live instances must
+ *     never share one (the later fences the earlier). The default, {@link #defaultInstanceId()}, is
+ *     unique per process (host, pid, random suffix); a stable id set per replica lets a restart
+ *     fence its predecessor and abort its unfinished transaction at once instead of after {@code
+ *     transactionTimeout}
  * @param template the hand-written zero-shot template, with {@code {}} for the class name
  * @param batchSize most images per micro-batch through the image encoder
  * @param maxWait longest a batch waits to fill up after its first image arrived
  * @param topK length of each prediction's top-k list (capped by the number of classes)
  * @param fullProbabilitiesMax ship the full probability vector when a class set has at most this
  *     many classes (0 = never)
- * @param maxPixels images with more pixels (checked on the header) are dead-lettered
- * @param maxImageBytes claim-check files larger than this are dead-lettered unread
+ * @param maxPixels images with more pixels (checked on the header) are dead-lettered; so are images
+ *     whose decoded raster would exceed 4 bytes per pixel of this limit (see {@link
+ *     io.calmon.clip.image.ImagePreprocessor#BYTES_PER_PIXEL})
+ * @param maxImageBytes inline images or claim-check files larger than this are dead-lettered (files
+ *     unread)
+ * @param imageRoots directories under which {@code file://} claim checks may lie (links resolved);
+ *     empty, the default, turns claim checks off ({@code URI_NOT_ALLOWED}): an event can make the
+ *     scorer read a file only where the operator allowed it. Only regular files are read
+ * @param maxFutureSkew events whose {@code event_time} is further ahead of the scorer's clock are
+ *     dead-lettered ({@code INVALID_EVENT_TIME}), as are negative ones: the prediction carries the
+ *     event time as its record timestamp, and the broker refuses timestamps more than {@code
+ *     log.message.timestamp.after.max.ms} ahead (1 h by default since Kafka 4.0)
+ * @param avroLimits Avro's decoder limits (bytes, string and collection lengths), set as system
+ *     properties when the service is created
  * @param metricsHost address the Prometheus endpoint binds
  * @param metricsPort port of the Prometheus endpoint {@code /metrics}; 0 turns it off
  * @param transactionTimeout the producer's {@code transaction.timeout.ms}: how long the broker
@@ -42,6 +64,9 @@ public record ScorerConfig(
     int fullProbabilitiesMax,
     long maxPixels,
     long maxImageBytes,
+    List<Path> imageRoots,
+    Duration maxFutureSkew,
+    AvroLimits avroLimits,
     String metricsHost,
     int metricsPort,
     Duration transactionTimeout) {
@@ -53,10 +78,13 @@ public record ScorerConfig(
   public static final int DEFAULT_TOP_K = 5;
   public static final int DEFAULT_FULL_PROBABILITIES_MAX = 64;
 
-  /** PIL's decompression-bomb limit, about 89 megapixels. */
-  public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
+  /** 50 megapixels: see {@link ImagePreprocessor#DEFAULT_MAX_PIXELS}. */
+  public static final long DEFAULT_MAX_PIXELS = ImagePreprocessor.DEFAULT_MAX_PIXELS;
 
-  public static final long DEFAULT_MAX_IMAGE_BYTES = 64L << 20;
+  public static final long DEFAULT_MAX_IMAGE_BYTES = ImageLimits.DEFAULT_MAX_BYTES;
+
+  /** The broker's default {@code log.message.timestamp.after.max.ms} (Kafka 4.0 on). */
+  public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofHours(1);
 
   /** The metrics endpoint listens on loopback only unless told otherwise. */
   public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
@@ -95,7 +123,18 @@ public record ScorerConfig(
         fullProbabilitiesMax >= 0,
         "full-probabilities max must be at least 0, got " + fullProbabilitiesMax);
     require(maxPixels >= 1, "max pixels must be at least 1, got " + maxPixels);
-    require(maxImageBytes >= 1, "max image bytes must be at least 1, got " + maxImageBytes);
+    require(
+        maxImageBytes >= 1 && maxImageBytes <= ImageLimits.MAX_BYTES,
+        "max image bytes must be in 1.." + ImageLimits.MAX_BYTES + ", got " + maxImageBytes);
+    require(imageRoots != null, "image roots must be a list (empty: claim checks off)");
+    imageRoots = List.copyOf(imageRoots);
+    for (Path root : imageRoots) {
+      require(root.isAbsolute(), "image roots must be absolute directories, got '" + root + "'");
+    }
+    require(
+        maxFutureSkew != null && !maxFutureSkew.isNegative(),
+        "max future skew must be 0 or more, got " + maxFutureSkew);
+    Objects.requireNonNull(avroLimits, "avroLimits");
     require(
         metricsHost != null && !metricsHost.isBlank(),
         "metrics host must be an address, got '" + metricsHost + "'");
@@ -124,6 +163,30 @@ public record ScorerConfig(
     return "calmon-scorer-" + deployment + "-" + instanceId;
   }
 
+  /** What the image loader may read: {@link #maxPixels}, {@link #maxImageBytes}, the roots. */
+  public ImageLimits imageLimits() {
+    return new ImageLimits(maxPixels, maxImageBytes, imageRoots);
+  }
+
+  /**
+   * An instance id unique to this process and call: {@code <host>-<pid>-<4 hex digits>}, the host
+   * name cut to fit and any character outside {@code [A-Za-z0-9._-]} replaced by '-'. Two replicas
+   * started without {@code --instance-id} (as {@code docker compose --scale} does) get different
+   * transactional ids, so they never fence each other.
+   */
+  public static String defaultInstanceId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "scorer";
+    }
+    host = host.replaceAll("[^A-Za-z0-9._-]", "-");
+    host = host.substring(0, Math.min(host.length(), 60));
+    String suffix = Integer.toHexString(0x10000 | new SecureRandom().nextInt(0x10000)).substring(1);
+    return host + "-" + ProcessHandle.current().pid() + "-" + suffix;
+  }
+
   /** The {@code service} field of this instance's dead letters. */
   public String serviceName() {
     return "scorer/" + instanceId;
@@ -140,7 +203,7 @@ public record ScorerConfig(
     private String bootstrapServers;
     private CalmonTopics topics = CalmonTopics.standard();
     private String deployment = DEFAULT_DEPLOYMENT;
-    private String instanceId = "scorer-0";
+    private String instanceId;
     private String template = DEFAULT_TEMPLATE;
     private int batchSize = DEFAULT_BATCH_SIZE;
     private Duration maxWait = DEFAULT_MAX_WAIT;
@@ -148,6 +211,9 @@ public record ScorerConfig(
     private int fullProbabilitiesMax = DEFAULT_FULL_PROBABILITIES_MAX;
     private long maxPixels = DEFAULT_MAX_PIXELS;
     private long maxImageBytes = DEFAULT_MAX_IMAGE_BYTES;
+    private List<Path> imageRoots = List.of();
+    private Duration maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;
+    private AvroLimits avroLimits = AvroLimits.defaults();
     private String metricsHost = DEFAULT_METRICS_HOST;
     private int metricsPort;
     private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
@@ -209,6 +275,22 @@ public record ScorerConfig(
       return this;
     }
 
+    /** Directories claim checks may name; none (the default) turns claim checks off. */
+    public Builder optImageRoots(List<Path> imageRoots) {
+      this.imageRoots = imageRoots;
+      return this;
+    }
+
+    public Builder optMaxFutureSkew(Duration maxFutureSkew) {
+      this.maxFutureSkew = maxFutureSkew;
+      return this;
+    }
+
+    public Builder optAvroLimits(AvroLimits avroLimits) {
+      this.avroLimits = avroLimits;
+      return this;
+    }
+
     public Builder optMetricsHost(String metricsHost) {
       this.metricsHost = metricsHost;
       return this;
@@ -229,6 +311,9 @@ public record ScorerConfig(
      * @throws IllegalArgumentException naming the first bad value
      */
     public ScorerConfig build() {
+      if (instanceId == null) {
+        instanceId = defaultInstanceId(); // once per builder: every build() agrees
+      }
       return new ScorerConfig(
           bootstrapServers,
           topics,
@@ -241,6 +326,9 @@ public record ScorerConfig(
           fullProbabilitiesMax,
           maxPixels,
           maxImageBytes,
+          imageRoots,
+          maxFutureSkew,
+          avroLimits,
           metricsHost,
           metricsPort,
           transactionTimeout);

@@ -18,15 +18,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -59,6 +54,18 @@ public final class ScorerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScorerService.class);
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
   private static final Duration CATCH_UP_PATIENCE = Duration.ofSeconds(60);
+
+  /**
+   * The producer's {@code max.request.size}, Kafka's default, set explicitly because dead letters
+   * are cut to fit it (a kept original value over it could never be sent).
+   */
+  static final int MAX_REQUEST_BYTES = 1 << 20;
+
+  /** Transactions tried per batch (and per isolated record) before isolating or dead-lettering. */
+  static final int SEND_ATTEMPTS = 3;
+
+  /** The first backoff between attempts; it doubles after each. */
+  static final Duration SEND_BACKOFF = Duration.ofMillis(100);
 
   /**
    * Called after a batch's records and offsets were sent, before the commit. Tests inject faults.
@@ -96,10 +103,10 @@ public final class ScorerService implements AutoCloseable {
   private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
   private KafkaConsumer<byte[], byte[]> consumer;
   private KafkaProducer<byte[], byte[]> producer;
+  private BatchCommitter committer;
   private volatile boolean running;
   private volatile Ending ending = Ending.NONE;
   private volatile Throwable failure;
-  private int batchNumber;
   private MetricsServer metricsServer;
 
   /** A scorer for {@code config} with {@code clip} (not owned: the caller closes it). */
@@ -108,11 +115,17 @@ public final class ScorerService implements AutoCloseable {
   }
 
   ScorerService(ScorerConfig config, ClipModel clip, CommitHook commitHook) {
+    AvroLimits avro = config.avroLimits().apply(); // before this service decodes any record
+    LOG.info(
+        "Avro limits: bytes {}, strings {}, items {}",
+        avro.maxBytes(),
+        avro.maxString(),
+        avro.maxItems());
     this.config = config;
     this.commitHook = commitHook;
     this.livePrompt =
         new LivePrompt(config, new ScoringContextCompiler(clip, config.template()), metrics);
-    this.scorer = new BatchScorer(config, clip, Clock.systemUTC());
+    this.scorer = new BatchScorer(config, clip, Clock.systemUTC(), MAX_REQUEST_BYTES);
     this.thread = new Thread(this::run, "calmon-scorer-" + config.instanceId());
     this.registry = metrics.registry(config, () -> thread.isAlive() ? 1 : 0);
   }
@@ -211,6 +224,16 @@ public final class ScorerService implements AutoCloseable {
       producer = newProducer();
       producer.initTransactions(); // fences an older instance and aborts its open transaction
       consumer = newConsumer();
+      committer =
+          new BatchCommitter(
+              producer,
+              consumer::groupMetadata,
+              scorer,
+              commitHook,
+              metrics,
+              BatchCommitter.Sleeper::real,
+              SEND_ATTEMPTS,
+              SEND_BACKOFF);
       consumer.subscribe(List.of(config.topics().imageEvents().name()), new Rebalance());
       if (!running) {
         return;
@@ -278,71 +301,24 @@ public final class ScorerService implements AutoCloseable {
   }
 
   /**
-   * Scores the first (at most batch size) pending records and commits their output and offsets in
-   * one transaction.
+   * Scores the first (at most batch size) pending records and commits their output and offsets (see
+   * {@link BatchCommitter}: one transaction, or one per record when the batch keeps failing); what
+   * could not be committed is re-read after the next poll.
    */
   private void processBatch() {
     List<ConsumerRecord<byte[], byte[]>> head =
         pending.subList(0, Math.min(config.batchSize(), pending.size()));
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(head);
     head.clear();
-    ScoringContext context = livePrompt.current();
-    BatchScorer.Result result = scorer.score(batch, context);
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : batch) {
-      offsets.put(
-          new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-    }
-    // The only place a transaction is open: it ends (committed or aborted) before this returns or
-    // throws, so none is ever left open across a poll, a rebalance or a close. The exceptions are
-    // fatal producer errors (nothing can be aborted then: closing the producer ends it) and the
-    // simulated crash, which must leave it open.
-    producer.beginTransaction();
-    try {
-      result.records().forEach(producer::send);
-      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      commitHook.beforeCommit(++batchNumber);
-      producer.commitTransaction();
-    } catch (ProducerFencedException
-        | OutOfOrderSequenceException
-        | AuthorizationException
-        | UnsupportedVersionException e) {
-      throw e; // cannot recover: stop this instance
-    } catch (SimulatedCrash e) {
-      throw e;
-    } catch (KafkaException e) {
-      LOG.warn(
-          "transaction of {} records aborted, will re-read them: {}", batch.size(), e.toString());
-      producer.abortTransaction();
-      metrics.transactionAborted();
-      rewind(batch);
-      return;
-    } catch (RuntimeException | Error e) {
-      abortQuietly(e); // a bug or a misuse (IllegalStateException is no KafkaException): stop
-      throw e;
+    BatchCommitter.Outcome outcome = committer.commit(scorer.score(batch, livePrompt.current()));
+    if (!outcome.uncommitted().isEmpty()) {
+      rewind(outcome.uncommitted());
     }
     LOG.debug(
-        "batch {} (generation {}): committed {} outputs and offsets {}",
-        batchNumber,
+        "generation {}: committed {} of {} records",
         consumer.groupMetadata().generationId(),
-        result.records().size(),
-        offsets);
-    long now = System.currentTimeMillis();
-    metrics.eventsIn(batch.size());
-    metrics.batch(batch.size());
-    result.predictionEventTimes().forEach(t -> metrics.predictionOut(now - t.toEpochMilli()));
-    result.deadLetterTypes().forEach(metrics::deadLetter);
-    for (int i = 0; i < result.skipped(); i++) {
-      metrics.eventSkipped();
-    }
-  }
-
-  private void abortQuietly(Throwable cause) {
-    try {
-      producer.abortTransaction();
-    } catch (RuntimeException e) {
-      cause.addSuppressed(e); // closing the producer aborts it, or the broker after its timeout
-    }
+        outcome.committed().size(),
+        batch.size());
   }
 
   /**
@@ -391,6 +367,7 @@ public final class ScorerService implements AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }

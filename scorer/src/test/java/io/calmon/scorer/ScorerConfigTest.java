@@ -1,10 +1,13 @@
 package io.calmon.scorer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ScorerConfigTest {
@@ -26,6 +29,20 @@ class ScorerConfigTest {
     assertEquals(0, c.metricsPort(), "the metrics endpoint is off unless asked for");
     assertEquals("127.0.0.1", c.metricsHost());
     assertEquals(Duration.ofSeconds(10), c.transactionTimeout());
+    assertEquals(Duration.ofHours(1), c.maxFutureSkew());
+    assertEquals(List.of(), c.imageRoots(), "claim checks are off unless roots are given");
+    assertEquals(50_000_000L, c.maxPixels());
+  }
+
+  @Test
+  void shouldGiveEveryInstanceWithoutAnIdItsOwnTransactionalId() {
+    ScorerConfig a = valid().build();
+    ScorerConfig b = valid().build();
+    assertNotEquals(
+        a.transactionalId(), b.transactionalId(), "two replicas would fence each other");
+    assertTrue(a.instanceId().contains("-" + ProcessHandle.current().pid() + "-"), a.instanceId());
+    ScorerConfig.Builder one = valid();
+    assertEquals(one.build().instanceId(), one.build().instanceId(), "stable within one builder");
   }
 
   @Test
@@ -47,6 +64,16 @@ class ScorerConfigTest {
               IllegalArgumentException.class, () -> valid().optTransactionTimeout(bad).build());
       assertTrue(e.getMessage().contains("transaction timeout"), e.getMessage());
     }
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> valid().optMaxFutureSkew(Duration.ofSeconds(-1)).build());
+    assertTrue(e.getMessage().contains("max future skew"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> valid().optImageRoots(List.of(Path.of("relative"))).build());
+    assertTrue(e.getMessage().contains("image roots"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> ScorerConfig.builder().build());
     assertTrue(e.getMessage().contains("bootstrap"), e.getMessage());
   }

@@ -75,7 +75,7 @@ class ScorerServiceIT {
     }
   }
 
-  private static ScorerConfig.Builder config(ScorerKafka kafka, String deployment, String id) {
+  private ScorerConfig.Builder config(ScorerKafka kafka, String deployment, String id) {
     return ScorerConfig.builder()
         .setBootstrapServers(kafka.bootstrap)
         .optTopics(kafka.topics)
@@ -83,7 +83,8 @@ class ScorerServiceIT {
         .optInstanceId(id)
         .optBatchSize(4)
         .optMaxWait(Duration.ofMillis(20))
-        .optMaxPixels(48 * 48);
+        .optMaxPixels(48 * 48)
+        .optImageRoots(List.of(tmp));
   }
 
   @Test
@@ -283,6 +284,82 @@ class ScorerServiceIT {
       assertEquals(events, Set.copyOf(ids).size());
       assertFalse(restarted.isRunning());
     }
+  }
+
+  /**
+   * Poison that passes the scorer's checks but not the broker's: an event 2 h ahead, accepted by
+   * {@code --max-future-skew 3h}, whose prediction the broker refuses (its timestamp is more than
+   * {@code log.message.timestamp.after.max.ms}, 1 h, ahead). Its batch fails, is retried, then
+   * committed record by record; the poison is dead-lettered alone and its partition moves on. An
+   * event before 1970 and one without a key are dead-lettered before anything is sent.
+   */
+  @Test
+  void shouldDeadLetterPoisonAloneAndScoreTheRestOfItsBatch() throws Exception {
+    try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
+      kafka.publishClassSet("poison", 1, CLASSES);
+      List<String> good = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        kafka.sendImage("poison", "p-" + i, png(32, i), i);
+        good.add("p-" + i);
+      }
+      String events = kafka.topics.imageEvents().name();
+      kafka.send(events, "ahead", poisonEvent("ahead", Instant.now().plus(Duration.ofHours(2))));
+      kafka.send(events, "before-1970", poisonEvent("before-1970", Instant.ofEpochMilli(-5)));
+      kafka.send(events, null, poisonEvent("no-key", ScorerKafka.eventTime(9)));
+      for (int i = 10; i < 14; i++) {
+        kafka.sendImage("poison", "p-" + i, png(32, i), i);
+        good.add("p-" + i);
+      }
+
+      ScorerService scorer =
+          new ScorerService(
+                  config(kafka, "poison", "s-0").optMaxFutureSkew(Duration.ofHours(3)).build(),
+                  clip)
+              .start();
+      await(
+          "every event committed",
+          () -> scorer.metrics().eventsIn() == good.size() + 3 || !scorer.isRunning());
+      assertTrue(scorer.isRunning(), "the scorer goes on: " + scorer.failure());
+      scorer.close();
+      assertNull(scorer.failure());
+
+      Set<String> predicted =
+          kafka.readAll(kafka.topics.predictions().name(), good.size()).stream()
+              .map(ConsumerRecord::key)
+              .collect(Collectors.toSet());
+      assertEquals(Set.copyOf(good), predicted);
+      Map<String, DeadLetter> letters =
+          kafka.readAll(kafka.topics.deadLetters().name(), 3).stream()
+              .map(r -> DEAD_LETTERS.decode(r.value()))
+              .collect(
+                  Collectors.toMap(
+                      d ->
+                          d.getOriginalKey() == null
+                              ? "(no key)"
+                              : new String(d.getOriginalKey().array(), StandardCharsets.UTF_8),
+                      d -> d));
+      assertEquals(
+          Map.of(
+              "ahead", "SEND_FAILED",
+              "before-1970", "INVALID_EVENT_TIME",
+              "(no key)", "MISSING_KEY"),
+          letters.entrySet().stream()
+              .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getErrorType())));
+      assertEquals(1, scorer.metrics().deadLetters("SEND_FAILED"));
+      assertTrue(
+          scorer.metrics().snapshot().get("calmon_scorer_transactions_aborted_total").longValue()
+              >= 3);
+    }
+  }
+
+  private static byte[] poisonEvent(String id, Instant eventTime) {
+    return ScorerKafka.EVENTS.encode(
+        io.calmon.schemas.ImageEvent.newBuilder()
+            .setEventId(id)
+            .setEventTime(eventTime)
+            .setDeployment("poison")
+            .setImageBytes(java.nio.ByteBuffer.wrap(png(32, 99)))
+            .build());
   }
 
   private static long predicted(List<ScorerService> scorers) {

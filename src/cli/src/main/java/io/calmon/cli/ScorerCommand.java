@@ -62,10 +62,10 @@ final class ScorerCommand implements Callable<Integer> {
 
   @Option(
       names = "--instance-id",
-      defaultValue = "scorer-0",
       description =
-          "This instance's id, stable across restarts and unique per instance; names its"
-              + " transactional id (default: ${DEFAULT-VALUE}).")
+          "This instance's id, unique per live instance; names its transactional id. Set a stable"
+              + " one per replica so that a restart fences its predecessor at once (default: host,"
+              + " pid and a random suffix, unique per process).")
   String instanceId;
 
   @Option(
@@ -96,9 +96,30 @@ final class ScorerCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-pixels",
-      defaultValue = "89478485",
-      description = "Dead-letter images with more pixels (default: ${DEFAULT-VALUE}).")
+      defaultValue = "50000000",
+      description =
+          "Dead-letter images whose header claims more pixels, or more than 4 decoded bytes per"
+              + " pixel of this limit (default: ${DEFAULT-VALUE}).")
   long maxPixels;
+
+  @Option(
+      names = "--image-roots",
+      paramLabel = "DIR[,DIR...]",
+      split = ",",
+      description =
+          "Directories whose regular files file:// claim checks may name (links resolved). Without"
+              + " it claim checks are off and dead-lettered as URI_NOT_ALLOWED: an event cannot"
+              + " make the scorer read a file the operator did not allow (default: none).")
+  List<Path> imageRoots = List.of();
+
+  @Option(
+      names = "--max-future-skew",
+      defaultValue = "3600s",
+      description =
+          "Dead-letter events whose event_time is further ahead of this machine's clock, e.g."
+              + " 3600s; the broker refuses record timestamps over 1 hour ahead by default"
+              + " (default: ${DEFAULT-VALUE}).")
+  String maxFutureSkew;
 
   @Option(
       names = "--metrics-port",
@@ -175,7 +196,7 @@ final class ScorerCommand implements Callable<Integer> {
       int port = service.metricsPort();
       System.err.println(
           "calmon: scorer "
-              + instanceId
+              + config.instanceId()
               + " running; metrics "
               + (port < 0 ? "off" : "http://" + config.metricsHost() + ":" + port + "/metrics")
               + "; Ctrl-C or SIGTERM stops it");
@@ -197,7 +218,12 @@ final class ScorerCommand implements Callable<Integer> {
     }
     Throwable failure = service == null ? null : service.failure();
     if (failure != null) {
-      System.err.println("calmon: scorer " + instanceId + " failed: " + failure);
+      // The message in words; the exception with its stack is in the log.
+      System.err.println(
+          "calmon: scorer "
+              + config.instanceId()
+              + " stopped on an error: "
+              + (failure.getMessage() == null ? "see the log" : failure.getMessage()));
       return 1;
     }
     return 0;
@@ -209,13 +235,24 @@ final class ScorerCommand implements Callable<Integer> {
             .setBootstrapServers(bootstrap.bootstrapServers)
             .optTopics(TopicsCommand.topicsWithPrefix(prefix));
     check(b, "--deployment", () -> b.optDeployment(deployment));
-    check(b, "--instance-id", () -> b.optInstanceId(instanceId));
+    if (instanceId != null) {
+      check(b, "--instance-id", () -> b.optInstanceId(instanceId));
+    }
     check(b, "--template", () -> b.optTemplate(template));
     check(b, "--batch-size", () -> b.optBatchSize(batchSize));
     check(b, "--max-wait", () -> b.optMaxWait(duration("--max-wait", maxWait)));
     check(b, "--top-k", () -> b.optTopK(topK));
     check(b, "--full-probabilities-max", () -> b.optFullProbabilitiesMax(fullProbabilitiesMax));
     check(b, "--max-pixels", () -> b.optMaxPixels(maxPixels));
+    check(
+        b,
+        "--image-roots",
+        () ->
+            b.optImageRoots(imageRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList()));
+    check(
+        b,
+        "--max-future-skew",
+        () -> b.optMaxFutureSkew(duration("--max-future-skew", maxFutureSkew)));
     check(b, "--metrics-port", () -> b.optMetricsPort(metricsPort));
     check(b, "--metrics-host", () -> b.optMetricsHost(metricsHost));
     check(

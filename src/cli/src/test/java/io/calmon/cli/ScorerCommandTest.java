@@ -30,6 +30,11 @@ class ScorerCommandTest {
   }
 
   @Test
+  void shouldNameAMaxFutureSkewThatIsNoDuration() {
+    assertOneLineError(run("--model", TINY, "--max-future-skew", "soon"), "--max-future-skew");
+  }
+
+  @Test
   void shouldNameATemplateWithoutAPlaceholder() {
     assertOneLineError(run("--model", TINY, "--template", "a photo"), "--template");
   }
