@@ -1,6 +1,8 @@
 package io.calmon.cli;
 
 import io.calmon.clip.ClipModel;
+import io.calmon.clip.image.ImageLimits;
+import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.trainer.service.TrainerService;
 import io.calmon.trainer.service.TrainerSettings;
 import io.calmon.trainer.tuning.OptimizerKind;
@@ -14,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -108,6 +112,15 @@ final class TrainerCommand implements Callable<Integer> {
           "How long a retrain request waits for 2 x min-judged held-out examples newer than its"
               + " alert's evidence before it is judged on the newest ones, e.g. 15m (default: 15m).")
   String evidenceWait;
+
+  @Option(
+      names = "--image-roots",
+      paramLabel = "DIR[,DIR...]",
+      description =
+          "Directories whose regular files file:// claim checks of labelled images may name, as"
+              + " for the scorer. Without it claim checks are skipped and dead-lettered as"
+              + " URI_NOT_ALLOWED (default: none).")
+  String imageRoots;
 
   @Option(names = "--prefix", description = "Topic name prefix (default: none).")
   String prefix;
@@ -243,6 +256,11 @@ final class TrainerCommand implements Callable<Integer> {
             .optDataset(pick(dataset, "dataset", Path::of, null))
             .optMetricsPort(metricsPort())
             .optMetricsHost(pick(metricsHost, "metrics-host", s -> s, "127.0.0.1"))
+            .optImageLimits(
+                new ImageLimits(
+                    ImagePreprocessor.DEFAULT_MAX_PIXELS,
+                    ImageLimits.DEFAULT_MAX_BYTES,
+                    parseText(imageRoots, "image-roots", TrainerCommand::paths, List.of())))
             .optProgress(TuningProgress.printingTo(err, "calmon: trainer"));
     TrainerSettings settings;
     try {
@@ -257,6 +275,15 @@ final class TrainerCommand implements Callable<Integer> {
       throw new UserError("--dataset " + settings.dataset() + " is not a directory");
     }
     return settings;
+  }
+
+  /** Comma-separated directories, made absolute. */
+  private static List<Path> paths(String text) {
+    return Arrays.stream(text.split(","))
+        .map(String::trim)
+        .filter(t -> !t.isEmpty())
+        .map(t -> Path.of(t).toAbsolutePath().normalize())
+        .toList();
   }
 
   /** {@code --metrics-port} (or {@code metrics-port} in the file), 0..65535; 0 = off. */

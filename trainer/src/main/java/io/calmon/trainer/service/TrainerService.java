@@ -1,7 +1,9 @@
 package io.calmon.trainer.service;
 
 import io.calmon.clip.ClipModel;
+import io.calmon.clip.image.ImageLoader;
 import io.calmon.clip.image.ImagePreprocessor;
+import io.calmon.clip.image.ImageRejectedException;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.kafka.service.MetricsRegistry;
@@ -15,7 +17,6 @@ import io.calmon.schemas.serde.RecordDecodingException;
 import io.calmon.schemas.state.FewShotSample;
 import io.calmon.trainer.loop.EvidenceWait;
 import io.calmon.trainer.loop.RetrainGate;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ public final class TrainerService implements AutoCloseable {
   private final RetrainGate retrainGate;
   private final EvidenceWait evidenceWait;
   private final ImagePreprocessor preprocessor;
+  private final ImageLoader imageLoader;
   private final EventLabelJoin<ImageEvent, Label> join;
   private final Retrainer retrainer;
   private final ExecutorService tuning;
@@ -104,6 +106,7 @@ public final class TrainerService implements AutoCloseable {
     this.retrainGate = new RetrainGate(settings.cooldown());
     this.evidenceWait = new EvidenceWait(2 * settings.minJudged(), settings.evidenceWait());
     this.preprocessor = new ImagePreprocessor(clip.config().vision().imageSize());
+    this.imageLoader = new ImageLoader(clip.config().vision().imageSize(), settings.imageLimits());
     this.join = new EventLabelJoin<>(settings.pendingCapacity());
     this.retrainer = new Retrainer(clip, settings);
     this.tuning =
@@ -328,23 +331,19 @@ public final class TrainerService implements AutoCloseable {
       if (o == FeatureStore.Outcome.HELD_OUT) {
         counters.heldOutAdded.incrementAndGet();
       }
+    } catch (ImageRejectedException e) {
+      // The scorer's reasons (CORRUPT_IMAGE, IMAGE_TOO_LARGE, URI_NOT_ALLOWED, ...): skipped.
+      LOG.debug("trainer {}: {}", settings.deployment(), e.getMessage(), e);
+      deadLetter(r, e.reason().name(), e.getMessage());
     } catch (IllegalArgumentException | IllegalStateException e) {
       deadLetter(r, "CORRUPT_IMAGE", "event " + j.eventId() + ": " + e.getMessage());
     }
   }
 
+  /** The image's features, loaded as the scorer loads it ({@link ImageLoader}, same limits). */
   private float[] encode(ImageEvent e) {
-    float[] pixels;
-    if (e.getImageBytes() != null) {
-      byte[] bytes = new byte[e.getImageBytes().remaining()];
-      e.getImageBytes().duplicate().get(bytes);
-      pixels = preprocessor.preprocess(bytes);
-    } else if (e.getImageUri() != null && e.getImageUri().startsWith("file:")) {
-      pixels = preprocessor.preprocess(Path.of(java.net.URI.create(e.getImageUri())));
-    } else {
-      throw new IllegalArgumentException(
-          "no image bytes and no file: URI (" + e.getImageUri() + ")");
-    }
+    float[] pixels =
+        imageLoader.pixels("event " + e.getEventId(), e.getImageBytes(), e.getImageUri());
     counters.examplesEncoded.incrementAndGet();
     return clip.imageFeatures(List.of(pixels))[0];
   }

@@ -1,5 +1,6 @@
 package io.calmon.trainer.service;
 
+import io.calmon.clip.image.ImageLimits;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.trainer.tuning.TuningConfig;
 import io.calmon.trainer.tuning.TuningMethod;
@@ -37,6 +38,9 @@ import java.time.Duration;
  * @param progress receives one report per training epoch
  * @param metricsHost address the Prometheus endpoint binds
  * @param metricsPort port of the Prometheus endpoint {@code /metrics}; 0 turns it off
+ * @param imageLimits what labelled images may be: the scorer's limits (pixel and byte budget;
+ *     {@code file://} claim checks only under the allowed roots, none by default). An image over
+ *     them, or corrupt, is skipped, counted and dead-lettered; the trainer goes on
  */
 public record TrainerSettings(
     String bootstrapServers,
@@ -62,7 +66,8 @@ public record TrainerSettings(
     Duration pollTimeout,
     TuningProgress progress,
     String metricsHost,
-    int metricsPort) {
+    int metricsPort,
+    ImageLimits imageLimits) {
 
   /**
    * The configuration of a tuning run that makes version 1 when {@code bootstrap}, else a later
@@ -115,6 +120,7 @@ public record TrainerSettings(
     private Duration pollTimeout = Duration.ofMillis(200);
     private TuningProgress progress = TuningProgress.NONE;
     private String metricsHost = "127.0.0.1";
+    private ImageLimits imageLimits = ImageLimits.defaults();
     private int metricsPort;
 
     public Builder setBootstrapServers(String v) {
@@ -241,6 +247,11 @@ public record TrainerSettings(
       return this;
     }
 
+    public Builder optImageLimits(ImageLimits v) {
+      imageLimits = v;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the setting and its bad value
      */
@@ -278,6 +289,7 @@ public record TrainerSettings(
           "poll timeout (positive)",
           pollTimeout);
       require(metricsHost != null && !metricsHost.isBlank(), "metrics host", metricsHost);
+      require(imageLimits != null, "image limits", null);
       require(
           metricsPort >= 0 && metricsPort <= 65535,
           "metrics port (0..65535, 0 = off)",
@@ -306,7 +318,8 @@ public record TrainerSettings(
           pollTimeout,
           progress == null ? TuningProgress.NONE : progress,
           metricsHost,
-          metricsPort);
+          metricsPort,
+          imageLimits);
     }
 
     private static void require(boolean ok, String what, Object value) {

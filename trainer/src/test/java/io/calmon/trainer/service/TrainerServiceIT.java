@@ -11,6 +11,7 @@ import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.PromptVersion;
@@ -282,6 +283,81 @@ class TrainerServiceIT {
     }
   }
 
+  /**
+   * A labelled image the scorer would refuse (corrupt, or a claim check outside the allowed roots)
+   * is skipped, counted and dead-lettered with the scorer's reason; the trainer goes on learning.
+   */
+  @Test
+  void shouldSkipCountAndDeadLetterABadLabelledImageAndGoOn() throws Exception {
+    CalmonTopics topics = topics("t-badimage-");
+    send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
+    byte[] valid = png(Color.RED, new Random(1));
+    Map<String, ImageEvent.Builder> bad =
+        Map.of(
+            "bad-corrupt",
+            ImageEvent.newBuilder()
+                .setImageBytes(ByteBuffer.wrap(java.util.Arrays.copyOf(valid, valid.length / 2))),
+            "bad-uri",
+            ImageEvent.newBuilder().setImageUri(dir.resolve("outliers.txt").toUri().toString()));
+    for (Map.Entry<String, ImageEvent.Builder> e : bad.entrySet()) {
+      String id = e.getKey();
+      send(
+          topics.imageEvents(),
+          id,
+          e.getValue()
+              .setEventId(id)
+              .setEventTime(Instant.now())
+              .setContentType("image/png")
+              .build());
+      send(
+          topics.labels(),
+          id,
+          Label.newBuilder()
+              .setEventId(id)
+              .setTrueClass("cat")
+              .setLabelledAt(Instant.now())
+              .build());
+    }
+    produceLabelledImages(topics, 2, 300);
+    try (TrainerService trainer = new TrainerService(settings(topics), clip).start()) {
+      assertTrue(trainer.awaitReady(WAIT), "ready: " + trainer.failure());
+      awaitTrue(() -> trainer.counters().eventsJoined() == 8, trainer);
+      awaitTrue(() -> trainer.counters().examplesEncoded() == 6, trainer);
+      assertEquals(2, trainer.counters().badRecords());
+      assertTrue(trainer.isRunning(), "still running: " + trainer.failure());
+    }
+    assertEquals(
+        Map.of("bad-corrupt", "CORRUPT_IMAGE", "bad-uri", "URI_NOT_ALLOWED"),
+        deadLetterTypes(topics, 2));
+  }
+
+  /** A reader of a topic from its beginning, in a group of its own. */
+  private static KafkaConsumer<String, byte[]> reader() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return new KafkaConsumer<>(p);
+  }
+
+  /** Event id -> error type of the first {@code n} dead letters. */
+  private static Map<String, String> deadLetterTypes(CalmonTopics topics, int n) {
+    AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
+    Map<String, String> types = new java.util.TreeMap<>();
+    try (KafkaConsumer<String, byte[]> c = reader()) {
+      c.subscribe(List.of(topics.deadLetters().name()));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (types.size() < n && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          types.put(r.key(), serde.deserialize(r.topic(), r.value()).getErrorType());
+        }
+      }
+    }
+    return types;
+  }
+
   /** Closing persists the last batch and commits its offsets; the counters show the final state. */
   private static void stopAndWait(TrainerService trainer) {
     trainer.close();
@@ -429,15 +505,9 @@ class TrainerServiceIT {
 
   private static PromptVersion awaitVersion(
       CalmonTopics topics, long version, TrainerService trainer) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     AvroSerde<PromptVersion> serde = AvroSerde.of(PromptVersion.class);
     List<Long> seen = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+    try (KafkaConsumer<String, byte[]> c = reader()) {
       c.subscribe(List.of(topics.promptVersions().name()));
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (System.nanoTime() < deadline && trainer.failure() == null) {
