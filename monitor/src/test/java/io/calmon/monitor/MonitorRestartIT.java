@@ -13,6 +13,7 @@ import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.ClassProbability;
+import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.RetrainRequest;
@@ -51,10 +52,13 @@ import org.junit.jupiter.api.io.TempDir;
  * half is produced, and both are started again. Their final reports, alerts and retrain requests
  * must equal A's: same windows, groups and counts, ECE and every other number exactly.
  *
+ * <p>Nor do the number of input partitions, the number of instances or the order in which a backlog
+ * is read: the same input, every prediction written before any label, is read from 1, 3 and 6
+ * partitions and by 2 instances on 6, and every final report and alert must equal the one-partition
+ * run's and count every labelled pair.
+ *
  * <p>Confidences are multiples of 1/64, so every sum the sketch keeps is exact whatever the order
- * of additions. Input topics have one partition: with several, which join task gets ahead decides
- * whether a label reaches its window before stream time closes it (see docs/ARCHITECTURE.md, "Known
- * gaps"), and that would make even two uninterrupted runs differ.
+ * of additions (partial windows of several partitions merge in any order).
  */
 class MonitorRestartIT {
 
@@ -103,15 +107,7 @@ class MonitorRestartIT {
   @Test
   void shouldReportExactlyAsAnUninterruptedRunAfterAStopAndAfterLosingItsLocalState()
       throws Exception {
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
-            new StringSerializer(),
-            new ByteArraySerializer());
+    producer = producer();
     Instant t0 =
         Instant.ofEpochMilli(
             (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis())
@@ -175,6 +171,52 @@ class MonitorRestartIT {
     }
   }
 
+  @Test
+  void shouldReportTheSameFromABacklogOnOneThreeAndSixPartitionsAndTwoInstances() throws Exception {
+    producer = producer();
+    Instant t0 =
+        Instant.ofEpochMilli(
+            (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis())
+                / WINDOW_MS
+                * WINDOW_MS);
+    List<Input> input = input(t0, 11);
+    // A backlog in the worst order for stream time: every prediction is written (and so read)
+    // before any label, all before the monitors start.
+    List<Input> backlog =
+        Stream.concat(
+                input.stream().filter(Input::isPrediction),
+                input.stream().filter(i -> !i.isPrediction()))
+            .toList();
+    CalmonTopics one = topics("backlog-1p-", 1);
+    CalmonTopics three = topics("backlog-3p-", 3);
+    CalmonTopics six = topics("backlog-6p-", 6);
+    CalmonTopics sixTwice = topics("backlog-6p2i-", 6);
+    for (CalmonTopics topics : List.of(one, three, six, sixTwice)) {
+      produce(topics, backlog);
+    }
+    start(one);
+    start(three);
+    start(six);
+    start(sixTwice, 0);
+    start(sixTwice, 1);
+
+    List<Long> windows = input.stream().map(Input::window).distinct().sorted().toList();
+    Instant last = Instant.ofEpochMilli(windows.get(windows.size() - 2) * WINDOW_MS);
+    List<CalibrationReport> want = finalReports(one, last);
+    assertEquals(3 * (windows.size() - 1), want.size(), "BASE, NEW and ALL per window: " + want);
+    assertLabelledCountsMatchTheInput(want, input);
+    List<Alert> wantAlerts = alerts(one);
+    assertFalse(wantAlerts.isEmpty(), "the data was chosen to raise alerts");
+    for (CalmonTopics other : List.of(three, six, sixTwice)) {
+      String who = other.prefix();
+      List<CalibrationReport> got = finalReports(other, last);
+      assertEquals(counts(want), counts(got), who + " final reports' counts");
+      assertEquals(want, got, who + " final reports");
+      assertEquals(wantAlerts, alerts(other), who + " alerts");
+      assertEquals(List.of(), read(other.deadLetters().name(), DeadLetter.class), who);
+    }
+  }
+
   // --- the input ------------------------------------------------------------------------------
 
   /**
@@ -189,9 +231,9 @@ class MonitorRestartIT {
   /**
    * {@link #WINDOWS} windows of {@link #PER_WINDOW} predictions each (two base and two new classes,
    * confidence k/64, right less often than confident, so that ECE alerts fire), 85% labelled on
-   * time, and a last prediction far ahead that closes every window. Predictions sit on even, labels
-   * on odd milliseconds: no two records share a timestamp, so the order in which the monitor reads
-   * the two topics is fixed.
+   * time, and a last prediction and its label far ahead that close every window. Predictions sit on
+   * even, labels on odd milliseconds: no two records share a timestamp, so the order in which the
+   * monitor reads the two topics is fixed.
    */
   private static List<Input> input(Instant t0, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -213,7 +255,9 @@ class MonitorRestartIT {
         }
       }
     }
-    all.add(prediction("tick", t0.plusMillis(WINDOWS * WINDOW_MS + 10_000), "cat", 0.5));
+    Instant tick = t0.plusMillis(WINDOWS * WINDOW_MS + 10_000);
+    all.add(prediction("tick", tick, "cat", 0.5));
+    all.add(label("tick", "cat", tick.plusMillis(1), tick));
     all.sort(Comparator.comparing(Input::timestamp));
     return List.copyOf(all);
   }
@@ -248,6 +292,14 @@ class MonitorRestartIT {
     return eventTime.toEpochMilli() / WINDOW_MS;
   }
 
+  private static KafkaProducer<String, byte[]> producer() {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
   private void produce(CalmonTopics topics, List<Input> records) {
     for (Input r : records) {
       String topic = r.isPrediction() ? topics.predictions().name() : topics.labels().name();
@@ -272,17 +324,24 @@ class MonitorRestartIT {
   // --- monitors -------------------------------------------------------------------------------
 
   private MonitorService start(CalmonTopics topics) {
+    return start(topics, 0);
+  }
+
+  /** Instance {@code instance} of the monitor of {@code topics} (its own state directory). */
+  private MonitorService start(CalmonTopics topics, int instance) {
     String name = topics.prefix().replace("-", "");
     LayeredConfig config =
         MonitorSettings.definitions()
             .flag("bootstrap-servers", bootstrap)
             .flag("prefix", topics.prefix())
             .flag("application-id", "calmon-monitor-" + name)
-            .flag("state-dir", stateRoot.resolve(name).toString())
+            .flag("state-dir", stateRoot.resolve(name + "-" + instance).toString())
             .flag("window-size", WINDOW_MS + "ms")
             .flag("window-advance", WINDOW_MS + "ms")
             .flag("label-delay", "1s")
             .flag("grace", "500ms")
+            // Partitions without the closing tick go idle and stop holding windows open.
+            .flag("idle-timeout", "10s")
             .flag("bins", 10)
             .flag("ece-threshold", "0.05")
             .flag("min-labelled", "10")
@@ -296,9 +355,13 @@ class MonitorRestartIT {
   }
 
   private static CalmonTopics topics(String prefix) {
+    return topics(prefix, 1);
+  }
+
+  private static CalmonTopics topics(String prefix, int partitions) {
     CalmonTopics topics = CalmonTopics.withPrefix(prefix);
     try (TopicAdmin admin = TopicAdmin.connect(bootstrap, PATIENCE)) {
-      admin.createAll(topics, 1, (short) 1);
+      admin.createAll(topics, partitions, (short) 1);
     }
     return topics;
   }
@@ -344,6 +407,23 @@ class MonitorRestartIT {
         .sorted(
             Comparator.comparing(Alert::getGroup)
                 .thenComparing(a -> a.getEvidence().get(a.getEvidence().size() - 1).getWindowEnd()))
+        .toList();
+  }
+
+  /** Window, group and counts of each report: a readable first comparison. */
+  private static List<String> counts(List<CalibrationReport> reports) {
+    return reports.stream()
+        .map(
+            r ->
+                r.getWindowStart()
+                    + " "
+                    + r.getGroup()
+                    + " scored "
+                    + r.getScoredCount()
+                    + " labelled "
+                    + r.getLabelledCount()
+                    + " late "
+                    + r.getLateLabelCount())
         .toList();
   }
 

@@ -45,10 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The monitor service on a real embedded broker, with small windows: 2 s tumbling windows, labels
- * up to 1 s late plus 500 ms grace, so a window [s, s+2s) is final once stream time passes s+3.5s.
- * Event times lie a minute in the past; record timestamps are event times (predictions) and label
- * times (labels). Topics have one partition so that one later record advances stream time for every
- * key (see docs/ARCHITECTURE.md, "Monitor", on stream time per partition).
+ * up to 1 s late plus 500 ms grace, so a window [s, s+2s) is final once the watermark passes
+ * s+3.5s. Event times lie a minute in the past; record timestamps are event times (predictions) and
+ * label times (labels). A window closes once the watermark of both inputs has passed its close.
  */
 class MonitorServiceIT {
 
@@ -145,8 +144,8 @@ class MonitorServiceIT {
     }
     producer.flush();
     await(() -> service.counters().labels() == confidences.length, "all labels processed");
-    // Stream time moves past the window's end + label delay + grace: the window closes.
-    sendPrediction(prediction("tick", t0.plusMillis(5000), "cat", 0.5, 99));
+    // The watermark (of predictions and labels) moves past the window's end + label delay + grace.
+    tick(t0.plusMillis(5000));
     producer.flush();
 
     CalibrationReport all =
@@ -201,7 +200,7 @@ class MonitorServiceIT {
     }
     producer.flush();
     await(() -> service.counters().labels() == 2 * perWindow, "all labels processed");
-    sendPrediction(prediction("tick", t0.plusMillis(8000), "cat", 0.5, 99));
+    tick(t0.plusMillis(8000));
     producer.flush();
 
     Alert alert = read(topics.calibrationAlerts().name(), Alert.class, a -> true);
@@ -276,6 +275,12 @@ class MonitorServiceIT {
         p.getEventId(),
         AvroSerde.of(Prediction.class).serialize(null, p),
         p.getEventTime());
+  }
+
+  /** A prediction of another prompt version and its label at {@code at}: moves the watermark. */
+  private void tick(Instant at) {
+    sendPrediction(prediction("tick", at, "cat", 0.5, 99));
+    sendLabel("tick", "cat", at);
   }
 
   private void sendLabel(String id, String trueClass, Instant at) {

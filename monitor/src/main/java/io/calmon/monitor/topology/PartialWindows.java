@@ -115,6 +115,20 @@ final class PartialWindows {
     return parts;
   }
 
+  /**
+   * Every part still open, PROVISIONAL: what the merger needs to hold all of this task's
+   * observations before it stops waiting for the task's watermark.
+   */
+  List<WindowPartial> open(PartialHeader header) {
+    List<WindowPartial> parts = new ArrayList<>();
+    try (KeyValueIterator<String, WindowCalibration> it = store.all()) {
+      it.forEachRemaining(
+          entry -> parts.add(part(PartialKind.PROVISIONAL, entry.key, entry.value, header)));
+    }
+    changed.clear();
+    return parts;
+  }
+
   /** Forgets the cache (the store stays): on task (re)initialisation. */
   void reset() {
     cache.clear();

@@ -102,6 +102,7 @@ final class PredictionLabelJoiner
             config, windows, context.getStateStore(MonitorTopology.PARTIAL_WINDOW_STORE));
     parts.reset();
     announcedWatermark = Long.MIN_VALUE;
+    announcedIdle = false;
     Duration every = config.grace().isZero() ? Duration.ofSeconds(10) : config.grace();
     context.schedule(every, PunctuationType.STREAM_TIME, time -> expire(watermarks.watermark()));
     context.schedule(config.provisionalInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
@@ -143,12 +144,22 @@ final class PredictionLabelJoiner
     expire(watermarks.watermark());
   }
 
-  /** Tells every merger partition this task's watermark, when it or the idle state changed. */
+  /**
+   * Tells every merger partition this task's watermark, when it or the idle state changed. Before
+   * it says it is idle it sends every open part as it stands: the merger stops waiting for an idle
+   * task and closes windows with the parts it holds, which must then be all of this task's (a
+   * PROVISIONAL part may be missing if the task moved to another instance before its tick).
+   */
   private void announce(long now) {
     boolean idle = watermarks.isIdle(now);
     long watermark = watermarks.watermark();
     if (watermark == announcedWatermark && idle == announcedIdle) {
       return;
+    }
+    if (idle && !announcedIdle) {
+      for (WindowPartial part : parts.open(header())) {
+        forward(part, part.getWindowStart().toEpochMilli());
+      }
     }
     announcedWatermark = watermark;
     announcedIdle = idle;
