@@ -5,6 +5,7 @@ import io.calmon.kafka.service.MetricsRegistry;
 import io.calmon.kafka.service.MetricsServer;
 import io.calmon.monitor.topology.MonitorCounters;
 import io.calmon.monitor.topology.MonitorTopology;
+import io.calmon.schemas.serde.AvroLimits;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -64,6 +65,7 @@ public final class MonitorService implements AutoCloseable {
   public MonitorService(MonitorSettings settings, Map<String, Object> streamsOverrides) {
     this.settings = settings;
     this.overrides = Map.copyOf(streamsOverrides);
+    AvroLimits.defaults().apply(); // before any record is decoded: no body can claim a huge length
     if (overrides.containsKey(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)) {
       throw new IllegalArgumentException("the monitor always runs exactly_once_v2");
     }

@@ -3,6 +3,7 @@ package io.calmon.scorer;
 import io.calmon.clip.image.ImageLimits;
 import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.schemas.serde.AvroLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

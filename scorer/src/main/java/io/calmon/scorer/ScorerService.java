@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.service.MetricsRegistry;
 import io.calmon.kafka.service.MetricsServer;
+import io.calmon.schemas.serde.AvroLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

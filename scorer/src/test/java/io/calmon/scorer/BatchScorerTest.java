@@ -9,6 +9,7 @@ import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.AvroLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

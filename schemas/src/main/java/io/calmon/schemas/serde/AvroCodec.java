@@ -117,9 +117,20 @@ public final class AvroCodec<T extends SpecificRecord> implements RecordCodec<T>
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new RecordDecodingException(
-          Reason.CORRUPT_BODY, schema.getName() + " record body is corrupt or truncated: " + e, e);
+          Reason.CORRUPT_BODY,
+          schema.getName() + " record body is corrupt or truncated: " + problem(e),
+          e);
     }
     return record;
+  }
+
+  /** What went wrong while reading a body, in words (no exception class names). */
+  private static String problem(Exception e) {
+    if (e instanceof java.io.EOFException) {
+      return "it ends before its last field";
+    }
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? "it does not match its schema" : message;
   }
 
   private SpecificDatumReader<T> readerFor(long fingerprint) {

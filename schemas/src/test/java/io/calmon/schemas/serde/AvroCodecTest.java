@@ -2,6 +2,7 @@ package io.calmon.schemas.serde;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,6 +156,10 @@ class AvroCodecTest {
         decoded++;
       } catch (RecordDecodingException expected) {
         assertEquals(Reason.CORRUPT_BODY, expected.reason(), expected.getMessage());
+        // What a user reads in a dead letter: words, no Java class names.
+        assertFalse(
+            expected.getMessage().matches("(?s).*\\b(java|org)\\.[a-z]+\\..*|.*Exception.*"),
+            expected.getMessage());
       }
     }
     assertTrue(decoded < 2000, "the corruption must be noticed at least sometimes");

@@ -1,4 +1,4 @@
-package io.calmon.scorer;
+package io.calmon.schemas.serde;
 
 import java.lang.reflect.Method;
 import org.slf4j.Logger;
@@ -23,9 +23,9 @@ public record AvroLimits(int maxBytes, int maxString, int maxItems) {
 
   private static final Logger LOG = LoggerFactory.getLogger(AvroLimits.class);
 
-  static final String BYTES = "org.apache.avro.limits.bytes.maxLength";
-  static final String STRING = "org.apache.avro.limits.string.maxLength";
-  static final String ITEMS = "org.apache.avro.limits.collectionItems.maxLength";
+  public static final String BYTES = "org.apache.avro.limits.bytes.maxLength";
+  public static final String STRING = "org.apache.avro.limits.string.maxLength";
+  public static final String ITEMS = "org.apache.avro.limits.collectionItems.maxLength";
 
   public AvroLimits {
     if (maxBytes < 1 || maxString < 1 || maxItems < 1) {
@@ -39,17 +39,19 @@ public record AvroLimits(int maxBytes, int maxString, int maxItems) {
     }
   }
 
+  /** The most image bytes an event may carry inline by default (the image loader's budget). */
+  public static final int DEFAULT_MAX_IMAGE_BYTES = 64 << 20;
+
   /**
-   * An inline image up to {@link ScorerConfig#DEFAULT_MAX_IMAGE_BYTES} plus room, strings up to 1
-   * MiB, a million items (a class set, a context's floats, an event's attributes).
+   * An inline image up to {@link #DEFAULT_MAX_IMAGE_BYTES} plus room, strings up to 1 MiB, a
+   * million items (a class set, a context's floats, an event's attributes).
    */
   public static AvroLimits defaults() {
-    return new AvroLimits(
-        (int) ScorerConfig.DEFAULT_MAX_IMAGE_BYTES + (1 << 20), 1 << 20, 1_000_000);
+    return new AvroLimits(DEFAULT_MAX_IMAGE_BYTES + (1 << 20), 1 << 20, 1_000_000);
   }
 
   /** Sets the properties not already set, then makes Avro use them. Returns what holds now. */
-  AvroLimits apply() {
+  public AvroLimits apply() {
     System.getProperties().putIfAbsent(BYTES, Integer.toString(maxBytes));
     System.getProperties().putIfAbsent(STRING, Integer.toString(maxString));
     System.getProperties().putIfAbsent(ITEMS, Integer.toString(maxItems));
@@ -61,7 +63,7 @@ public record AvroLimits(int maxBytes, int maxString, int maxItems) {
   }
 
   /** Sets the properties, overriding any earlier value, and makes Avro use them (tests). */
-  AvroLimits force() {
+  public AvroLimits force() {
     System.setProperty(BYTES, Integer.toString(maxBytes));
     System.setProperty(STRING, Integer.toString(maxString));
     System.setProperty(ITEMS, Integer.toString(maxItems));
@@ -72,7 +74,7 @@ public record AvroLimits(int maxBytes, int maxString, int maxItems) {
   /**
    * Makes Avro read the properties again: {@code SystemLimitException.resetLimits()},
    * package-private in Avro 1.12. If a later Avro lacks it, the properties still hold wherever Avro
-   * had not yet read them, which is the case when the scorer runs alone ({@code calmon scorer}).
+   * had not yet read them, which is the case when a service runs alone.
    */
   private static void reload() {
     try {
