@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * record), on this thread, and swapped in atomically.
  *
  * <p>A prompt version tuned on other weights, or with a context of the wrong shape, is refused
- * (logged, counted) and the previous one stays live. Undecodable records on these topics are logged
- * and counted but not dead-lettered: every scorer instance reads them, so each would dead-letter
- * the same record.
+ * (logged, counted) and the previous one stays live. Prompt versions only move forward: a version
+ * not newer than the one served or already read in the same poll (a replay, an older version
+ * re-published) is ignored and counted ({@code calmon_scorer_prompt_versions_ignored_total}).
+ * Undecodable records on these topics are logged and counted but not dead-lettered: every scorer
+ * instance reads them, so each would dead-letter the same record.
  */
 final class LivePrompt implements AutoCloseable {
 
@@ -107,13 +109,7 @@ final class LivePrompt implements AutoCloseable {
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> startEnds = consumer.endOffsets(partitions);
       while (running) {
-        boolean changed = false;
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-          changed |= offer(r);
-        }
-        if (changed) {
-          recompile();
-        }
+        accept(consumer.poll(POLL));
         if (caughtUp.getCount() > 0 && reached(startEnds)) {
           LOG.info(
               "{}: read prompt versions and class sets; serving {}",
@@ -152,6 +148,17 @@ final class LivePrompt implements AutoCloseable {
     return true;
   }
 
+  /** Takes one poll's records in and serves what they change, once. */
+  void accept(Iterable<ConsumerRecord<String, byte[]>> records) {
+    boolean changed = false;
+    for (ConsumerRecord<String, byte[]> r : records) {
+      changed |= offer(r);
+    }
+    if (changed) {
+      recompile();
+    }
+  }
+
   /** Takes one record in; true if it changes what should be served. */
   private boolean offer(ConsumerRecord<String, byte[]> r) {
     if (!config.deployment().equals(r.key()) || r.value() == null) {
@@ -163,6 +170,18 @@ final class LivePrompt implements AutoCloseable {
         return true;
       }
       PromptVersion prompt = promptCodec.decode(r.value());
+      PromptVersion newest = offeredPrompt != null ? offeredPrompt : acceptedPrompt;
+      if (newest != null && prompt.getVersion() <= newest.getVersion()) {
+        metrics.promptVersionIgnored();
+        LOG.info(
+            "{}-{}@{}: prompt version {} ignored: not newer than version {}",
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            prompt.getVersion(),
+            newest.getVersion());
+        return false;
+      }
       compiler.check(prompt);
       offeredPrompt = prompt;
       return true;

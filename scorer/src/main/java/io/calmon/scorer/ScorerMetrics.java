@@ -31,6 +31,7 @@ public final class ScorerMetrics {
   private final LongAdder abortedTransactions = new LongAdder();
   private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> refusedPrompts = new ConcurrentHashMap<>();
+  private final LongAdder ignoredPrompts = new LongAdder();
   private final AtomicLong promptVersion = new AtomicLong(-1);
   private final AtomicLong classSetVersion = new AtomicLong(-1);
   private final BucketHistogram latency = new BucketHistogram(LATENCY_BOUNDS_SECONDS);
@@ -65,6 +66,10 @@ public final class ScorerMetrics {
 
   void promptRefused(String reason) {
     refusedPrompts.computeIfAbsent(reason, k -> new LongAdder()).increment();
+  }
+
+  void promptVersionIgnored() {
+    ignoredPrompts.increment();
   }
 
   void assignedPartitions(int n) {
@@ -109,6 +114,11 @@ public final class ScorerMetrics {
   public long promptsRefused(String reason) {
     LongAdder n = refusedPrompts.get(reason);
     return n == null ? 0 : n.sum();
+  }
+
+  /** Prompt versions ignored because they were not newer than the one served (replays). */
+  public long promptVersionsIgnored() {
+    return ignoredPrompts.sum();
   }
 
   /** How many {@code image-events} partitions the group has given this instance now. */
@@ -182,6 +192,10 @@ public final class ScorerMetrics {
             "calmon_scorer_prompt_versions_refused_total",
             "Prompt versions and class sets refused (the previous one stays live), by reason.",
             () -> series(refusedPrompts))
+        .counter(
+            "calmon_scorer_prompt_versions_ignored_total",
+            "Prompt versions ignored: not newer than the one served (replayed or re-published).",
+            ignoredPrompts::sum)
         .gauge(
             "calmon_scorer_prompt_version",
             "The prompt version being served: 0 zero-shot, -1 before any class set.",

@@ -2,11 +2,14 @@ package io.calmon.scorer;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.calmon.clip.ClipModel;
+import io.calmon.clip.prompt.ContextPrompts;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.ImageEvent;
+import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.AvroCodec;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -134,6 +137,33 @@ final class ScorerKafka implements AutoCloseable {
   }
 
   /** A deterministic noisy PNG, {@code side x side}. */
+  /**
+   * A prompt version of deployment "shop" with CoOp's "a photo of a" context, declared {@code
+   * ctxDim} wide, tuned on the weights {@code sha}.
+   */
+  static byte[] prompt(ClipModel clip, long version, String sha, int ctxDim) {
+    float[] ctx = ContextPrompts.initialContext(clip, "a photo of a", 4);
+    List<Float> values = new ArrayList<>(ctx.length);
+    for (float v : ctx) {
+      values.add(v);
+    }
+    PromptVersion p =
+        PromptVersion.newBuilder()
+            .setDeployment("shop")
+            .setVersion(version)
+            .setCreatedAt(Instant.now())
+            .setMethod("coop")
+            .setBackboneId("calmon-golden-tiny")
+            .setWeightsSha256(sha)
+            .setTemplate("a photo of a {}.")
+            .setNCtx(4)
+            .setCtxDim(ctxDim)
+            .setContextVectors(values)
+            .setBaseClasses(List.of("cat", "dog", "bird"))
+            .build();
+    return AvroCodec.of(PromptVersion.class).encode(p);
+  }
+
   static byte[] png(int side, long seed) {
     Random random = new Random(seed);
     BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);

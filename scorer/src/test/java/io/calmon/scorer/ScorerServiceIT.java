@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.clip.ClipModel;
-import io.calmon.clip.prompt.ContextPrompts;
 import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Prediction;
-import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -376,25 +374,6 @@ class ScorerServiceIT {
 
   /** A prompt version with CoOp's "a photo of a" context, declared {@code ctxDim} wide. */
   private static byte[] prompt(long version, String sha, int ctxDim) {
-    float[] ctx = ContextPrompts.initialContext(clip, "a photo of a", 4);
-    List<Float> values = new ArrayList<>(ctx.length);
-    for (float v : ctx) {
-      values.add(v);
-    }
-    PromptVersion p =
-        PromptVersion.newBuilder()
-            .setDeployment("shop")
-            .setVersion(version)
-            .setCreatedAt(Instant.now())
-            .setMethod("coop")
-            .setBackboneId("calmon-golden-tiny")
-            .setWeightsSha256(sha)
-            .setTemplate("a photo of a {}.")
-            .setNCtx(4)
-            .setCtxDim(ctxDim)
-            .setContextVectors(values)
-            .setBaseClasses(List.of("cat", "dog", "bird"))
-            .build();
-    return AvroCodec.of(PromptVersion.class).encode(p);
+    return ScorerKafka.prompt(clip, version, sha, ctxDim);
   }
 }
