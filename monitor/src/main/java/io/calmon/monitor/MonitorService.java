@@ -6,6 +6,7 @@ import io.calmon.kafka.service.MetricsServer;
 import io.calmon.monitor.topology.MonitorCounters;
 import io.calmon.monitor.topology.MonitorTopology;
 import io.calmon.schemas.serde.AvroLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -73,12 +74,17 @@ public final class MonitorService implements AutoCloseable {
         new MonitorMetrics(counters, () -> state() == KafkaStreams.State.RUNNING ? 1 : 0);
   }
 
-  /** The Kafka Streams properties the service runs with. */
-  public Properties streamsProperties() {
+  /**
+   * The Kafka Streams properties the service runs with against the cluster {@code clusterId}: its
+   * local state lives in {@code <state dir>/<cluster id>}, so a monitor pointed at another cluster
+   * (a fresh broker at the same address, a new environment) never takes the old cluster's stores,
+   * whose checkpoints may name offsets that exist there too.
+   */
+  public Properties streamsProperties(String clusterId) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(clusterId).toString());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
     // A new application reads the topics from the start: a monitor started after the scorers
@@ -99,16 +105,26 @@ public final class MonitorService implements AutoCloseable {
         settings.monitor(), settings.topics(), inputPartitions, counters, metrics);
   }
 
+  /** Where the local state for cluster {@code clusterId} lives. */
+  public Path stateDir(String clusterId) {
+    return settings.stateDir().resolve(clusterId);
+  }
+
   /**
-   * The partitions the monitor reads: the larger partition count of the predictions and labels
-   * topics (Kafka Streams makes one join task per partition number).
+   * What the monitor needs to know of the cluster before it starts: its id, and the partitions the
+   * monitor reads, the larger partition count of the predictions and labels topics (Kafka Streams
+   * makes one join task per partition number).
    */
-  private int inputPartitions() {
-    try (TopicAdmin admin =
-        TopicAdmin.connect(settings.bootstrapServers(), settings.startTimeout())) {
-      return Math.max(
-          admin.partitions(settings.topics().predictions().name()),
-          admin.partitions(settings.topics().labels().name()));
+  private record Cluster(String id, int inputPartitions) {
+    static Cluster describe(MonitorSettings settings) {
+      try (TopicAdmin admin =
+          TopicAdmin.connect(settings.bootstrapServers(), settings.startTimeout())) {
+        return new Cluster(
+            admin.clusterId(),
+            Math.max(
+                admin.partitions(settings.topics().predictions().name()),
+                admin.partitions(settings.topics().labels().name())));
+      }
     }
   }
 
@@ -127,7 +143,9 @@ public final class MonitorService implements AutoCloseable {
       metricsServer =
           MetricsServer.start(settings.metricsHost(), settings.metricsPort(), metrics.registry());
     }
-    KafkaStreams client = new KafkaStreams(topology(inputPartitions()), streamsProperties());
+    Cluster cluster = Cluster.describe(settings);
+    KafkaStreams client =
+        new KafkaStreams(topology(cluster.inputPartitions()), streamsProperties(cluster.id()));
     client.setStateListener(
         (now, before) -> {
           LOG.info("monitor {}: {} -> {}", settings.applicationId(), before, now);

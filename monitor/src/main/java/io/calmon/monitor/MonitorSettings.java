@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * @param bootstrapServers the Kafka cluster
  * @param applicationId Kafka Streams application id: consumer group, internal topic and state names
  * @param topics the topic names (a prefix gives side-by-side deployments on one cluster)
- * @param stateDir where Kafka Streams keeps its local state stores
+ * @param stateDir where Kafka Streams keeps its local state stores, one subdirectory per cluster id
  * @param replicationFactor replicas of the monitor's internal (changelog, repartition) topics
  * @param partitions partitions of calmon topics the monitor creates when they are missing
  * @param metricsHost address of the metrics endpoint
@@ -70,7 +70,11 @@ public record MonitorSettings(
             "application-id",
             null,
             "Kafka Streams application id (default calmon-monitor-<topic prefix or 'all'>)")
-        .define("state-dir", null, "local state dir (default java.io.tmpdir/<application id>)")
+        .define(
+            "state-dir",
+            null,
+            "local state dir, one subdirectory per Kafka cluster id (default"
+                + " ~/.calmon/state/<application id>)")
         .define("replication-factor", "1", "replicas of the monitor's internal topics")
         .define("partitions", "3", "partitions of calmon topics created when missing")
         .define("metrics-host", "127.0.0.1", "address the metrics endpoint binds")
@@ -155,9 +159,7 @@ public record MonitorSettings(
         config.string("bootstrap-servers"),
         applicationId,
         topics,
-        stateDir != null
-            ? Path.of(stateDir)
-            : Path.of(System.getProperty("java.io.tmpdir"), applicationId),
+        stateDir != null ? Path.of(stateDir) : defaultStateDir(applicationId),
         (short) config.integer("replication-factor", 1, Short.MAX_VALUE),
         config.integer("partitions", 1, 10_000),
         config.string("metrics-host"),
@@ -165,6 +167,14 @@ public record MonitorSettings(
         config.duration("start-timeout", Duration.ofSeconds(1)),
         config.duration("commit-interval", Duration.ofMillis(1)),
         monitor);
+  }
+
+  /**
+   * {@code ~/.calmon/state/<application id>}: outside the temporary directory, which the system may
+   * clean while the monitor relies on it (a restart then restores every store from its changelog).
+   */
+  static Path defaultStateDir(String applicationId) {
+    return Path.of(System.getProperty("user.home"), ".calmon", "state", applicationId);
   }
 
   /** {@code calmon-monitor-all}, or {@code calmon-monitor-<prefix>} for prefixed topics. */

@@ -84,15 +84,7 @@ class MonitorServiceIT {
     try (TopicAdmin admin = TopicAdmin.connect(bootstrap, PATIENCE)) {
       admin.createAll(topics, 1, (short) 1);
     }
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
-            new StringSerializer(),
-            new ByteArraySerializer());
+    producer = producer(bootstrap);
     long windowMillis = 2000;
     t0 = Instant.ofEpochMilli((System.currentTimeMillis() - 60_000) / windowMillis * windowMillis);
   }
@@ -248,6 +240,13 @@ class MonitorServiceIT {
     assertTrue(dead != null, "the good class set was never used");
     assertEquals("UNKNOWN_CLASS", dead.getErrorType());
     assertEquals(KafkaStreams.State.RUNNING, service.state());
+  }
+
+  private static KafkaProducer<String, byte[]> producer(String servers) {
+    return new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers, ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(),
+        new ByteArraySerializer());
   }
 
   // --- helpers --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import io.calmon.schemas.CalibrationGroup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class MonitorSettingsTest {
@@ -18,7 +19,8 @@ class MonitorSettingsTest {
     assertEquals(MonitorConfig.defaults(), plain.monitor());
     assertEquals("calmon-monitor-all", plain.applicationId());
     assertEquals(
-        Path.of(System.getProperty("java.io.tmpdir"), "calmon-monitor-all"), plain.stateDir());
+        Path.of(System.getProperty("user.home"), ".calmon", "state", "calmon-monitor-all"),
+        plain.stateDir());
     assertEquals(Duration.ofMillis(100), plain.commitInterval());
     assertEquals(0, plain.metricsPort());
 
@@ -26,6 +28,20 @@ class MonitorSettingsTest {
         MonitorSettings.from(MonitorSettings.definitions().flag("prefix", "staging-").build());
     assertEquals("calmon-monitor-staging", prefixed.applicationId());
     assertEquals("staging-predictions", prefixed.topics().predictions().name());
+  }
+
+  @Test
+  void shouldKeepTheLocalStateOfEachKafkaClusterInItsOwnDirectory() {
+    // Stores restored from one cluster's changelogs must never be taken for another's whose
+    // offsets happen to match (a fresh broker behind the same address).
+    MonitorService service =
+        new MonitorService(
+            MonitorSettings.from(
+                MonitorSettings.definitions().flag("state-dir", "/srv/m").build()));
+    Object a = service.streamsProperties("cluster-a").get(StreamsConfig.STATE_DIR_CONFIG);
+    Object b = service.streamsProperties("cluster-b").get(StreamsConfig.STATE_DIR_CONFIG);
+    assertEquals(Path.of("/srv/m", "cluster-a").toString(), a);
+    assertEquals(Path.of("/srv/m", "cluster-b").toString(), b);
   }
 
   @Test

@@ -151,6 +151,20 @@ public final class TopicAdmin implements AutoCloseable {
     return Optional.ofNullable(describeCleanupPolicies(List.of(topic)).get(topic));
   }
 
+  /** The cluster's id: what tells one Kafka cluster from another behind the same address. */
+  public String clusterId() {
+    try {
+      return await(admin.describeCluster().clusterId(), "describe the cluster");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "could not describe the cluster at "
+              + bootstrapServers
+              + ": "
+              + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+
   /**
    * The partition count of a topic.
    *
