@@ -36,7 +36,7 @@ public final class CliKafka {
   }
 
   /** A consumer that sees committed records only (the monitor writes in transactions). */
-  static KafkaConsumer<String, byte[]> consumer(String bootstrapServers) {
+  public static KafkaConsumer<String, byte[]> consumer(String bootstrapServers) {
     return new KafkaConsumer<>(
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -65,8 +65,10 @@ public final class CliKafka {
     return partitions;
   }
 
-  /** Reads {@code topic} from its start to its current end, handing each record over. */
-  static void readToEnd(
+  /**
+   * Reads {@code topic} (committed records) from its start to its current end, handing each over.
+   */
+  public static void readToEnd(
       String bootstrapServers, String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
     try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
       List<TopicPartition> partitions = assign(consumer, topic, true);

@@ -10,6 +10,7 @@ import io.calmon.kafka.service.LayeredConfig;
 import io.calmon.monitor.MonitorService;
 import io.calmon.monitor.MonitorSettings;
 import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.ClassProbability;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
@@ -18,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,15 +30,18 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code calmon bench monitor}: events per second (predictions + labels) through the monitor on the
- * embedded broker, next to the bound measured in the same run: a plain consumer reading the same
- * topics from start to end (no decoding, no state, no transactions).
+ * {@code calmon bench monitor}: a backlog of predictions and labels (20 minutes of event time, each
+ * label 5 s after its event) written before the monitor starts, then read by the monitor on the
+ * embedded broker: events per second (predictions + labels) next to the bound measured in the same
+ * run, a plain consumer reading the same topics from start to end (no decoding, no state, no
+ * transactions), and the share of the labelled events that the final reports count.
  */
 final class MonitorBenchCommand {
 
@@ -46,10 +52,12 @@ final class MonitorBenchCommand {
       name = "monitor",
       mixinStandardHelpOptions = true,
       description = {
-        "Events/s (predictions + labels) through the monitor vs a plain consumer of the same topics.",
-        "Starts its own broker; topics have one partition (one stream task)."
+        "Events/s (predictions + labels) through the monitor vs a plain consumer of the same topics,",
+        "and the share of labelled events its final reports count. Starts its own broker."
       })
   static final class Monitor implements Callable<Integer> {
+    private static final Duration WINDOW = Duration.ofMinutes(1);
+
     @Spec CommandSpec spec;
 
     @Option(
@@ -57,6 +65,24 @@ final class MonitorBenchCommand {
         defaultValue = "50000",
         description = "Predictions (and as many labels).")
     int events;
+
+    @Option(
+        names = "--partitions",
+        defaultValue = "1",
+        description = "Partitions of the input topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+        names = "--instances",
+        defaultValue = "1",
+        description = "Monitor instances in this process (default: ${DEFAULT-VALUE}).")
+    int instances;
+
+    @Option(
+        names = "--stream-threads",
+        defaultValue = "1",
+        description = "Stream threads per instance (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
 
     @Option(
         names = "--commit-interval",
@@ -75,77 +101,158 @@ final class MonitorBenchCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (events < 1) {
-        throw new UserError("--events must be at least 1, got " + events);
-      }
+      requireAtLeast("--events", events, 1);
+      requireAtLeast("--partitions", partitions, 1);
+      requireAtLeast("--instances", instances, 1);
+      requireAtLeast("--stream-threads", streamThreads, 1);
       PrintWriter out = spec.commandLine().getOut();
       Path state = Files.createTempDirectory("calmon-bench-state");
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
         String bootstrap = broker.bootstrapServers();
         CalmonTopics topics = CalmonTopics.withPrefix("bench-");
         try (TopicAdmin admin = TopicAdmin.connect(bootstrap, TopicAdmin.DEFAULT_TIMEOUT)) {
-          admin.createAll(topics, 1, (short) 1);
+          admin.createAll(topics, partitions, (short) 1);
         }
         long produceStart = System.nanoTime();
-        produce(bootstrap, topics);
+        long inputRecords = produce(bootstrap, topics);
         double produceSeconds = seconds(produceStart);
 
         long readStart = System.nanoTime();
         long read = readAll(bootstrap, topics);
         double readSeconds = seconds(readStart);
 
-        LayeredConfig config =
-            MonitorSettings.definitions()
-                .flag("bootstrap-servers", bootstrap)
-                .flag("prefix", topics.prefix())
-                .flag("state-dir", state.toString())
-                .flag("window-size", "1m")
-                .flag("window-advance", "1m")
-                .flag("label-delay", "10s")
-                .flag("grace", "1s")
-                .flag("commit-interval", commitInterval)
-                .build();
-        long total = 2L * events;
+        Map<String, Object> overrides = new java.util.HashMap<>(streamsProperties);
+        overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        List<MonitorService> monitors = new ArrayList<>();
         double monitorSeconds;
-        try (MonitorService service =
-            new MonitorService(MonitorSettings.from(config), Map.copyOf(streamsProperties))) {
+        double completeSeconds;
+        long counted;
+        try {
           long monitorStart = System.nanoTime();
-          service.start();
-          while (service.counters().predictions() + service.counters().labels() < total) {
+          for (int i = 0; i < instances; i++) {
+            monitors.add(
+                new MonitorService(
+                        MonitorSettings.from(settings(bootstrap, topics, state.resolve("m" + i))),
+                        overrides)
+                    .start());
+          }
+          while (monitors.stream()
+                  .mapToLong(m -> m.counters().predictions() + m.counters().labels())
+                  .sum()
+              < inputRecords) {
             Thread.sleep(20);
           }
           monitorSeconds = seconds(monitorStart);
+          counted = labelledInFinalReports(bootstrap, topics);
+          completeSeconds = seconds(monitorStart);
+        } finally {
+          monitors.forEach(MonitorService::stop);
         }
         double bound = read / readSeconds;
-        double monitor = total / monitorSeconds;
+        double monitor = inputRecords / monitorSeconds;
         out.printf(
             Locale.ROOT,
-            "produced %d predictions + %d labels in %.1f s%n"
+            "produced %d predictions + %d labels (+ %d closing records) in %.1f s on %d partition(s)%n"
                 + "plain consumer (bound): %d records in %.2f s = %.0f events/s%n"
-                + "monitor (start to all input processed, exactly_once_v2, commit interval %s): %d events in"
-                + " %.2f s ="
-                + " %.0f events/s%n"
-                + "ratio monitor/bound: %.3f%n",
+                + "monitor (%d instance(s) x %d stream thread(s), exactly_once_v2, commit interval"
+                + " %s): %d events read in %.2f s = %.0f events/s; final reports complete after"
+                + " %.2f s%n"
+                + "ratio monitor/bound: %.3f%n"
+                + "labelled events counted by the final reports: %d of %d (%.4f)%n",
             events,
             events,
+            inputRecords - 2L * events,
             produceSeconds,
+            partitions,
             read,
             readSeconds,
             bound,
+            instances,
+            streamThreads,
             commitInterval,
-            total,
+            inputRecords,
             monitorSeconds,
             monitor,
-            monitor / bound);
+            completeSeconds,
+            monitor / bound,
+            counted,
+            events,
+            (double) counted / events);
         out.flush();
       }
       return 0;
     }
 
-    /** Predictions spread over 20 minutes of event time, each labelled 5 s later. */
-    private void produce(String bootstrap, CalmonTopics topics) {
+    private static void requireAtLeast(String flag, int value, int least) {
+      if (value < least) {
+        throw new UserError(flag + " must be at least " + least + ", got " + value);
+      }
+    }
+
+    private LayeredConfig settings(String bootstrap, CalmonTopics topics, Path stateDir) {
+      return MonitorSettings.definitions()
+          .flag("bootstrap-servers", bootstrap)
+          .flag("prefix", topics.prefix())
+          .flag("state-dir", stateDir.toString())
+          .flag("window-size", "1m")
+          .flag("window-advance", "1m")
+          .flag("label-delay", "10s")
+          .flag("grace", "5s")
+          .flag("commit-interval", commitInterval)
+          .build();
+    }
+
+    /**
+     * The labelled events that the final ALL reports count, once every window of the backlog has a
+     * final report (or nothing new has come for 60 s).
+     */
+    private long labelledInFinalReports(String bootstrap, CalmonTopics topics)
+        throws InterruptedException {
+      AvroSerde<CalibrationReport> serde = AvroSerde.of(CalibrationReport.class);
+      long windows = Duration.ofMinutes(20).dividedBy(WINDOW);
+      int seen = -1;
+      long lastChange = System.nanoTime();
+      while (true) {
+        Map<Instant, Long> byWindow = new HashMap<>();
+        CliKafka.readToEnd(
+            bootstrap,
+            topics.calibrationReports().name(),
+            record -> {
+              CalibrationReport report = serde.deserialize(null, record.value());
+              if (report.getFinal$()
+                  && report.getGroup() == CalibrationGroup.ALL
+                  && report.getPromptVersion() == 1) {
+                byWindow.merge(report.getWindowStart(), report.getLabelledCount(), Long::sum);
+              }
+            });
+        long counted = byWindow.values().stream().mapToLong(Long::longValue).sum();
+        if (byWindow.size() >= windows) {
+          return counted;
+        }
+        if (byWindow.size() > seen) {
+          seen = byWindow.size();
+          lastChange = System.nanoTime();
+        } else if (seconds(lastChange) >= 60) {
+          return counted;
+        }
+        Thread.sleep(200);
+      }
+    }
+
+    /**
+     * Predictions spread over 20 minutes of event time, each labelled 5 s later, then one
+     * prediction and one label on every partition 2 minutes after the last event, which close every
+     * window.
+     *
+     * @return the records written
+     */
+    private long produce(String bootstrap, CalmonTopics topics) {
       SplittableRandom random = new SplittableRandom(seed);
-      Instant t0 = Instant.now().minus(Duration.ofMinutes(30));
+      Instant t0 =
+          Instant.ofEpochMilli(
+              Instant.now().minus(Duration.ofMinutes(30)).toEpochMilli()
+                  / WINDOW.toMillis()
+                  * WINDOW.toMillis());
       AvroSerde<Prediction> predictions = AvroSerde.of(Prediction.class);
       AvroSerde<Label> labels = AvroSerde.of(Label.class);
       List<String> classes = List.of("cat", "dog", "fox", "owl");
@@ -192,8 +299,43 @@ final class MonitorBenchCommand {
                   id,
                   labels.serialize(null, label)));
         }
+        Instant close = t0.plus(Duration.ofMinutes(22));
+        for (int p = 0; p < partitions; p++) {
+          String id = "close-" + p;
+          Prediction tick =
+              Prediction.newBuilder()
+                  .setEventId(id)
+                  .setEventTime(close)
+                  .setScoredAt(close)
+                  .setPromptVersion(0)
+                  .setClassSetVersion(1)
+                  .setPredictedClass("cat")
+                  .setConfidence(0.5)
+                  .setGroup(CalibrationGroup.BASE)
+                  .setTopK(List.of(new ClassProbability("cat", 0.5)))
+                  .setEntropy(1.0)
+                  .setScorerId("bench")
+                  .build();
+          Label tickLabel =
+              Label.newBuilder().setEventId(id).setTrueClass("cat").setLabelledAt(close).build();
+          producer.send(
+              new ProducerRecord<>(
+                  topics.predictions().name(),
+                  p,
+                  close.toEpochMilli(),
+                  id,
+                  predictions.serialize(null, tick)));
+          producer.send(
+              new ProducerRecord<>(
+                  topics.labels().name(),
+                  p,
+                  close.toEpochMilli(),
+                  id,
+                  labels.serialize(null, tickLabel)));
+        }
         producer.flush();
       }
+      return 2L * events + 2L * partitions;
     }
 
     /** The bound: one consumer reads both topics to their end, bytes only. */
@@ -209,10 +351,12 @@ final class MonitorBenchCommand {
                   1000),
               new org.apache.kafka.common.serialization.StringDeserializer(),
               new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-        List<TopicPartition> partitions =
-            List.of(
-                new TopicPartition(topics.predictions().name(), 0),
-                new TopicPartition(topics.labels().name(), 0));
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.predictions().name(), topics.labels().name())) {
+          consumer
+              .partitionsFor(topic)
+              .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
