@@ -1,5 +1,7 @@
 package io.calmon.trainer.service;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +67,16 @@ final class EventLabelJoin<I, L> {
   /** Labels waiting for an image. */
   int pendingLabels() {
     return labels.size();
+  }
+
+  /** The images waiting for a label, oldest first (a view). */
+  Collection<I> waitingImages() {
+    return Collections.unmodifiableCollection(images.values());
+  }
+
+  /** The labels waiting for an image, oldest first (a view). */
+  Collection<L> waitingLabels() {
+    return Collections.unmodifiableCollection(labels.values());
   }
 
   /** Entries dropped because a side was full. */

@@ -41,6 +41,7 @@ public final class TrainerCounters {
   final AtomicLong retrainsAccepted = new AtomicLong();
   final AtomicLong retrainsRejected = new AtomicLong();
   final AtomicLong versionsPublished = new AtomicLong();
+  final AtomicLong transactionsFailed = new AtomicLong();
   final AtomicLong classSetsPublished = new AtomicLong();
   final AtomicLong reservoirExamples = new AtomicLong();
   final AtomicLong reservoirClasses = new AtomicLong();
@@ -99,6 +100,11 @@ public final class TrainerCounters {
   /** Prompt versions published. */
   public long versionsPublished() {
     return versionsPublished.get();
+  }
+
+  /** Transactions that failed and were not committed (the trainer went back to the last commit). */
+  public long transactionsFailed() {
+    return transactionsFailed.get();
   }
 
   /** Class sets published. */
@@ -223,6 +229,11 @@ public final class TrainerCounters {
             "calmon_trainer_versions_published_total",
             "Prompt versions published.",
             versionsPublished::get)
+        .counter(
+            "calmon_trainer_transactions_failed_total",
+            "Transactions that failed and were not committed: the trainer read its committed state"
+                + " again and went on from there.",
+            transactionsFailed::get)
         .counter(
             "calmon_trainer_class_sets_published_total",
             "Class sets published.",

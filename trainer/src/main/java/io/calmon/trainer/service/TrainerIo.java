@@ -10,18 +10,31 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,47 +43,118 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The trainer's Kafka clients: a reader of the compacted state topics (prompt versions, class sets,
  * its own features), the group consumer of image events, labels and retrain requests, and one
- * idempotent producer. Used from the trainer's polling thread only (except {@link #wakeup}).
+ * transactional producer. Used from the trainer's polling thread only (except {@link #wakeup}).
+ *
+ * <p>Exactly once: everything the trainer writes (features, class sets, prompt versions, alerts,
+ * dead letters) and the input offsets that fed it ({@link InputOffsets}) go out in one transaction
+ * per poll, under the transactional id {@link TrainerSettings#transactionalId()}; both consumers
+ * read {@code read_committed}. A transaction that fails ends the session with {@link RolledBack}:
+ * the service drops its in-memory state and starts over from what is committed, so nothing it did
+ * in the failed transaction (a version number, a reservoir slot) survives. Starting a producer with
+ * the same id fences an older trainer of the deployment: its next transaction throws {@link
+ * ProducerFencedException}, which is never retried.
  */
 final class TrainerIo implements AutoCloseable {
   private static final Duration STATE_READ_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * Commits tried after a timeout before the session is given up (only a commit may follow one).
+   */
+  private static final int COMMIT_ATTEMPTS = 3;
+
+  /**
+   * The most bytes of an original value a dead letter keeps: under the broker's default {@code
+   * message.max.bytes} (1 MiB), so a dead letter can always be written.
+   */
+  static final int DEAD_LETTER_VALUE_BYTES = 256 * 1024;
+
+  /**
+   * The session ended without committing its last transaction: the service rebuilds its state from
+   * what is committed and goes on.
+   */
+  static final class RolledBack extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** False when nothing failed (partitions were reassigned): no backoff, nothing counted. */
+    private final boolean failed;
+
+    RolledBack(String message, Throwable cause, boolean failed) {
+      super(message, cause);
+      this.failed = failed;
+    }
+
+    boolean failed() {
+      return failed;
+    }
+  }
+
   private final TrainerSettings settings;
   private final CalmonTopics topics;
+  private final TrainerService.CommitHook hook;
   private final CompactedReader state;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
+  private final InputOffsets offsets = new InputOffsets();
   private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.class);
   private final AvroSerde<DeadLetter> deadLetters = AvroSerde.of(DeadLetter.class);
+  private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
+  private boolean inTransaction;
+  private int versionsInTransaction;
+  private long transactions;
+  private Runnable commitBeforeRevoke = () -> {};
+  private boolean reassigned;
+  private RuntimeException revokeFailure;
+  private boolean closing;
+  private boolean crashed;
 
-  TrainerIo(TrainerSettings settings) {
+  /**
+   * Connects and fences any older producer of the same transactional id, aborting what it left
+   * open, before the state topics are read.
+   */
+  TrainerIo(TrainerSettings settings, TrainerService.CommitHook hook) {
     this.settings = settings;
     this.topics = settings.topics();
-    this.state =
-        new CompactedReader(
-            settings.bootstrapServers(),
-            List.of(
-                topics.promptVersions().name(),
-                topics.classSets().name(),
-                topics.trainerState().name()));
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // A new trainer reads the labelled history it can still find to fill its reservoir.
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    this.consumer = new KafkaConsumer<>(c);
+    this.hook = hook;
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     this.producer = new KafkaProducer<>(p);
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // A new trainer reads the labelled history it can still find to fill its reservoir.
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    KafkaConsumer<String, byte[]> groupConsumer = null;
+    CompactedReader reader = null;
+    try {
+      producer.initTransactions();
+      groupConsumer = new KafkaConsumer<>(c);
+      reader =
+          new CompactedReader(
+              settings.bootstrapServers(),
+              List.of(
+                  topics.promptVersions().name(),
+                  topics.classSets().name(),
+                  topics.trainerState().name()));
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      if (groupConsumer != null) {
+        groupConsumer.close(CloseOptions.timeout(Duration.ZERO));
+      }
+      throw e;
+    }
+    this.consumer = groupConsumer;
+    this.state = reader;
   }
 
   /** Reads the state topics to their end. */
@@ -83,26 +167,123 @@ final class TrainerIo implements AutoCloseable {
     state.poll(sink, Duration.ZERO);
   }
 
-  void subscribe() {
+  /**
+   * Subscribes to the inputs. Before partitions are taken away, {@code commitBeforeRevoke} commits
+   * what was done (and finds out if this trainer was fenced); the next {@link #poll} then ends the
+   * session, so no record of a partition another trainer may now own stays in memory.
+   */
+  void subscribe(Runnable commitBeforeRevoke) {
+    this.commitBeforeRevoke = commitBeforeRevoke;
     consumer.subscribe(
         List.of(
-            topics.imageEvents().name(), topics.labels().name(), topics.retrainRequests().name()));
+            topics.imageEvents().name(), topics.labels().name(), topics.retrainRequests().name()),
+        new Rebalance());
   }
 
+  /**
+   * @throws RolledBack if partitions were reassigned during the poll
+   */
   ConsumerRecords<String, byte[]> poll(Duration timeout) {
-    return consumer.poll(timeout);
+    ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
+    if (revokeFailure != null) {
+      throw revokeFailure;
+    }
+    if (reassigned) {
+      throw new RolledBack("partitions were reassigned", null, false);
+    }
+    return records;
   }
 
-  void commit() {
-    consumer.commitSync();
+  /** Where this record stands: see {@link InputOffsets}. */
+  InputOffsets offsets() {
+    return offsets;
   }
 
+  /** Adds a record to the open transaction (opening one if none is). */
   void send(String topic, String key, byte[] value) {
+    begin();
+    if (topic.equals(topics.promptVersions().name())) {
+      versionsInTransaction++;
+    }
     producer.send(new ProducerRecord<>(topic, key, value));
   }
 
-  void flush() {
-    producer.flush();
+  /**
+   * Commits the open transaction with the input offsets (each partition's position, or its oldest
+   * record in {@code holds} if lower). Nothing happens when nothing was sent and the offsets are
+   * the ones last committed, unless {@code force}.
+   *
+   * @return whether a transaction was committed
+   * @throws RolledBack if it failed and was not committed
+   * @throws ProducerFencedException if another trainer of the deployment took over
+   */
+  boolean commit(Map<TopicPartition, Long> holds, boolean force) {
+    Map<TopicPartition, Long> positions = new LinkedHashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      positions.put(tp, consumer.position(tp));
+    }
+    Map<TopicPartition, OffsetAndMetadata> next = offsets.toCommit(positions, holds);
+    if (!inTransaction && !force && next.equals(lastCommitted)) {
+      return false;
+    }
+    try {
+      begin();
+      if (!next.isEmpty()) {
+        producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
+      }
+      hook.beforeCommit(++transactions, versionsInTransaction);
+      commitTransaction();
+    } catch (TrainerService.SimulatedCrash e) {
+      crashed = true;
+      throw e;
+    } catch (KafkaException e) {
+      throw failed("the transaction", e);
+    }
+    inTransaction = false;
+    versionsInTransaction = 0;
+    lastCommitted = next;
+    return true;
+  }
+
+  private void begin() {
+    if (!inTransaction) {
+      try {
+        producer.beginTransaction();
+      } catch (KafkaException e) {
+        throw failed("beginning a transaction", e);
+      }
+      inTransaction = true;
+    }
+  }
+
+  private void commitTransaction() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        producer.commitTransaction();
+        return;
+      } catch (TimeoutException e) {
+        // The commit may be completing on the broker: only another commit may follow, no abort.
+        if (attempt >= COMMIT_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code e} as it ends the session: fencing and errors no retry can cure as they are, anything
+   * else as {@link RolledBack}. Nothing is aborted here: closing this producer and starting the
+   * next one with the same id ends the open transaction, committed or not, before state is read.
+   */
+  private static RuntimeException failed(String what, KafkaException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException
+          || t instanceof AuthorizationException
+          || t instanceof UnsupportedVersionException) {
+        return (RuntimeException) t;
+      }
+    }
+    return new RolledBack(what + " failed: " + e.getMessage(), e, true);
   }
 
   void wakeup() {
@@ -127,11 +308,23 @@ final class TrainerIo implements AutoCloseable {
             .setEvidence(List.of())
             .build();
     send(topics.calibrationAlerts().name(), s.deployment(), alerts.serialize(null, a));
-    flush();
   }
 
-  /** The original record with why the trainer gave up on it. */
+  /**
+   * The original record with why the trainer gave up on it; a value over {@link
+   * #DEAD_LETTER_VALUE_BYTES} is cut to its first bytes and the message says so.
+   */
   void deadLetter(ConsumerRecord<String, byte[]> r, String service, String type, String reason) {
+    byte[] value = r.value();
+    if (value != null && value.length > DEAD_LETTER_VALUE_BYTES) {
+      reason +=
+          " (original value of "
+              + value.length
+              + " bytes truncated to its first "
+              + DEAD_LETTER_VALUE_BYTES
+              + ")";
+      value = Arrays.copyOf(value, DEAD_LETTER_VALUE_BYTES);
+    }
     DeadLetter d =
         DeadLetter.newBuilder()
             .setSourceTopic(r.topic())
@@ -139,7 +332,7 @@ final class TrainerIo implements AutoCloseable {
             .setSourceOffset(r.offset())
             .setOriginalKey(
                 r.key() == null ? null : ByteBuffer.wrap(r.key().getBytes(StandardCharsets.UTF_8)))
-            .setOriginalValue(r.value() == null ? null : ByteBuffer.wrap(r.value()))
+            .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
             .setService(service)
             .setErrorType(type)
             .setErrorMessage(reason)
@@ -162,15 +355,52 @@ final class TrainerIo implements AutoCloseable {
     return new double[] {0, 0};
   }
 
+  /**
+   * Closes the clients. After a simulated crash nothing is committed or aborted: the transaction
+   * stays open on the broker, as if the process had been killed.
+   */
   @Override
   public void close() {
+    closing = true;
     try {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(crashed ? 0 : 10)));
     } finally {
       try {
-        producer.close(Duration.ofSeconds(10));
+        producer.close(crashed ? Duration.ZERO : Duration.ofSeconds(10));
       } finally {
         state.close();
+      }
+    }
+  }
+
+  /** Commits before partitions go (see {@link #subscribe}); ends the session after the poll. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        offsets.assigned(partitions, consumer.committed(new HashSet<>(partitions)));
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty() || closing) {
+        return;
+      }
+      try {
+        commitBeforeRevoke.run();
+      } catch (RuntimeException e) {
+        revokeFailure = e; // rethrown by poll(): the consumer would wrap it
+      }
+      offsets.revoked(partitions);
+      reassigned = true;
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty() && !closing) {
+        offsets.revoked(partitions);
+        reassigned = true;
       }
     }
   }

@@ -20,6 +20,7 @@ import io.calmon.trainer.loop.RetrainGate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread polls Kafka; tuning runs on a second thread so polls continue during a long run.
  * The {@link ClipModel} is the caller's and stays open.
+ *
+ * <p><b>Exactly once.</b> Each poll ends with one Kafka transaction ({@link TrainerIo},
+ * transactional id {@code calmon-trainer-<deployment>}) holding everything the poll produced
+ * (features on {@code trainer-state}, class set, prompt version, alerts, dead letters) and the
+ * input offsets it acted on; every consumer reads {@code read_committed}. A failed send or commit
+ * ends the session: the in-memory state (version number, reservoir, joins, the retrain gate's
+ * memory) is dropped and read again from what is committed, the inputs are re-read from the
+ * committed offsets, and the trainer goes on after a backoff (doubling from 0.5 s to 30 s; {@code
+ * calmon_trainer_transactions_failed_total}). A second trainer of the same deployment fences this
+ * one: it stops with one log line and {@link #failure()} a {@code ProducerFencedException}.
+ *
+ * <p><b>Pending joins and accepted requests survive a restart</b> by being read again, not by being
+ * stored: an image or label still waiting for its other half, and an accepted retrain request whose
+ * version is not committed yet, hold their partition's committed offset ({@link InputOffsets}); the
+ * commit's metadata marks how far the trainer had read, so records below the mark only refill the
+ * join and are not learned from, dead-lettered or answered twice. A pair whose two halves were both
+ * read before the restart counts as learned, and a record whose other half lies below its own
+ * partition's committed offset waits again as if pending (it is evicted like any other); so a
+ * duplicate image or label of an event already learned can be learned from again after a restart.
  */
 public final class TrainerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
@@ -60,12 +82,10 @@ public final class TrainerService implements AutoCloseable {
   private final CalmonTopics topics;
   private final TrainerCounters counters = new TrainerCounters();
   private final MetricsRegistry registry;
-  private final FeatureStore store;
-  private final RetrainGate retrainGate;
+  private final CommitHook commitHook;
   private final EvidenceWait evidenceWait;
   private final ImagePreprocessor preprocessor;
   private final ImageLoader imageLoader;
-  private final EventLabelJoin<ImageEvent, Label> join;
   private final Retrainer retrainer;
   private final ExecutorService tuning;
   private final CountDownLatch ready = new CountDownLatch(1);
@@ -78,36 +98,69 @@ public final class TrainerService implements AutoCloseable {
 
   private volatile boolean running;
   private volatile Throwable failure;
-  private volatile PromptVersion current;
-  private volatile ClassSet classSet;
   private Thread loop;
   private volatile TrainerIo io;
+
+  // What a session knows: rebuilt from the committed state when a transaction fails.
+  private FeatureStore store;
+  private RetrainGate retrainGate;
+  private EventLabelJoin<Input<ImageEvent>, Input<Label>> join;
+  private volatile PromptVersion current;
+  private volatile ClassSet classSet;
   private Future<Retrainer.Outcome> inFlight;
   private Retrainer.Job inFlightJob;
   private Waiting waiting;
+  private Input<RetrainRequest> heldRequest; // accepted, its outcome not committed yet
+  private final List<Runnable> afterCommit = new ArrayList<>();
+  private int failuresInARow;
 
   /** An accepted request waiting for held-out examples from its evidence's start on. */
   private record Waiting(RetrainRequest request, Instant since) {}
 
+  /** An input record's value and where it came from. */
+  private record Input<T>(T value, TopicPartition partition, long offset, boolean replayed) {}
+
+  /**
+   * Called after a transaction's records and offsets were sent, before its commit. Tests inject
+   * faults.
+   */
+  interface CommitHook {
+    /**
+     * @param transaction the transaction's number in this session, from 1
+     * @param promptVersions prompt versions it holds
+     */
+    void beforeCommit(long transaction, int promptVersions);
+  }
+
+  /** Thrown by a {@link CommitHook} to simulate a crash: nothing committed, aborted or closed. */
+  static final class SimulatedCrash extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SimulatedCrash(String message) {
+      super(message);
+    }
+  }
+
+  /** The first wait after a failed transaction; it doubles up to {@link #MAX_RETRY_BACKOFF}. */
+  static final Duration RETRY_BACKOFF = Duration.ofMillis(500);
+
+  static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
+
   private MetricsServer metricsServer;
 
   public TrainerService(TrainerSettings settings, ClipModel clip) {
+    this(settings, clip, (transaction, promptVersions) -> {});
+  }
+
+  TrainerService(TrainerSettings settings, ClipModel clip, CommitHook commitHook) {
     this.settings = settings;
     this.clip = clip;
     this.topics = settings.topics();
-    long seed = settings.tuning().seed();
-    this.store =
-        new FeatureStore(
-            settings.deployment(),
-            settings.shots(),
-            settings.heldOutPerClass(),
-            settings.heldOutOneIn(),
-            seed);
-    this.retrainGate = new RetrainGate(settings.cooldown());
+    this.commitHook = commitHook;
+    resetState();
     this.evidenceWait = new EvidenceWait(2 * settings.minJudged(), settings.evidenceWait());
     this.preprocessor = new ImagePreprocessor(clip.config().vision().imageSize());
     this.imageLoader = new ImageLoader(clip.config().vision().imageSize(), settings.imageLimits());
-    this.join = new EventLabelJoin<>(settings.pendingCapacity());
     this.retrainer = new Retrainer(clip, settings);
     this.tuning =
         Executors.newSingleThreadExecutor(
@@ -209,46 +262,53 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
+  /**
+   * Sessions until a stop: each reads the committed state, then polls. A failed transaction ends
+   * one; the next starts from what is committed after a backoff. Fencing ends them all.
+   */
   private void run() {
-    try (TrainerIo kafka = new TrainerIo(settings)) {
-      io = kafka;
-      kafka.readState(this::onStateRecord);
-      LOG.info(
-          "trainer {}: state loaded: prompt version {}, class set {}, reservoir {} examples of {}"
-              + " classes, held-out {}",
-          settings.deployment(),
-          current == null ? "none" : current.getVersion(),
-          classSet == null ? "none" : classSet.getVersion(),
-          store.reservoirSize(),
-          store.reservoirClasses(),
-          store.heldOutSize());
-      updateGauges();
-      if (current == null && settings.dataset() != null) {
-        publish(timed(DatasetBootstrap.job(settings, clip, preprocessor, classSet)), true);
-      }
-      kafka.subscribe();
-      ready.countDown();
-      try {
-        while (running) {
-          kafka.followState(this::onStateRecord);
-          for (ConsumerRecord<String, byte[]> r : kafka.poll(settings.pollTimeout())) {
-            onRecord(r);
+    try {
+      while (running) {
+        try (TrainerIo kafka = new TrainerIo(settings, commitHook)) {
+          io = kafka;
+          session(kafka);
+          return;
+        } catch (TrainerIo.RolledBack e) {
+          io = null;
+          if (!running) {
+            return;
           }
-          finishTuning();
-          startWaitingRetrain();
-          maybeBootstrapFromReservoir();
-          persistAndCommit(kafka);
-        }
-      } catch (WakeupException e) {
-        if (running) {
-          throw e;
+          resetState();
+          if (!e.failed()) {
+            LOG.info(
+                "trainer {}: {}; reading the committed state again", deployment(), e.getMessage());
+            continue;
+          }
+          counters.transactionsFailed.incrementAndGet();
+          Duration backoff = backoff(++failuresInARow);
+          LOG.warn(
+              "trainer {}: {}; nothing of it was committed: reading the committed state again in {}",
+              deployment(),
+              e.getMessage(),
+              backoff);
+          sleepWhileRunning(backoff);
         }
       }
-      // Graceful stop: what was learned from the last batch is kept and its offsets committed.
-      persistAndCommit(kafka);
+    } catch (ProducerFencedException e) {
+      failure = e;
+      LOG.error(
+          "trainer {}: fenced: another trainer of deployment '{}' started with transactional id"
+              + " {}; stopping",
+          deployment(),
+          settings.deployment(),
+          settings.transactionalId());
+    } catch (SimulatedCrash e) {
+      LOG.warn("trainer {}: simulated crash: {}", deployment(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       failure = e;
-      LOG.error("trainer {}: stopped by an error", settings.deployment(), e);
+      LOG.error("trainer {}: stopped by an error", deployment(), e);
     } finally {
       io = null;
       running = false;
@@ -256,19 +316,130 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
-  private void persistAndCommit(TrainerIo kafka) {
+  /** The wait after the {@code n}th failed transaction in a row: doubling, at most 30 s. */
+  static Duration backoff(int n) {
+    Duration d = RETRY_BACKOFF.multipliedBy(1L << Math.min(n - 1, 16));
+    return d.compareTo(MAX_RETRY_BACKOFF) > 0 ? MAX_RETRY_BACKOFF : d;
+  }
+
+  private void sleepWhileRunning(Duration d) throws InterruptedException {
+    long end = System.nanoTime() + d.toNanos();
+    while (running && System.nanoTime() < end) {
+      Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+    }
+  }
+
+  /** Reads the committed state, then polls until a stop (persisting and committing each poll). */
+  private void session(TrainerIo kafka) {
+    kafka.readState(r -> onStateRecord(r, true));
+    kafka.commit(Map.of(), false); // dead letters of the state read, before a long bootstrap
+    LOG.info(
+        "trainer {}: state loaded: prompt version {}, class set {}, reservoir {} examples of {}"
+            + " classes, held-out {}",
+        deployment(),
+        current == null ? "none" : current.getVersion(),
+        classSet == null ? "none" : classSet.getVersion(),
+        store.reservoirSize(),
+        store.reservoirClasses(),
+        store.heldOutSize());
+    updateGauges();
+    if (current == null && settings.dataset() != null) {
+      publish(timed(DatasetBootstrap.job(settings, clip, preprocessor, classSet)), true);
+      commit(kafka, false);
+    }
+    kafka.subscribe(() -> persistAndCommit(kafka, true));
+    ready.countDown();
+    try {
+      while (running) {
+        kafka.followState(r -> onStateRecord(r, false));
+        for (ConsumerRecord<String, byte[]> r : kafka.poll(settings.pollTimeout())) {
+          onRecord(r);
+        }
+        finishTuning();
+        startWaitingRetrain();
+        maybeBootstrapFromReservoir();
+        persistAndCommit(kafka, false);
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    }
+    // Graceful stop: what was learned from the last batch is kept and its offsets committed.
+    persistAndCommit(kafka, false);
+  }
+
+  /**
+   * Forgets everything read since the last commit, and everything before it: sessions start bare.
+   */
+  private void resetState() {
+    store =
+        new FeatureStore(
+            settings.deployment(),
+            settings.shots(),
+            settings.heldOutPerClass(),
+            settings.heldOutOneIn(),
+            settings.tuning().seed());
+    retrainGate = new RetrainGate(settings.cooldown());
+    join = new EventLabelJoin<>(settings.pendingCapacity());
+    current = null;
+    classSet = null;
+    inFlight = null; // a run still going on the tuning thread finishes unheard
+    inFlightJob = null;
+    waiting = null;
+    heldRequest = null;
+    afterCommit.clear();
+    counters.retrainWaiting.set(0);
+  }
+
+  /**
+   * Writes the changed features and commits them with everything sent since the last commit and the
+   * input offsets; then counts what was published.
+   */
+  private void persistAndCommit(TrainerIo kafka, boolean force) {
     for (FewShotSample s : store.drainChanged()) {
       kafka.send(topics.trainerState().name(), FeatureStore.key(s), samples.serialize(null, s));
     }
-    // At least once: the features are on the state topic before the offsets that fed them.
-    kafka.flush();
-    kafka.commit();
+    commit(kafka, force);
     updateGauges();
   }
 
-  private void onStateRecord(ConsumerRecord<String, byte[]> r) {
+  private void commit(TrainerIo kafka, boolean force) {
+    if (kafka.commit(holds(), force)) {
+      failuresInARow = 0;
+      afterCommit.forEach(Runnable::run);
+      afterCommit.clear();
+    }
+  }
+
+  /**
+   * Per input partition, its oldest record still needed: a waiting image or label, the accepted
+   * request whose outcome is not committed yet. Their offsets are not committed past them.
+   */
+  private Map<TopicPartition, Long> holds() {
+    Map<TopicPartition, Long> holds = new HashMap<>();
+    List<Input<?>> needed = new ArrayList<>(join.waitingImages());
+    needed.addAll(join.waitingLabels());
+    if (heldRequest != null) {
+      needed.add(heldRequest);
+    }
+    for (Input<?> in : needed) {
+      holds.merge(in.partition(), in.offset(), Math::min);
+    }
+    return holds;
+  }
+
+  private String deployment() {
+    return settings.deployment();
+  }
+
+  /**
+   * @param initial true while the state is read at start; later, the trainer's own features are not
+   *     read back (it is their only writer, and an older copy would undo newer examples)
+   */
+  private void onStateRecord(ConsumerRecord<String, byte[]> r, boolean initial) {
     try {
-      if (r.value() == null) {
+      if (r.value() == null || (!initial && r.topic().equals(topics.trainerState().name()))) {
         return;
       }
       if (r.topic().equals(topics.promptVersions().name())) {
@@ -287,11 +458,19 @@ public final class TrainerService implements AutoCloseable {
         store.restore(samples.deserialize(r.topic(), r.value()));
       }
     } catch (RecordDecodingException e) {
-      deadLetter(r, e.reason().name(), e.getMessage());
+      if (initial) {
+        deadLetter(r, e.reason().name(), e.getMessage());
+      }
     }
   }
 
+  /**
+   * One input record. A replay (read before the last commit, see {@link InputOffsets}) only refills
+   * the join: it is not learned from twice, dead-lettered twice or answered twice.
+   */
   private void onRecord(ConsumerRecord<String, byte[]> r) {
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    boolean replayed = io.offsets().isReplay(tp, r.offset());
     try {
       if (r.value() == null) {
         return;
@@ -300,26 +479,37 @@ public final class TrainerService implements AutoCloseable {
       if (topic.equals(topics.imageEvents().name())) {
         ImageEvent e = images.deserialize(topic, r.value());
         if (settings.deployment().equals(e.getDeployment())) {
-          join.image(e.getEventId(), e).ifPresent(j -> learn(r, j));
+          Input<ImageEvent> in = new Input<>(e, tp, r.offset(), replayed);
+          join.image(e.getEventId(), in).ifPresent(j -> learn(r, j));
         }
       } else if (topic.equals(topics.labels().name())) {
         Label l = labels.deserialize(topic, r.value());
         if (settings.deployment().equals(l.getDeployment())) {
-          join.label(l.getEventId(), l).ifPresent(j -> learn(r, j));
+          Input<Label> in = new Input<>(l, tp, r.offset(), replayed);
+          join.label(l.getEventId(), in).ifPresent(j -> learn(r, j));
         }
       } else if (topic.equals(topics.retrainRequests().name())) {
         RetrainRequest q = requests.deserialize(topic, r.value());
-        if (settings.deployment().equals(q.getDeployment())) {
-          onRetrainRequest(q);
+        if (settings.deployment().equals(q.getDeployment())
+            && (!replayed || io.offsets().heldTheOffset(tp, r.offset()))) {
+          onRetrainRequest(new Input<>(q, tp, r.offset(), replayed));
         }
       }
       counters.pendingEvicted.set(join.evicted());
     } catch (RecordDecodingException e) {
-      deadLetter(r, e.reason().name(), e.getMessage());
+      if (!replayed) {
+        deadLetter(r, e.reason().name(), e.getMessage());
+      }
     }
   }
 
-  private void learn(ConsumerRecord<String, byte[]> r, EventLabelJoin.Joined<ImageEvent, Label> j) {
+  private void learn(
+      ConsumerRecord<String, byte[]> r,
+      EventLabelJoin.Joined<Input<ImageEvent>, Input<Label>> pair) {
+    if (pair.image().replayed() && pair.label().replayed()) {
+      return; // both read before the last commit: learned from then
+    }
+    var j = new EventLabelJoin.Joined<>(pair.eventId(), pair.image().value(), pair.label().value());
     counters.eventsJoined.incrementAndGet();
     try {
       FeatureStore.Outcome o =
@@ -348,7 +538,8 @@ public final class TrainerService implements AutoCloseable {
     return clip.imageFeatures(List.of(pixels))[0];
   }
 
-  private void onRetrainRequest(RetrainRequest q) {
+  private void onRetrainRequest(Input<RetrainRequest> in) {
+    RetrainRequest q = in.value();
     String id = q.getRequestId().toString();
     counters.retrainRequests.incrementAndGet();
     TrainerCounters.Skip kind = null;
@@ -390,6 +581,7 @@ public final class TrainerService implements AutoCloseable {
     }
     counters.retrainsAccepted.incrementAndGet();
     waiting = new Waiting(q, Instant.now());
+    heldRequest = in; // read again after a restart until its outcome is committed
     counters.retrainWaiting.set(1);
     if (startWaitingRetrain() == EvidenceWait.Step.WAIT) {
       LOG.info(
@@ -506,6 +698,9 @@ public final class TrainerService implements AutoCloseable {
     Future<Retrainer.Outcome> done = inFlight;
     inFlight = null;
     inFlightJob = null;
+    if (job.triggerId() != null) {
+      heldRequest = null; // its outcome goes out in this poll's transaction
+    }
     try {
       publish(done.get(), !job.gated());
     } catch (java.util.concurrent.ExecutionException e) {
@@ -566,28 +761,30 @@ public final class TrainerService implements AutoCloseable {
               .build();
       io.send(topics.classSets().name(), settings.deployment(), classSets.serialize(null, next));
       classSet = next;
-      counters.classSetsPublished.incrementAndGet();
+      afterCommit.add(counters.classSetsPublished::incrementAndGet);
     }
     io.send(topics.promptVersions().name(), settings.deployment(), versions.serialize(null, v));
-    io.flush();
+    // Live for this session's next decisions; a failed commit ends the session and forgets it.
     current = v;
-    counters.promptVersion.set(v.getVersion());
-    counters.versionsPublished.incrementAndGet();
-    LOG.info(
-        "trainer {}: published prompt version {} (parent {}, trigger {}, {}base classes {},"
-            + " held-out n={} acc {} -> {}, ece {} -> {}, T={})",
-        settings.deployment(),
-        v.getVersion(),
-        v.getParentVersion(),
-        v.getTriggerId(),
-        bootstrap ? "bootstrap, " : "",
-        v.getBaseClasses(),
-        o.candidateScore().n(),
-        o.currentScore().accuracy(),
-        o.candidateScore().accuracy(),
-        o.currentScore().ece(),
-        o.candidateScore().ece(),
-        v.getTemperature());
+    afterCommit.add(
+        () -> {
+          counters.versionsPublished.incrementAndGet();
+          LOG.info(
+              "trainer {}: published prompt version {} (parent {}, trigger {}, {}base classes {},"
+                  + " held-out n={} acc {} -> {}, ece {} -> {}, T={})",
+              settings.deployment(),
+              v.getVersion(),
+              v.getParentVersion(),
+              v.getTriggerId(),
+              bootstrap ? "bootstrap, " : "",
+              v.getBaseClasses(),
+              o.candidateScore().n(),
+              o.currentScore().accuracy(),
+              o.candidateScore().accuracy(),
+              o.currentScore().ece(),
+              o.candidateScore().ece(),
+              v.getTemperature());
+        });
   }
 
   private void deadLetter(ConsumerRecord<String, byte[]> r, String type, String reason) {

@@ -90,6 +90,14 @@ public record TrainerSettings(
     return "calmon-trainer-" + deployment;
   }
 
+  /**
+   * The transactional id of the trainer of {@code deployment}: one per deployment, so a second
+   * trainer of the same deployment fences the first.
+   */
+  public String transactionalId() {
+    return groupId();
+  }
+
   /** A builder with every default set; {@code bootstrapServers} and {@code backboneId} needed. */
   public static Builder builder() {
     return new Builder();

@@ -1,6 +1,8 @@
 package io.calmon.trainer.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +43,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 import org.apache.avro.specific.SpecificRecord;
@@ -50,6 +53,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -331,14 +337,160 @@ class TrainerServiceIT {
         deadLetterTypes(topics, 2));
   }
 
+  /**
+   * The trainer killed between the write of a prompt version and its commit: the restarted trainer
+   * answers the same request again, so a read_committed reader sees exactly one version for it, and
+   * an image that waited for its label before the crash is joined when the label comes after.
+   */
+  @Test
+  void shouldPublishOneVersionPerRequestAndKeepPendingJoinsAcrossACrashBeforeTheCommit()
+      throws Exception {
+    CalmonTopics topics = topics("t-crash-");
+    send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
+    produceLabelledImages(topics, 10, 600);
+    send(topics.imageEvents(), "waiting-1", image("waiting-1", Color.RED, new Random(7)));
+    String request = UUID.randomUUID().toString();
+    TrainerService.CommitHook crashOnVersion =
+        (transaction, promptVersions) -> {
+          if (promptVersions > 0) {
+            throw new TrainerService.SimulatedCrash("after writing a prompt version");
+          }
+        };
+    try (TrainerService crashing =
+        new TrainerService(settings(topics), clip, crashOnVersion).start()) {
+      assertTrue(crashing.awaitReady(WAIT), "ready: " + crashing.failure());
+      awaitTrue(() -> crashing.counters().eventsJoined() == 30, crashing);
+      send(topics.retrainRequests(), request(request, 0));
+      awaitTrue(() -> !crashing.isRunning(), crashing);
+      assertNull(crashing.failure());
+      assertEquals(0, crashing.counters().versionsPublished());
+    }
+    try (TrainerService restarted = new TrainerService(settings(topics), clip).start()) {
+      assertTrue(restarted.awaitReady(WAIT), "ready: " + restarted.failure());
+      awaitTrue(() -> restarted.counters().versionsPublished() == 1, restarted);
+      send(
+          topics.labels(),
+          "waiting-1",
+          Label.newBuilder()
+              .setEventId("waiting-1")
+              .setTrueClass("cat")
+              .setLabelledAt(Instant.now())
+              .build());
+      // Only the waiting image's pair is new: pairs read before the crash are not learned twice.
+      awaitTrue(() -> restarted.counters().eventsJoined() == 1, restarted);
+      assertEquals(1, restarted.counters().retrainRequests());
+      assertEquals(1, restarted.currentVersion().orElseThrow().getVersion());
+    }
+    // The aborted version is in the log, but only the committed one is read.
+    assertEquals(List.of(1L, 1L), versionsOf(topics, "read_uncommitted", 2));
+    assertOneCommittedVersion(topics, request);
+  }
+
+  /**
+   * A failed transaction (here the commit of the one that publishes a version) leaves nothing
+   * behind: the trainer reads its committed state again, answers the request again and publishes
+   * version 1 once, not version 2 after a lost version 1.
+   */
+  @Test
+  void shouldRollBackAFailedTransactionAndPublishTheVersionOnce() throws Exception {
+    CalmonTopics topics = topics("t-abort-");
+    send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
+    produceLabelledImages(topics, 10, 700);
+    AtomicInteger failures = new AtomicInteger();
+    TrainerService.CommitHook failOnce =
+        (transaction, promptVersions) -> {
+          if (promptVersions > 0 && failures.getAndIncrement() == 0) {
+            throw new KafkaException("injected: the commit of a prompt version failed");
+          }
+        };
+    String request = UUID.randomUUID().toString();
+    try (TrainerService trainer = new TrainerService(settings(topics), clip, failOnce).start()) {
+      assertTrue(trainer.awaitReady(WAIT), "ready: " + trainer.failure());
+      awaitTrue(() -> trainer.counters().eventsJoined() == 30, trainer);
+      send(topics.retrainRequests(), request(request, 0));
+      awaitTrue(() -> trainer.counters().versionsPublished() == 1, trainer);
+      assertEquals(1, trainer.counters().transactionsFailed());
+      assertEquals(1, trainer.currentVersion().orElseThrow().getVersion());
+      assertTrue(trainer.isRunning());
+    }
+    assertOneCommittedVersion(topics, request);
+  }
+
+  /** A read_committed reader sees exactly one prompt version, version 1, triggered by request. */
+  private static void assertOneCommittedVersion(CalmonTopics topics, String request) {
+    List<PromptVersion> committed = promptVersions(topics, "read_committed", 1);
+    assertEquals(1, committed.size(), "committed versions: " + committed);
+    assertEquals(1, committed.get(0).getVersion());
+    assertEquals(request, committed.get(0).getTriggerId());
+  }
+
+  /** A second trainer of the same deployment fences the first, which stops instead of looping. */
+  @Test
+  void shouldStopTheFirstTrainerOfADeploymentWhenASecondOneStarts() throws Exception {
+    CalmonTopics topics = topics("t-fence-");
+    send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
+    produceLabelledImages(topics, 2, 800);
+    try (TrainerService first = new TrainerService(settings(topics), clip).start()) {
+      assertTrue(first.awaitReady(WAIT), "ready: " + first.failure());
+      awaitTrue(() -> first.counters().eventsJoined() == 6, first);
+      try (TrainerService second = new TrainerService(settings(topics), clip).start()) {
+        assertTrue(second.awaitReady(WAIT), "ready: " + second.failure());
+        produceLabelledImages(topics, 2, 810);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (first.isRunning() && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertFalse(first.isRunning(), "the first trainer still runs");
+        assertInstanceOf(ProducerFencedException.class, first.failure());
+        awaitTrue(() -> second.counters().eventsJoined() >= 6, second);
+        assertTrue(second.isRunning(), "second: " + second.failure());
+      }
+    }
+  }
+
+  /** Prompt versions on the topic as a reader with {@code isolation} sees them. */
+  private static List<PromptVersion> promptVersions(CalmonTopics topics, String isolation, int n) {
+    AvroSerde<PromptVersion> serde = AvroSerde.of(PromptVersion.class);
+    List<PromptVersion> seen = new ArrayList<>();
+    Properties p = new Properties();
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    try (KafkaConsumer<String, byte[]> c = reader(p)) {
+      TopicPartition tp = new TopicPartition(topics.promptVersions().name(), 0);
+      List<TopicPartition> all =
+          c.partitionsFor(tp.topic()).stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition()))
+              .toList();
+      c.assign(all);
+      c.seekToBeginning(all);
+      Map<TopicPartition, Long> ends = c.endOffsets(all);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (System.nanoTime() < deadline
+          && (seen.size() < n || all.stream().anyMatch(t -> c.position(t) < ends.get(t)))) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          seen.add(serde.deserialize(r.topic(), r.value()));
+        }
+      }
+    }
+    return seen;
+  }
+
+  private static List<Long> versionsOf(CalmonTopics topics, String isolation, int n) {
+    return promptVersions(topics, isolation, n).stream().map(PromptVersion::getVersion).toList();
+  }
+
   /** A reader of a topic from its beginning, in a group of its own. */
   private static KafkaConsumer<String, byte[]> reader() {
+    return reader(new Properties());
+  }
+
+  private static KafkaConsumer<String, byte[]> reader(Properties extra) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.putAll(extra);
     return new KafkaConsumer<>(p);
   }
 
@@ -432,13 +584,7 @@ class TrainerServiceIT {
     for (String c : List.of("cat", "dog", "bird")) {
       for (int i = 0; i < n; i++) {
         String id = c + "-" + (idBase + i);
-        ImageEvent image =
-            ImageEvent.newBuilder()
-                .setEventId(id)
-                .setEventTime(Instant.now())
-                .setImageBytes(ByteBuffer.wrap(png(CLASSES.get(c), rng)))
-                .setContentType("image/png")
-                .build();
+        ImageEvent image = image(id, CLASSES.get(c), rng);
         Label label =
             Label.newBuilder().setEventId(id).setTrueClass(c).setLabelledAt(Instant.now()).build();
         if (i % 2 == 0) {
@@ -451,6 +597,15 @@ class TrainerServiceIT {
       }
     }
     producer().flush();
+  }
+
+  private static ImageEvent image(String id, Color color, Random rng) throws IOException {
+    return ImageEvent.newBuilder()
+        .setEventId(id)
+        .setEventTime(Instant.now())
+        .setImageBytes(ByteBuffer.wrap(png(color, rng)))
+        .setContentType("image/png")
+        .build();
   }
 
   private static byte[] png(Color color, Random rng) throws IOException {
