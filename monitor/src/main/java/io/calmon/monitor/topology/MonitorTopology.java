@@ -126,12 +126,14 @@ public final class MonitorTopology {
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(PENDING_STORE),
-            Serdes.String(),
-            AvroSerde.of(PendingJoin.class)));
+                Stores.persistentKeyValueStore(PENDING_STORE),
+                Serdes.String(),
+                AvroSerde.of(PendingJoin.class))
+            .withCachingEnabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(EXPIRY_STORE), Serdes.String(), Serdes.String()));
+                Stores.persistentKeyValueStore(EXPIRY_STORE), Serdes.String(), Serdes.String())
+            .withCachingEnabled());
 
     KStream<String, JoinInput> joinInputs =
         predictions
@@ -149,12 +151,16 @@ public final class MonitorTopology {
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(JOIN_WATERMARK_STORE), Serdes.String(), Serdes.Long()));
+                Stores.persistentKeyValueStore(JOIN_WATERMARK_STORE),
+                Serdes.String(),
+                Serdes.Long())
+            .withCachingEnabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(PARTIAL_WINDOW_STORE),
-            Serdes.String(),
-            AvroSerde.of(WindowCalibration.class)));
+                Stores.persistentKeyValueStore(PARTIAL_WINDOW_STORE),
+                Serdes.String(),
+                AvroSerde.of(WindowCalibration.class))
+            .withCachingEnabled());
     TimeWindows windows =
         TimeWindows.ofSizeAndGrace(config.windowSize(), config.closeAfter())
             .advanceBy(config.windowAdvance());
@@ -175,12 +181,16 @@ public final class MonitorTopology {
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(WINDOW_PARTS_STORE),
-            Serdes.String(),
-            AvroSerde.of(WindowParts.class)));
+                Stores.persistentKeyValueStore(WINDOW_PARTS_STORE),
+                Serdes.String(),
+                AvroSerde.of(WindowParts.class))
+            .withCachingEnabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(MERGE_PROGRESS_STORE), Serdes.String(), Serdes.Long()));
+                Stores.persistentKeyValueStore(MERGE_PROGRESS_STORE),
+                Serdes.String(),
+                Serdes.Long())
+            .withCachingEnabled());
     KStream<String, Decoded<WindowUpdate>> merged =
         joined
             .filter((key, decoded) -> !decoded.isDead(), Named.as("window-parts"))

@@ -120,14 +120,33 @@ final class PredictionLabelJoiner
       watermarks.read(InputWatermarks.Input.LABELS, labelledAt, now);
       onLabel(record.key(), l.label(), labelledAt);
     }
-    if (watermarks.advance(now)) {
+    long before = watermarks.watermark();
+    if (watermarks.advance(now) && closesAWindow(before, watermarks.watermark())) {
       closeWindows();
     }
   }
 
+  /**
+   * Whether moving the watermark from {@code before} to {@code after} closes a window: only then is
+   * there anything to hand on, so the stores are scanned once per window advance, not per record.
+   */
+  private boolean closesAWindow(long before, long after) {
+    return lastClosedWindow(after) > lastClosedWindow(before);
+  }
+
+  /** The index of the last window (by end) that {@code watermark} has closed. */
+  private long lastClosedWindow(long watermark) {
+    if (watermark < 0) {
+      return Long.MIN_VALUE;
+    }
+    long ends = watermark - config.closeAfter().toMillis() - config.windowSize().toMillis();
+    return Math.floorDiv(ends, config.windowAdvance().toMillis());
+  }
+
   /** Wall-clock tick: idle inputs, provisional parts, and the watermark for the merger. */
   private void tick(long now) {
-    if (watermarks.advance(now)) {
+    long before = watermarks.watermark();
+    if (watermarks.advance(now) && closesAWindow(before, watermarks.watermark())) {
       closeWindows();
     }
     for (WindowPartial part : parts.changedSinceLastCall(header())) {
