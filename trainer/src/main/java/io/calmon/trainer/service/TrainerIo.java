@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
@@ -32,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -52,7 +54,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the service drops its in-memory state and starts over from what is committed, so nothing it did
  * in the failed transaction (a version number, a reservoir slot) survives. Starting a producer with
  * the same id fences an older trainer of the deployment: its next transaction throws {@link
- * ProducerFencedException}, which is never retried.
+ * ProducerFencedException} (or an {@link InvalidProducerEpochException}, thrown as the former),
+ * which is never retried: a retry would start a producer of the same id and fence the newer one.
  */
 final class TrainerIo implements AutoCloseable {
   private static final Duration STATE_READ_TIMEOUT = Duration.ofSeconds(60);
@@ -98,8 +101,7 @@ final class TrainerIo implements AutoCloseable {
   private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.class);
   private final AvroSerde<DeadLetter> deadLetters = AvroSerde.of(DeadLetter.class);
   private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
-  private boolean inTransaction;
-  private int versionsInTransaction;
+  private final List<ProducerRecord<String, byte[]>> outbox = new ArrayList<>();
   private long transactions;
   private Runnable commitBeforeRevoke = () -> {};
   private boolean reassigned;
@@ -199,19 +201,19 @@ final class TrainerIo implements AutoCloseable {
     return offsets;
   }
 
-  /** Adds a record to the open transaction (opening one if none is). */
+  /**
+   * Queues a record for the next transaction. Nothing is sent before {@link #commit}, so a
+   * transaction is open only while it is committed, never while images are encoded: a poll that
+   * takes longer than {@code transaction.timeout.ms} cannot have its transaction aborted under it.
+   */
   void send(String topic, String key, byte[] value) {
-    begin();
-    if (topic.equals(topics.promptVersions().name())) {
-      versionsInTransaction++;
-    }
-    producer.send(new ProducerRecord<>(topic, key, value));
+    outbox.add(new ProducerRecord<>(topic, key, value));
   }
 
   /**
-   * Commits the open transaction with the input offsets (each partition's position, or its oldest
-   * record in {@code holds} if lower). Nothing happens when nothing was sent and the offsets are
-   * the ones last committed, unless {@code force}.
+   * One transaction: the queued records and the input offsets (each partition's position, or its
+   * oldest record in {@code holds} if lower), committed. Nothing happens when nothing is queued and
+   * the offsets are the ones last committed, unless {@code force}.
    *
    * @return whether a transaction was committed
    * @throws RolledBack if it failed and was not committed
@@ -223,15 +225,20 @@ final class TrainerIo implements AutoCloseable {
       positions.put(tp, consumer.position(tp));
     }
     Map<TopicPartition, OffsetAndMetadata> next = offsets.toCommit(positions, holds);
-    if (!inTransaction && !force && next.equals(lastCommitted)) {
+    if (outbox.isEmpty() && !force && next.equals(lastCommitted)) {
       return false;
     }
+    String versions = topics.promptVersions().name();
+    int promptVersions = (int) outbox.stream().filter(r -> r.topic().equals(versions)).count();
     try {
-      begin();
+      producer.beginTransaction();
+      for (ProducerRecord<String, byte[]> r : outbox) {
+        producer.send(r);
+      }
       if (!next.isEmpty()) {
         producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
       }
-      hook.beforeCommit(++transactions, versionsInTransaction);
+      hook.beforeCommit(++transactions, promptVersions);
       commitTransaction();
     } catch (TrainerService.SimulatedCrash e) {
       crashed = true;
@@ -239,21 +246,9 @@ final class TrainerIo implements AutoCloseable {
     } catch (KafkaException e) {
       throw failed("the transaction", e);
     }
-    inTransaction = false;
-    versionsInTransaction = 0;
+    outbox.clear();
     lastCommitted = next;
     return true;
-  }
-
-  private void begin() {
-    if (!inTransaction) {
-      try {
-        producer.beginTransaction();
-      } catch (KafkaException e) {
-        throw failed("beginning a transaction", e);
-      }
-      inTransaction = true;
-    }
   }
 
   private void commitTransaction() {
@@ -277,6 +272,14 @@ final class TrainerIo implements AutoCloseable {
    */
   private static RuntimeException failed(String what, KafkaException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InvalidProducerEpochException) {
+        // A newer producer of this id bumped the epoch. (So does the coordinator when a
+        // transaction outlives transaction.timeout.ms, but this one is open only while it
+        // commits.) Starting over would fence the newer trainer in turn: stop instead.
+        ProducerFencedException fenced = new ProducerFencedException(t.getMessage());
+        fenced.initCause(t);
+        return fenced;
+      }
       if (t instanceof ProducerFencedException
           || t instanceof AuthorizationException
           || t instanceof UnsupportedVersionException) {
