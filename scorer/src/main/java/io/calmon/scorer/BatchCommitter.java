@@ -267,7 +267,7 @@ final class BatchCommitter {
     metrics.batch(batch.size());
     for (Scored s : batch) {
       if (s.skipped()) {
-        metrics.eventSkipped();
+        metrics.eventSkipped(s.skippedByHeader());
       } else if (s.isPrediction()) {
         metrics.predictionOut(now - s.eventTime().toEpochMilli());
       } else {

@@ -47,12 +47,26 @@ final class BatchScorer {
   /** The most characters of a reason a dead letter carries. */
   static final int MESSAGE_CHARS = 2000;
 
-  /** One input record and what it became. */
+  /**
+   * One input record and what it became.
+   *
+   * @param skippedByHeader another deployment's event recognised from its {@link DeploymentHeader}
+   *     alone, its body never decoded
+   */
   record Scored(
       ConsumerRecord<byte[], byte[]> input,
       ProducerRecord<byte[], byte[]> output,
       String deadLetterType,
-      Instant eventTime) {
+      Instant eventTime,
+      boolean skippedByHeader) {
+
+    Scored(
+        ConsumerRecord<byte[], byte[]> input,
+        ProducerRecord<byte[], byte[]> output,
+        String deadLetterType,
+        Instant eventTime) {
+      this(input, output, deadLetterType, eventTime, false);
+    }
 
     /** Another deployment's event: nothing to send, only the offset to commit. */
     boolean skipped() {
@@ -95,6 +109,11 @@ final class BatchScorer {
     List<float[]> pixels = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       ConsumerRecord<byte[], byte[]> r = batch.get(i);
+      String named = DeploymentHeader.read(r.headers());
+      if (named != null && !named.equals(config.deployment())) {
+        out[i] = new Scored(r, null, null, null, true); // not even decoded
+        continue;
+      }
       try {
         ImageEvent event = eventCodec.decode(r.value());
         if (!config.deployment().equals(event.getDeployment())) {

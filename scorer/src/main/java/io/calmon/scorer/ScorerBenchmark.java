@@ -259,8 +259,11 @@ public final class ScorerBenchmark {
     producer.send(
         new ProducerRecord<>(
             topics.imageEvents().name(),
+            null,
+            null,
             e.getEventId().getBytes(StandardCharsets.UTF_8),
-            AvroCodec.of(ImageEvent.class).encode(e)));
+            AvroCodec.of(ImageEvent.class).encode(e),
+            DeploymentHeader.of("bench")));
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

@@ -25,6 +25,7 @@ public final class ScorerMetrics {
 
   private final LongAdder eventsIn = new LongAdder();
   private final LongAdder eventsSkipped = new LongAdder();
+  private final LongAdder eventsSkippedByHeader = new LongAdder();
   private final LongAdder predictionsOut = new LongAdder();
   private final BucketHistogram batchSizes = new BucketHistogram(BATCH_SIZE_BOUNDS);
   private final AtomicLong largestBatch = new AtomicLong();
@@ -41,8 +42,15 @@ public final class ScorerMetrics {
     eventsIn.add(n);
   }
 
-  void eventSkipped() {
+  /**
+   * One event of another deployment; {@code byHeader}: recognised from its {@code
+   * calmon-deployment} header, its body never decoded.
+   */
+  void eventSkipped(boolean byHeader) {
     eventsSkipped.increment();
+    if (byHeader) {
+      eventsSkippedByHeader.increment();
+    }
   }
 
   /** One committed prediction, {@code eventToPredictionMillis} after its event (0 if negative). */
@@ -83,6 +91,16 @@ public final class ScorerMetrics {
 
   public long eventsIn() {
     return eventsIn.sum();
+  }
+
+  /** Events of another deployment, skipped (by header or by body). */
+  public long eventsSkipped() {
+    return eventsSkipped.sum();
+  }
+
+  /** Events of another deployment skipped from their header alone, without decoding the body. */
+  public long eventsSkippedByHeader() {
+    return eventsSkippedByHeader.sum();
   }
 
   public long predictionsOut() {
@@ -165,6 +183,11 @@ public final class ScorerMetrics {
             "Image events of another deployment, skipped.",
             eventsSkipped::sum)
         .counter(
+            "calmon_scorer_events_skipped_by_header_total",
+            "Image events of another deployment skipped from their calmon-deployment header, body"
+                + " not decoded (a share of calmon_scorer_events_skipped_total).",
+            eventsSkippedByHeader::sum)
+        .counter(
             "calmon_scorer_predictions_out_total",
             "Predictions committed to the predictions topic.",
             predictionsOut::sum)
@@ -223,6 +246,7 @@ public final class ScorerMetrics {
     Map<String, Number> m = new TreeMap<>();
     m.put("calmon_scorer_events_in_total", eventsIn());
     m.put("calmon_scorer_events_skipped_total", eventsSkipped.sum());
+    m.put("calmon_scorer_events_skipped_by_header_total", eventsSkippedByHeader.sum());
     m.put("calmon_scorer_predictions_out_total", predictionsOut());
     m.put("calmon_scorer_dead_letters_total", deadLetters());
     deadLetters.forEach(

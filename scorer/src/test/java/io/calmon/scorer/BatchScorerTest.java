@@ -204,6 +204,31 @@ class BatchScorerTest {
         letter.getErrorMessage());
   }
 
+  @Test
+  void shouldSkipAnotherDeploymentsEventFromItsHeaderWithoutDecodingTheBody() {
+    byte[] png = ScorerKafka.png(24, 3);
+    // A body that could not be decoded: if the scorer decoded it, it would dead-letter it.
+    ConsumerRecord<byte[], byte[]> elsewhere =
+        new ConsumerRecord<>("image-events", 0, offset++, "elsewhere".getBytes(), new byte[] {1});
+    elsewhere.headers().add(DeploymentHeader.NAME, "other".getBytes(StandardCharsets.UTF_8));
+    // Headers naming this deployment, and none at all (an older producer): the body decides.
+    ConsumerRecord<byte[], byte[]> ours =
+        record("ours", event("ours", NOW).setDeployment("default").setImageBytes(wrap(png)));
+    DeploymentHeader.of("default").forEach(h -> ours.headers().add(h));
+    ConsumerRecord<byte[], byte[]> unlabelled =
+        record(
+            "unlabelled", event("unlabelled", NOW).setDeployment("other").setImageBytes(wrap(png)));
+
+    List<BatchScorer.Scored> scored =
+        scorer(config(), 1 << 20).score(List.of(elsewhere, ours, unlabelled), context);
+
+    assertTrue(scored.get(0).skipped(), "no dead letter: " + scored.get(0).deadLetterType());
+    assertTrue(scored.get(0).skippedByHeader());
+    assertTrue(scored.get(1).isPrediction());
+    assertTrue(scored.get(2).skipped());
+    assertFalse(scored.get(2).skippedByHeader(), "decoded: it has no header");
+  }
+
   private static Map<String, String> outcomes(List<BatchScorer.Scored> scored) {
     Map<String, String> out = new LinkedHashMap<>();
     for (BatchScorer.Scored s : scored) {

@@ -103,12 +103,27 @@ final class ScorerKafka implements AutoCloseable {
     send(topics.classSets().name(), deployment, AvroCodec.of(ClassSet.class).encode(cs));
   }
 
-  /** Sends an inline-image event at event time {@link #eventTime eventTime(i)}. */
+  /**
+   * Sends an inline-image event at event time {@link #eventTime eventTime(i)}, with its {@link
+   * DeploymentHeader} as {@code calmon produce} sends it.
+   */
   void sendImage(String deployment, String id, byte[] png, int i) {
-    send(
-        topics.imageEvents().name(),
-        id,
-        EVENTS.encode(event(deployment, id, i).setImageBytes(ByteBuffer.wrap(png)).build()));
+    byte[] value =
+        EVENTS.encode(event(deployment, id, i).setImageBytes(ByteBuffer.wrap(png)).build());
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.imageEvents().name(),
+                  null,
+                  null,
+                  id,
+                  value,
+                  DeploymentHeader.of(deployment)))
+          .get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot send to " + topics.imageEvents().name(), e);
+    }
   }
 
   void sendUri(String deployment, String id, String uri, int i) {

@@ -165,6 +165,7 @@ class ScorerServiceIT {
       int events = good.size() + 4 + 1;
       assertEquals("" + events, sum.apply("calmon_scorer_events_in_total"));
       assertEquals("1", sum.apply("calmon_scorer_events_skipped_total"));
+      assertEquals("1", sum.apply("calmon_scorer_events_skipped_by_header_total"), "not decoded");
       assertEquals("" + good.size(), sum.apply("calmon_scorer_predictions_out_total"));
       for (String reason :
           List.of(

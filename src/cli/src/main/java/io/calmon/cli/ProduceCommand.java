@@ -5,6 +5,7 @@ import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Label;
+import io.calmon.scorer.DeploymentHeader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -138,7 +139,12 @@ final class ProduceCommand {
                 .build();
         records.add(
             new ProducerRecord<>(
-                topic, null, now.toEpochMilli(), id, serde.serialize(topic, event)));
+                topic,
+                null,
+                now.toEpochMilli(),
+                id,
+                serde.serialize(topic, event),
+                DeploymentHeader.of(common.deployment))); // scorers of others skip it undecoded
       }
       int sent = common.send(topic, records);
       PrintWriter out = spec.commandLine().getOut();

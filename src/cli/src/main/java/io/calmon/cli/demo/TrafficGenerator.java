@@ -3,6 +3,7 @@ package io.calmon.cli.demo;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.scorer.DeploymentHeader;
 import io.calmon.world.WorldTraffic;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -138,7 +139,12 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
             .build();
     producer.send(
         new ProducerRecord<>(
-            imageTopic, null, now.toEpochMilli(), event.eventId(), EVENTS.encode(image)));
+            imageTopic,
+            null,
+            now.toEpochMilli(),
+            event.eventId(),
+            EVENTS.encode(image),
+            DeploymentHeader.of(deployment))); // other deployments' scorers skip it undecoded
     eventsSent.incrementAndGet();
     Optional<Duration> delay = labels.delayOf(index);
     delay.ifPresent(
