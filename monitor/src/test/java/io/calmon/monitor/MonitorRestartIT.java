@@ -2,6 +2,7 @@ package io.calmon.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.EmbeddedKafkaBroker;
@@ -27,6 +28,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -81,6 +83,7 @@ class MonitorRestartIT {
   @TempDir Path stateRoot;
 
   private final List<MonitorService> services = new ArrayList<>();
+  private final List<Process> children = new ArrayList<>();
   private KafkaProducer<String, byte[]> producer;
 
   @BeforeAll
@@ -97,7 +100,11 @@ class MonitorRestartIT {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws InterruptedException {
+    for (Process child : children) {
+      child.destroyForcibly();
+      child.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    }
     services.forEach(MonitorService::stop);
     if (producer != null) {
       producer.close();
@@ -217,6 +224,54 @@ class MonitorRestartIT {
     }
   }
 
+  @Test
+  void shouldReportExactlyAsAnUninterruptedRunAfterASigkillOnThreePartitions() throws Exception {
+    producer = producer();
+    Instant t0 =
+        Instant.ofEpochMilli(
+            (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis())
+                / WINDOW_MS
+                * WINDOW_MS);
+    List<Input> input = input(t0, 13);
+    CalmonTopics uninterrupted = topics("kill-a-", 3);
+    CalmonTopics killed = topics("kill-b-", 3);
+    produce(uninterrupted, input);
+    start(uninterrupted);
+
+    // The killed monitor reads a live stream: ten chunks, one every 100 ms. It is killed right
+    // after the fifth, once it has committed some input: records read but not committed, an open
+    // transaction, state written to its stores and changelogs but not committed.
+    int chunk = (input.size() + 9) / 10;
+    Process child = startProcess(killed);
+    String group = "calmon-monitor-" + killed.prefix().replace("-", "");
+    for (int c = 0; c < 5; c++) {
+      produce(killed, input.subList(c * chunk, (c + 1) * chunk));
+      if (c == 2) {
+        await(() -> committedInputRecords(group, killed) > 0, "the child committed some input");
+      }
+      Thread.sleep(100);
+    }
+    child.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+    assertTrue(child.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+    assertEquals(137, child.exitValue(), "killed by SIGKILL (128 + 9)");
+
+    produce(killed, input.subList(5 * chunk, input.size()));
+    startProcess(killed);
+
+    List<Long> windows = input.stream().map(Input::window).distinct().sorted().toList();
+    Instant last = Instant.ofEpochMilli(windows.get(windows.size() - 2) * WINDOW_MS);
+    List<CalibrationReport> want = finalReports(uninterrupted, last);
+    assertLabelledCountsMatchTheInput(want, input);
+    List<CalibrationReport> got = finalReports(killed, last);
+    assertEquals(counts(want), counts(got), "final reports' counts after the SIGKILL");
+    assertEquals(want, got, "final reports after the SIGKILL");
+    assertEquals(alerts(uninterrupted), alerts(killed), "alerts after the SIGKILL");
+    assertEquals(
+        ids(read(uninterrupted.retrainRequests().name(), RetrainRequest.class)),
+        ids(read(killed.retrainRequests().name(), RetrainRequest.class)),
+        "retrain requests after the SIGKILL");
+  }
+
   // --- the input ------------------------------------------------------------------------------
 
   /**
@@ -329,33 +384,92 @@ class MonitorRestartIT {
 
   /** Instance {@code instance} of the monitor of {@code topics} (its own state directory). */
   private MonitorService start(CalmonTopics topics, int instance) {
-    String name = topics.prefix().replace("-", "");
-    LayeredConfig config =
-        MonitorSettings.definitions()
-            .flag("bootstrap-servers", bootstrap)
-            .flag("prefix", topics.prefix())
-            .flag("application-id", "calmon-monitor-" + name)
-            .flag("state-dir", stateRoot.resolve(name + "-" + instance).toString())
-            .flag("window-size", WINDOW_MS + "ms")
-            .flag("window-advance", WINDOW_MS + "ms")
-            .flag("label-delay", "1s")
-            .flag("grace", "500ms")
-            // Partitions without the closing tick go idle and stop holding windows open.
-            .flag("idle-timeout", "10s")
-            .flag("bins", 10)
-            .flag("ece-threshold", "0.05")
-            .flag("min-labelled", "10")
-            .flag("consecutive-windows", "2")
-            .flag("cooldown", "0s")
-            .flag("require-ci-above-threshold", "false")
-            .build();
-    MonitorService service = new MonitorService(MonitorSettings.from(config));
+    LayeredConfig.Builder config = MonitorSettings.definitions();
+    monitorFlags(topics, instance).forEach(config::flag);
+    MonitorService service = new MonitorService(MonitorSettings.from(config.build()));
     services.add(service);
     return service.start();
   }
 
   private static CalmonTopics topics(String prefix) {
     return topics(prefix, 1);
+  }
+
+  /** The monitor of {@code topics} as {@link #start(CalmonTopics)} runs it, in a child JVM. */
+  private Process startProcess(CalmonTopics topics) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.calmon"); // as ./calmon runs it
+    command.add("-cp");
+    // Under failsafe the class path may be one manifest-only jar; the child JVM reads it the same.
+    command.add(System.getProperty("java.class.path"));
+    command.add(MonitorProcess.class.getName());
+    monitorFlags(topics, 0).forEach((key, value) -> command.add(key + "=" + value));
+    Path log =
+        Files.createDirectories(Path.of("target", "monitor-processes"))
+            .resolve(topics.prefix() + "child-" + children.size() + ".log");
+    Process child =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    children.add(child);
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!Files.readString(log).contains("RUNNING")) {
+      if (!child.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("the monitor process did not start: " + Files.readString(log));
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+    return child;
+  }
+
+  /** Input records (predictions and labels) whose offsets {@code group} has committed. */
+  private static long committedInputRecords(String group, CalmonTopics topics) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      return admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .entrySet()
+          .stream()
+          .filter(
+              e ->
+                  e.getKey().topic().equals(topics.predictions().name())
+                      || e.getKey().topic().equals(topics.labels().name()))
+          .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset())
+          .sum();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot read the offsets of " + group, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Map<String, String> monitorFlags(CalmonTopics topics, int instance) {
+    String name = topics.prefix().replace("-", "");
+    Map<String, String> flags = new java.util.LinkedHashMap<>();
+    flags.put("bootstrap-servers", bootstrap);
+    flags.put("prefix", topics.prefix());
+    flags.put("application-id", "calmon-monitor-" + name);
+    flags.put("state-dir", stateRoot.resolve(name + "-" + instance).toString());
+    flags.put("window-size", WINDOW_MS + "ms");
+    flags.put("window-advance", WINDOW_MS + "ms");
+    flags.put("label-delay", "1s");
+    flags.put("grace", "500ms");
+    // Partitions without the closing tick go idle and stop holding windows open.
+    flags.put("idle-timeout", "10s");
+    flags.put("bins", "10");
+    flags.put("ece-threshold", "0.05");
+    flags.put("min-labelled", "10");
+    flags.put("consecutive-windows", "2");
+    flags.put("cooldown", "0s");
+    flags.put("require-ci-above-threshold", "false");
+    return flags;
   }
 
   private static CalmonTopics topics(String prefix, int partitions) {
