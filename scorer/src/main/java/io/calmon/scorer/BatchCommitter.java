@@ -27,8 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits a scored micro-batch: its outputs and its input offsets in one transaction, so that no
+ * Commits scored records: their outputs and their input offsets in one transaction, so that no
  * record can stall a partition.
+ *
+ * <p>An <b>open transaction</b> collects several micro-batches: {@link #append} begins it on the
+ * first and sends each batch's outputs at once (the producer ships them while the next batch is
+ * scored); {@link #commitOpen} adds every input offset it holds and commits. If that fails, the
+ * records it holds go through the same steps as a single {@link #commit}:
  *
  * <ol>
  *   <li>A transaction that fails (and is aborted) is tried again, up to {@code attempts} times in
@@ -88,6 +93,15 @@ final class BatchCommitter {
   private final Duration backoff;
   private int transactions;
 
+  /** The records of the open transaction, in the order they were sent; empty when none is open. */
+  private final List<Scored> open = new ArrayList<>();
+
+  private boolean inTransaction;
+  private long openBytes;
+
+  /** A send of the open transaction that failed at once; the commit aborts instead. */
+  private KafkaException openFailure;
+
   BatchCommitter(
       Producer<byte[], byte[]> producer,
       Supplier<ConsumerGroupMetadata> group,
@@ -110,33 +124,153 @@ final class BatchCommitter {
     this.backoff = backoff;
   }
 
+  /**
+   * Sends {@code batch}'s outputs in the open transaction, beginning one if none is open. A send
+   * the producer refuses at once fails the transaction, which {@link #commitOpen} then aborts and
+   * retries.
+   */
+  void append(List<Scored> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    if (!inTransaction) {
+      producer.beginTransaction();
+      inTransaction = true;
+    }
+    open.addAll(batch);
+    for (Scored s : batch) {
+      openBytes += bytes(s);
+    }
+    if (openFailure != null) {
+      return; // already failed: nothing more is sent, the commit aborts and retries
+    }
+    try {
+      sendAll(batch);
+    } catch (KafkaException e) {
+      if (e instanceof ProducerFencedException
+          || e instanceof OutOfOrderSequenceException
+          || e instanceof AuthorizationException
+          || e instanceof UnsupportedVersionException) {
+        throw e; // fatal: the instance stops
+      }
+      openFailure = e;
+    } catch (RuntimeException | Error e) {
+      abortQuietly(e);
+      throw e;
+    }
+  }
+
+  /** Whether a transaction is open (records appended, not yet committed or aborted). */
+  boolean isOpen() {
+    return inTransaction;
+  }
+
+  /** Records in the open transaction. */
+  int openRecords() {
+    return open.size();
+  }
+
+  /** Bytes of keys and values (inputs and outputs) the open transaction holds for a retry. */
+  long openBytes() {
+    return openBytes;
+  }
+
+  /**
+   * Commits the open transaction (nothing if none is open): its outputs were sent; now its input
+   * offsets and the commit. If that fails, it is aborted and its records are committed as {@link
+   * #commit} does from its second attempt on (retries, then record by record, dead letters).
+   */
+  Outcome commitOpen() {
+    if (!inTransaction) {
+      return new Outcome(List.of(), List.of());
+    }
+    List<Scored> batch = List.copyOf(open);
+    KafkaException failed = openFailure;
+    clearOpen();
+    try {
+      finish(
+          batch,
+          () -> {
+            if (failed != null) {
+              throw failed;
+            }
+          });
+      return new Outcome(batch, List.of());
+    } catch (CommitTimedOut e) {
+      throw e;
+    } catch (KafkaException e) {
+      return groupChanged(batch, e, 1)
+          ? new Outcome(List.of(), inputs(batch))
+          : attempt(batch, 2, e);
+    }
+  }
+
+  /**
+   * Aborts the open transaction (partitions were lost: its offsets can no longer be committed) and
+   * hands back its input records, to be re-read by whoever owns their partitions now.
+   */
+  List<ConsumerRecord<byte[], byte[]>> abortOpen() {
+    if (!inTransaction) {
+      return List.of();
+    }
+    List<ConsumerRecord<byte[], byte[]>> inputs = inputs(open);
+    clearOpen();
+    metrics.transactionAborted();
+    producer.abortTransaction();
+    return inputs;
+  }
+
+  private void clearOpen() {
+    open.clear();
+    openBytes = 0;
+    openFailure = null;
+    inTransaction = false;
+  }
+
   /** Commits {@code batch} (see the class comment); counts what was committed in the metrics. */
   Outcome commit(List<Scored> batch) {
-    KafkaException last = null;
-    for (int attempt = 1; attempt <= attempts; attempt++) {
+    return attempt(batch, 1, null);
+  }
+
+  /** Attempts {@code from} on of {@code batch}; then isolation or a dead letter. */
+  private Outcome attempt(List<Scored> batch, int from, KafkaException previous) {
+    KafkaException last = previous;
+    for (int attempt = from; attempt <= attempts; attempt++) {
       try {
         transaction(batch);
         return new Outcome(batch, List.of());
       } catch (CommitTimedOut e) {
         throw e;
       } catch (KafkaException e) {
-        if (groupChanged(e)) {
-          LOG.info("transaction of {} records aborted by a group change: {}", batch.size(), why(e));
+        if (groupChanged(batch, e, attempt)) {
           return new Outcome(List.of(), inputs(batch));
         }
         last = e;
-        LOG.warn(
-            "transaction of {} records aborted (attempt {} of {}): {}",
-            batch.size(),
-            attempt,
-            attempts,
-            why(e));
-        if (attempt < attempts) {
-          sleeper.sleep(backoff.multipliedBy(1L << (attempt - 1)));
-        }
       }
     }
     return batch.size() > 1 ? isolate(batch) : deadLetterAlone(batch.get(0), last);
+  }
+
+  /**
+   * After attempt {@code attempt} of {@code batch} failed with {@code e}: true if the group moved
+   * on (the batch is handed back at once: polling again resolves it), else logs it and waits before
+   * the next attempt.
+   */
+  private boolean groupChanged(List<Scored> batch, KafkaException e, int attempt) {
+    if (groupChanged(e)) {
+      LOG.info("transaction of {} records aborted by a group change: {}", batch.size(), why(e));
+      return true;
+    }
+    LOG.warn(
+        "transaction of {} records aborted (attempt {} of {}): {}",
+        batch.size(),
+        attempt,
+        attempts,
+        why(e));
+    if (attempt < attempts) {
+      sleeper.sleep(backoff.multipliedBy(1L << (attempt - 1)));
+    }
+    return false;
   }
 
   private Outcome isolate(List<Scored> batch) {
@@ -197,12 +331,24 @@ final class BatchCommitter {
    */
   private void transaction(List<Scored> batch) {
     producer.beginTransaction();
-    try {
-      for (Scored s : batch) {
-        if (!s.skipped()) {
-          producer.send(s.output());
-        }
+    finish(batch, () -> sendAll(batch));
+  }
+
+  private void sendAll(List<Scored> batch) {
+    for (Scored s : batch) {
+      if (!s.skipped()) {
+        producer.send(s.output());
       }
+    }
+  }
+
+  /**
+   * Ends the transaction begun for {@code batch}: {@code sends} (what is left to send), the
+   * offsets, the commit. Ends committed or aborted, except on a fatal error or a simulated crash.
+   */
+  private void finish(List<Scored> batch, Runnable sends) {
+    try {
+      sends.run();
       producer.sendOffsetsToTransaction(offsets(batch), group.get());
       hook.beforeCommit(++transactions);
     } catch (ProducerFencedException
@@ -264,7 +410,7 @@ final class BatchCommitter {
   private void count(List<Scored> batch) {
     long now = System.currentTimeMillis();
     metrics.eventsIn(batch.size());
-    metrics.batch(batch.size());
+    metrics.transaction(batch.size());
     for (Scored s : batch) {
       if (s.skipped()) {
         metrics.eventSkipped(s.skippedByHeader());
@@ -274,6 +420,15 @@ final class BatchCommitter {
         metrics.deadLetter(s.deadLetterType());
       }
     }
+  }
+
+  private static long bytes(Scored s) {
+    long n = length(s.input().key()) + length(s.input().value());
+    return s.output() == null ? n : n + length(s.output().key()) + length(s.output().value());
+  }
+
+  private static long length(byte[] bytes) {
+    return bytes == null ? 0 : bytes.length;
   }
 
   private static Map<TopicPartition, OffsetAndMetadata> offsets(List<Scored> batch) {

@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one micro-batch of image-event records into the records to produce: a prediction per good
- * event, a dead letter per bad one, nothing for another deployment's. No Kafka I/O: {@link
- * ScorerService} sends the result in one transaction with the batch's offsets. Images go through
- * the encoder in chunks of at most the configured batch size; the whole batch uses one {@link
- * ScoringContext}, so it never mixes prompt versions.
+ * event, a dead letter per bad one, nothing for another deployment's. In two steps: {@link
+ * #prepare} per record (on {@link DecodePipeline}'s threads), {@link #encode} per batch (on the
+ * scoring thread). No Kafka I/O: {@link ScorerService} sends the result in its open transaction and
+ * commits it with the offsets. Images go through the encoder in chunks of at most the configured
+ * batch size; the whole batch uses one {@link ScoringContext}, so it never mixes prompt versions.
  *
  * <p>Validation happens here, before anything is sent, so no record can make a send or the
  * transaction fail: besides undecodable bodies and unusable images ({@link ImageLoader}), a missing
@@ -101,46 +102,72 @@ final class BatchScorer {
         new PredictionBuilder(config.topK(), config.fullProbabilitiesMax(), config.instanceId());
   }
 
+  /**
+   * A record ready for the model: either already final ({@code done}: a dead letter or a skip) or
+   * an event with its preprocessed image.
+   */
+  record Prepared(
+      ConsumerRecord<byte[], byte[]> input, Scored done, ImageEvent event, float[] pixels) {}
+
   /** What each record of {@code batch} became, in the batch's order. */
   List<Scored> score(List<ConsumerRecord<byte[], byte[]>> batch, ScoringContext context) {
+    return encode(batch.stream().map(this::prepare).toList(), context);
+  }
+
+  /**
+   * Everything before the model, for one record: the header check, decoding, validation, loading
+   * and preprocessing the image. Thread-safe: {@link DecodePipeline} runs it on its threads.
+   */
+  Prepared prepare(ConsumerRecord<byte[], byte[]> r) {
+    String named = DeploymentHeader.read(r.headers());
+    if (named != null && !named.equals(config.deployment())) {
+      return new Prepared(r, new Scored(r, null, null, null, true), null, null); // not decoded
+    }
+    try {
+      ImageEvent event = eventCodec.decode(r.value());
+      if (!config.deployment().equals(event.getDeployment())) {
+        return new Prepared(r, new Scored(r, null, null, null), null, null); // theirs to score
+      }
+      validate(r, event);
+      float[] pixels =
+          images.pixels("event " + event.getEventId(), event.getImageBytes(), event.getImageUri());
+      return new Prepared(r, null, event, pixels);
+    } catch (RecordDecodingException e) {
+      return new Prepared(r, deadLetter(r, e.reason().name(), e.getMessage()), null, null);
+    } catch (ImageRejectedException e) {
+      LOG.debug("{}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage(), e);
+      return new Prepared(r, deadLetter(r, e.reason().name(), e.getMessage()), null, null);
+    } catch (BadRecordException e) {
+      return new Prepared(r, deadLetter(r, e.errorType(), e.getMessage()), null, null);
+    }
+  }
+
+  /**
+   * The model's part: the prepared images through the image encoder (in chunks of at most the batch
+   * size) against one {@link ScoringContext}, and a prediction record for each; what each record
+   * became, in the given order.
+   */
+  List<Scored> encode(List<Prepared> batch, ScoringContext context) {
     Scored[] out = new Scored[batch.size()];
     List<Integer> good = new ArrayList<>(batch.size());
-    List<ImageEvent> events = new ArrayList<>(batch.size());
-    List<float[]> pixels = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      ConsumerRecord<byte[], byte[]> r = batch.get(i);
-      String named = DeploymentHeader.read(r.headers());
-      if (named != null && !named.equals(config.deployment())) {
-        out[i] = new Scored(r, null, null, null, true); // not even decoded
-        continue;
-      }
-      try {
-        ImageEvent event = eventCodec.decode(r.value());
-        if (!config.deployment().equals(event.getDeployment())) {
-          out[i] = new Scored(r, null, null, null); // that deployment's group scores it
-          continue;
-        }
-        validate(r, event);
-        pixels.add(
-            images.pixels(
-                "event " + event.getEventId(), event.getImageBytes(), event.getImageUri()));
-        events.add(event);
+      if (batch.get(i).done() != null) {
+        out[i] = batch.get(i).done();
+      } else {
         good.add(i);
-      } catch (RecordDecodingException e) {
-        out[i] = deadLetter(r, e.reason().name(), e.getMessage());
-      } catch (ImageRejectedException e) {
-        LOG.debug("{}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage(), e);
-        out[i] = deadLetter(r, e.reason().name(), e.getMessage());
-      } catch (BadRecordException e) {
-        out[i] = deadLetter(r, e.errorType(), e.getMessage());
       }
     }
-    for (int start = 0; start < events.size(); start += config.batchSize()) {
-      int end = Math.min(events.size(), start + config.batchSize());
-      float[][] logits = context.logits(clip.imageFeatures(pixels.subList(start, end)));
+    for (int start = 0; start < good.size(); start += config.batchSize()) {
+      int end = Math.min(good.size(), start + config.batchSize());
+      List<float[]> pixels = new ArrayList<>(end - start);
+      for (int i = start; i < end; i++) {
+        pixels.add(batch.get(good.get(i)).pixels());
+      }
+      float[][] logits = context.logits(clip.imageFeatures(pixels)); // [images, classes]
       Instant scoredAt = clock.instant();
       for (int i = start; i < end; i++) {
-        ImageEvent event = events.get(i);
+        Prepared prepared = batch.get(good.get(i));
+        ImageEvent event = prepared.event();
         Prediction p = predictions.build(event, context, logits[i - start], scoredAt);
         ProducerRecord<byte[], byte[]> record =
             new ProducerRecord<>(
@@ -149,7 +176,7 @@ final class BatchScorer {
                 event.getEventTime().toEpochMilli(), // the monitor windows by event time
                 event.getEventId().getBytes(StandardCharsets.UTF_8),
                 predictionCodec.encode(p));
-        out[good.get(i)] = new Scored(batch.get(good.get(i)), record, null, event.getEventTime());
+        out[good.get(i)] = new Scored(prepared.input(), record, null, event.getEventTime());
       }
     }
     return Arrays.asList(out);

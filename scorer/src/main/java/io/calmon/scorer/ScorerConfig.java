@@ -51,7 +51,15 @@ import java.util.regex.Pattern;
  * @param transactionTimeout the producer's {@code transaction.timeout.ms}: how long the broker
  *     keeps a transaction of a dead instance open (holding back every later prediction on the
  *     partitions it wrote to, and its input offsets from the instance that takes them over) before
- *     aborting it. A batch's transaction lasts only its sends and commit, so a few seconds suffice
+ *     aborting it. A transaction lasts at most about {@code commitInterval} plus one batch's
+ *     scoring and its commit, so a few seconds suffice; it must exceed {@code commitInterval}
+ * @param commitInterval how long a transaction stays open collecting micro-batches before it
+ *     commits (Kafka Streams' {@code commit.interval.ms}): one commit per interval instead of one
+ *     per batch. An event's prediction becomes visible to {@code read_committed} readers at most
+ *     about {@code maxWait + commitInterval} plus scoring after it was polled. 0 commits every
+ *     batch
+ * @param decodeThreads threads that decode and preprocess images ahead of the model (a bounded
+ *     pipeline, order kept); 0 decodes on the scoring thread, between batches
  */
 public record ScorerConfig(
     String bootstrapServers,
@@ -70,7 +78,9 @@ public record ScorerConfig(
     AvroLimits avroLimits,
     String metricsHost,
     int metricsPort,
-    Duration transactionTimeout) {
+    Duration transactionTimeout,
+    Duration commitInterval,
+    int decodeThreads) {
 
   public static final String DEFAULT_DEPLOYMENT = "default";
   public static final String DEFAULT_TEMPLATE = "a photo of a {}.";
@@ -95,6 +105,12 @@ public record ScorerConfig(
    * are blocked this long (plus the broker's abort check, every 10 s by default), not Kafka's 60 s.
    */
   public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Kafka Streams' default {@code commit.interval.ms} under exactly-once. */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+
+  /** One decode thread beside the scoring thread: the model and the decoding overlap. */
+  public static final int DEFAULT_DECODE_THREADS = 1;
 
   /** The broker's default {@code transaction.max.timeout.ms}: longer ones are refused. */
   public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -147,6 +163,17 @@ public record ScorerConfig(
             && transactionTimeout.compareTo(Duration.ofSeconds(1)) >= 0
             && transactionTimeout.compareTo(MAX_TRANSACTION_TIMEOUT) <= 0,
         "transaction timeout must be in 1s..15min, got " + transactionTimeout);
+    require(
+        commitInterval != null
+            && !commitInterval.isNegative()
+            && commitInterval.compareTo(transactionTimeout.dividedBy(2)) <= 0,
+        "commit interval must be in 0.."
+            + transactionTimeout.dividedBy(2).toMillis()
+            + "ms (half the transaction timeout), got "
+            + commitInterval);
+    require(
+        decodeThreads >= 0 && decodeThreads <= 64,
+        "decode threads must be in 0..64, got " + decodeThreads);
   }
 
   /** A builder with every default set; only the bootstrap servers are required. */
@@ -218,6 +245,8 @@ public record ScorerConfig(
     private String metricsHost = DEFAULT_METRICS_HOST;
     private int metricsPort;
     private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
+    private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+    private int decodeThreads = DEFAULT_DECODE_THREADS;
 
     private Builder() {}
 
@@ -308,6 +337,18 @@ public record ScorerConfig(
       return this;
     }
 
+    /** One transaction per this interval (0: one per micro-batch). */
+    public Builder optCommitInterval(Duration commitInterval) {
+      this.commitInterval = commitInterval;
+      return this;
+    }
+
+    /** Threads decoding images ahead of the model (0: on the scoring thread). */
+    public Builder optDecodeThreads(int decodeThreads) {
+      this.decodeThreads = decodeThreads;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first bad value
      */
@@ -332,7 +373,9 @@ public record ScorerConfig(
           avroLimits,
           metricsHost,
           metricsPort,
-          transactionTimeout);
+          transactionTimeout,
+          commitInterval,
+          decodeThreads);
     }
   }
 }

@@ -23,12 +23,16 @@ public final class ScorerMetrics {
   /** Upper bounds of the batch-size histogram: 1, 2, 4, ... 4096 (the largest batch allowed). */
   static final double[] BATCH_SIZE_BOUNDS = BucketHistogram.powersOfTwo(4096);
 
+  /** Upper bounds of the transaction-size histogram: 1, 2, 4, ... 2^20. */
+  static final double[] TRANSACTION_SIZE_BOUNDS = BucketHistogram.powersOfTwo(1 << 20);
+
   private final LongAdder eventsIn = new LongAdder();
   private final LongAdder eventsSkipped = new LongAdder();
   private final LongAdder eventsSkippedByHeader = new LongAdder();
   private final LongAdder predictionsOut = new LongAdder();
   private final BucketHistogram batchSizes = new BucketHistogram(BATCH_SIZE_BOUNDS);
   private final AtomicLong largestBatch = new AtomicLong();
+  private final BucketHistogram transactionSizes = new BucketHistogram(TRANSACTION_SIZE_BOUNDS);
   private final LongAdder abortedTransactions = new LongAdder();
   private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> refusedPrompts = new ConcurrentHashMap<>();
@@ -66,6 +70,11 @@ public final class ScorerMetrics {
   void batch(int images) {
     batchSizes.observe(images);
     largestBatch.accumulateAndGet(images, Math::max);
+  }
+
+  /** One committed transaction of {@code events} image events. */
+  void transaction(int events) {
+    transactionSizes.observe(events);
   }
 
   void transactionAborted() {
@@ -107,12 +116,17 @@ public final class ScorerMetrics {
     return predictionsOut.sum();
   }
 
-  /** Committed batches. */
+  /** Micro-batches scored (each through the image encoder together). */
   public long batches() {
     return batchSizes.snapshot().count();
   }
 
-  /** The most records one transaction has held: at most the configured batch size. */
+  /** Committed transactions (each holds one or more micro-batches: see the commit interval). */
+  public long transactions() {
+    return transactionSizes.snapshot().count();
+  }
+
+  /** The most records one micro-batch has held: at most the configured batch size. */
   public long largestBatch() {
     return largestBatch.get();
   }
@@ -197,12 +211,16 @@ public final class ScorerMetrics {
             () -> series(deadLetters))
         .histogram(
             "calmon_scorer_batch_size",
-            "Image events per committed micro-batch (one transaction each).",
+            "Image events per micro-batch through the image encoder (observed when scored).",
             batchSizes::snapshot)
         .gauge(
             "calmon_scorer_batch_size_max",
-            "The most image events one committed micro-batch has held.",
+            "The most image events one micro-batch has held.",
             largestBatch::get)
+        .histogram(
+            "calmon_scorer_transaction_size",
+            "Image events per committed transaction (micro-batches of one commit interval).",
+            transactionSizes::snapshot)
         .histogram(
             "calmon_scorer_event_to_prediction_seconds",
             "From an image event's event time to the commit of its prediction.",
@@ -258,6 +276,7 @@ public final class ScorerMetrics {
     m.put("calmon_scorer_batch_size_count", sizes.count());
     m.put("calmon_scorer_batch_size_sum", (long) sizes.sum());
     m.put("calmon_scorer_batch_size_max", largestBatch.get());
+    m.put("calmon_scorer_transaction_size_count", transactions());
     m.put("calmon_scorer_transactions_aborted_total", abortedTransactions.sum());
     m.put("calmon_scorer_prompt_version", promptVersion());
     m.put("calmon_scorer_class_set_version", classSetVersion());

@@ -7,7 +7,6 @@ import io.calmon.kafka.service.MetricsServer;
 import io.calmon.schemas.serde.AvroLimits;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,19 +32,26 @@ import org.slf4j.LoggerFactory;
  * One scorer instance: consumes {@code image-events} in the deployment's consumer group ({@code
  * calmon-scorer-<deployment>}; run as many instances as the topic has partitions), scores
  * micro-batches with CLIP against the live prompt ({@link LivePrompt}) and produces predictions and
- * dead letters <b>exactly once</b>: each batch's output and its input offsets are committed in one
- * Kafka transaction ({@code transactional.id} per instance, offsets sent with the consumer's group
+ * dead letters <b>exactly once</b>: outputs and their input offsets are committed in one Kafka
+ * transaction ({@code transactional.id} per instance, offsets sent with the consumer's group
  * metadata), so downstream {@code read_committed} consumers see every event's prediction once,
  * across crashes and rebalances.
  *
- * <p>Rebalances: a transaction is open only while one batch is sent and committed, never across a
- * poll; records are accumulated between polls without one. Partitions about to be revoked have
- * their pending records scored and committed first, lost partitions have them dropped (the next
- * owner re-reads them from the committed offset). A failed transaction is aborted and the batch's
- * partitions are rewound to its first offsets. A fenced producer (another instance with this
- * transactional id, or a zombie) stops this instance. An instance that dies with a transaction open
- * blocks the partitions it wrote to until the broker aborts it after {@link
- * ScorerConfig#transactionTimeout()} (or a restart with the same id aborts it at once).
+ * <p>Pipeline: polled records go to a {@link DecodePipeline} that decodes and preprocesses them on
+ * {@link ScorerConfig#decodeThreads()} threads while this thread runs the model on the batch
+ * before; at most twice the batch size (plus one poll) wait there. One transaction spans every
+ * micro-batch scored within {@link ScorerConfig#commitInterval()}: each batch's outputs are sent as
+ * soon as it is scored, and the offsets and the commit come once the interval is over (or when the
+ * transaction holds {@link #MAX_OPEN_BYTES}).
+ *
+ * <p>Rebalances: partitions about to be revoked have their pending records scored and the open
+ * transaction committed first; when partitions are lost, the open transaction is aborted and every
+ * partition it read is rewound to its last committed offset (the next owner re-reads the lost
+ * ones). A failed transaction is aborted and the partitions it read are rewound to its first
+ * offsets, the last committed ones. A fenced producer (another instance with this transactional id,
+ * or a zombie) stops this instance. An instance that dies with a transaction open blocks the
+ * partitions it wrote to until the broker aborts it after {@link ScorerConfig#transactionTimeout()}
+ * (or a restart with the same id aborts it at once).
  *
  * <p>Before the deployment has a class set, nothing is consumed: images wait in Kafka with their
  * offsets uncommitted, and scoring starts when the first class set arrives.
@@ -69,10 +75,17 @@ public final class ScorerService implements AutoCloseable {
   static final Duration SEND_BACKOFF = Duration.ofMillis(100);
 
   /**
-   * Called after a batch's records and offsets were sent, before the commit. Tests inject faults.
+   * The most bytes (input and output keys and values) an open transaction holds for a retry before
+   * it commits, whatever the commit interval: the retained inputs bound the scorer's memory.
+   */
+  static final long MAX_OPEN_BYTES = 64L << 20;
+
+  /**
+   * Called after a transaction's records and offsets were sent, before the commit (numbered from 1
+   * per instance). Tests inject faults.
    */
   interface CommitHook {
-    void beforeCommit(int batchNumber);
+    void beforeCommit(int transactionNumber);
   }
 
   /** Why the scoring thread is ending: decides what the rebalance listener and close still do. */
@@ -101,7 +114,7 @@ public final class ScorerService implements AutoCloseable {
   private final BatchScorer scorer;
   private final CommitHook commitHook;
   private final Thread thread;
-  private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
+  private final DecodePipeline<BatchScorer.Prepared> pending;
   private KafkaConsumer<byte[], byte[]> consumer;
   private KafkaProducer<byte[], byte[]> producer;
   private BatchCommitter committer;
@@ -127,6 +140,12 @@ public final class ScorerService implements AutoCloseable {
     this.livePrompt =
         new LivePrompt(config, new ScoringContextCompiler(clip, config.template()), metrics);
     this.scorer = new BatchScorer(config, clip, Clock.systemUTC(), MAX_REQUEST_BYTES);
+    this.pending =
+        new DecodePipeline<>(
+            scorer::prepare,
+            config.decodeThreads(),
+            2 * config.batchSize(),
+            "calmon-scorer-" + config.instanceId());
     this.thread = new Thread(this::run, "calmon-scorer-" + config.instanceId());
     this.registry = metrics.registry(config, () -> thread.isAlive() ? 1 : 0);
   }
@@ -239,9 +258,14 @@ public final class ScorerService implements AutoCloseable {
       if (!running) {
         return;
       }
-      loop();
+      try {
+        loop();
+      } catch (WakeupException e) {
+        // close() woke the consumer up: a normal stop.
+      }
+      commitOnStop();
     } catch (WakeupException e) {
-      // close() woke the consumer up: a normal stop.
+      // close() woke the consumer up before scoring began: a normal stop.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ProducerFencedException e) {
@@ -276,62 +300,101 @@ public final class ScorerService implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Polls while the pipeline has room; scores the head batch once it is full and either the
+   * pipeline is full too or nothing more has come (so the next batch decodes while the model runs),
+   * or once the oldest record has waited {@code maxWait}; commits the open transaction once it has
+   * been open {@code commitInterval}.
+   */
   private void loop() {
-    long deadline = 0;
+    int batchSize = config.batchSize();
+    long maxWait = config.maxWait().toNanos();
+    long commitInterval = config.commitInterval().toNanos();
+    long openedAt = 0;
     while (running) {
-      Duration timeout =
-          pending.isEmpty()
-              ? IDLE_POLL
-              : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-      var records = consumer.poll(timeout);
-      if (pending.isEmpty() && !records.isEmpty()) {
-        deadline = System.nanoTime() + config.maxWait().toNanos();
+      boolean full = pending.size() >= batchSize;
+      int polled = 0;
+      if (pending.hasRoom()) {
+        long now = System.nanoTime();
+        long wake =
+            pending.isEmpty() ? now + IDLE_POLL.toNanos() : pending.oldestPolledAt() + maxWait;
+        if (committer.isOpen()) {
+          wake = Math.min(wake, openedAt + commitInterval);
+        }
+        var records =
+            consumer.poll(full ? Duration.ZERO : Duration.ofNanos(Math.max(0, wake - now)));
+        long polledAt = System.nanoTime();
+        records.forEach(r -> pending.add(r, polledAt));
+        polled = records.count();
       }
-      records.forEach(pending::add);
-      boolean full = false;
-      while (pending.size() >= config.batchSize()) {
-        processBatch();
-        full = true;
+      long now = System.nanoTime();
+      if (!pending.hasRoom()
+          || (full && polled == 0)
+          || (!pending.isEmpty() && now - pending.oldestPolledAt() >= maxWait)) {
+        if (!committer.isOpen()) {
+          openedAt = now;
+        }
+        scoreBatch(pending.take(batchSize));
       }
-      if (full) {
-        deadline = System.nanoTime() + config.maxWait().toNanos(); // for what full batches left
-      } else if (!pending.isEmpty() && System.nanoTime() >= deadline) {
-        processBatch();
+      if (committer.isOpen()
+          && (System.nanoTime() - openedAt >= commitInterval
+              || committer.openBytes() >= MAX_OPEN_BYTES)) {
+        commitOpen();
       }
     }
   }
 
   /**
-   * Scores the first (at most batch size) pending records and commits their output and offsets (see
-   * {@link BatchCommitter}: one transaction, or one per record when the batch keeps failing); what
-   * could not be committed is re-read after the next poll.
+   * Runs the model on one micro-batch (one {@link ScoringContext}, so no batch mixes prompt
+   * versions) and sends its outputs in the open transaction.
    */
-  private void processBatch() {
-    List<ConsumerRecord<byte[], byte[]>> head =
-        pending.subList(0, Math.min(config.batchSize(), pending.size()));
-    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(head);
-    head.clear();
-    BatchCommitter.Outcome outcome = committer.commit(scorer.score(batch, livePrompt.current()));
+  private void scoreBatch(List<BatchScorer.Prepared> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    committer.append(scorer.encode(batch, livePrompt.current()));
+    metrics.batch(batch.size());
+  }
+
+  /**
+   * Commits the open transaction (see {@link BatchCommitter}: its records again, or one per record
+   * when it keeps failing); what could not be committed is rewound, to be re-read after the next
+   * poll.
+   */
+  private void commitOpen() {
+    BatchCommitter.Outcome outcome = committer.commitOpen();
     if (!outcome.uncommitted().isEmpty()) {
       rewind(outcome.uncommitted());
     }
     LOG.debug(
-        "generation {}: committed {} of {} records",
+        "generation {}: committed {} records, {} to re-read",
         consumer.groupMetadata().generationId(),
         outcome.committed().size(),
-        batch.size());
+        outcome.uncommitted().size());
+  }
+
+  /** A graceful stop: what was polled is scored and committed while the partitions are ours. */
+  private void commitOnStop() {
+    if (consumer == null || ending != Ending.NONE) {
+      return;
+    }
+    while (!pending.isEmpty()) {
+      scoreBatch(pending.take(config.batchSize()));
+    }
+    commitOpen();
   }
 
   /**
-   * Seeks each still-assigned partition back to the batch's first offset in it, and drops the
-   * pending records of those partitions: they will be fetched again.
+   * Seeks each still-assigned partition back to the first offset of {@code records} in it (the last
+   * committed offset: a transaction reads each partition from there), and drops the pending records
+   * of those partitions: they will be fetched again.
    */
-  private void rewind(List<ConsumerRecord<byte[], byte[]>> batch) {
+  private void rewind(List<ConsumerRecord<byte[], byte[]>> records) {
     Map<TopicPartition, Long> first = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : batch) {
+    for (ConsumerRecord<byte[], byte[]> r : records) {
       first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
     }
-    pending.removeIf(r -> first.containsKey(new TopicPartition(r.topic(), r.partition())));
+    pending.drop(first.keySet());
     first.forEach(
         (tp, offset) -> {
           if (consumer.assignment().contains(tp)) {
@@ -354,8 +417,12 @@ public final class ScorerService implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("scorer {}: consumer closed with an error: {}", config.instanceId(), e.toString());
     } finally {
-      if (producer != null) {
-        producer.close(ending == Ending.CRASHED ? Duration.ZERO : Duration.ofSeconds(30));
+      try {
+        if (producer != null) {
+          producer.close(ending == Ending.CRASHED ? Duration.ZERO : Duration.ofSeconds(30));
+        }
+      } finally {
+        pending.close(); // after the consumer: its revoke callback may still score them
       }
     }
   }
@@ -386,10 +453,11 @@ public final class ScorerService implements AutoCloseable {
   }
 
   /**
-   * Commits before revoke; drops what was lost. Runs inside {@code poll} (or the consumer's close),
-   * on the scorer thread, so no transaction is open when it starts, and each batch it commits ends
-   * its transaction before the partitions are given away. An instance stopping on an error or a
-   * crash commits nothing more: its pending records are dropped for the next owner to re-read.
+   * Commits before revoke; aborts when partitions are lost. Runs inside {@code poll} (or the
+   * consumer's close), on the scorer thread, with the open transaction of this thread: revoked
+   * partitions' pending records are scored into it and it commits before the partitions are given
+   * away. An instance stopping on an error or a crash commits nothing more: its pending records are
+   * dropped for the next owner to re-read.
    */
   private final class Rebalance implements ConsumerRebalanceListener {
     private final Set<TopicPartition> owned = new HashSet<>();
@@ -398,11 +466,12 @@ public final class ScorerService implements AutoCloseable {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       LOG.info("scorer {} revoked {}", config.instanceId(), partitions);
       if (ending == Ending.NONE) {
-        while (pending.stream().anyMatch(r -> partitions.contains(tp(r)))) {
-          processBatch();
+        while (pending.holdsAny(partitions)) {
+          scoreBatch(pending.take(config.batchSize(), partitions));
         }
+        commitOpen();
       } else {
-        pending.removeIf(r -> partitions.contains(tp(r)));
+        pending.drop(partitions);
       }
       owned.removeAll(partitions);
       metrics.assignedPartitions(owned.size());
@@ -411,7 +480,12 @@ public final class ScorerService implements AutoCloseable {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       LOG.info("scorer {} lost {}", config.instanceId(), partitions);
-      pending.removeIf(r -> partitions.contains(tp(r)));
+      pending.drop(partitions);
+      if (ending == Ending.NONE) {
+        // Its offsets can no longer be committed for the lost partitions: abort it all, and read
+        // the partitions still ours again from their last committed offsets.
+        rewind(committer.abortOpen());
+      }
       owned.removeAll(partitions);
       metrics.assignedPartitions(owned.size());
     }
@@ -421,10 +495,6 @@ public final class ScorerService implements AutoCloseable {
       LOG.info("scorer {} assigned {}", config.instanceId(), partitions);
       owned.addAll(partitions);
       metrics.assignedPartitions(owned.size());
-    }
-
-    private TopicPartition tp(ConsumerRecord<byte[], byte[]> r) {
-      return new TopicPartition(r.topic(), r.partition());
     }
   }
 }

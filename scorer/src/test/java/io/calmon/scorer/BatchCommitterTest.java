@@ -157,6 +157,71 @@ class BatchCommitterTest {
     assertTrue(producer.history().isEmpty());
   }
 
+  @Test
+  void shouldCommitSeveralAppendedBatchesInOneTransactionWithTheirOffsets() {
+    FlakyProducer producer = new FlakyProducer(r -> false);
+    BatchCommitter committer = committer(producer);
+    committer.append(List.of(prediction(0, "a"), prediction(1, "b")));
+    committer.append(List.of(prediction(2, "c")));
+    assertTrue(committer.isOpen());
+    assertEquals(3, producer.uncommittedRecords().size(), "sent at once, before the commit");
+    assertEquals(0, producer.commitCount());
+
+    BatchCommitter.Outcome outcome = committer.commitOpen();
+
+    assertEquals(3, outcome.committed().size());
+    assertFalse(committer.isOpen());
+    assertEquals(1, producer.commitCount(), "one transaction for both batches");
+    assertEquals(
+        List.of(3L),
+        producer.consumerGroupOffsetsHistory().stream()
+            .map(m -> m.get("g").get(new TopicPartition("image-events", 0)).offset())
+            .toList());
+    assertEquals(1, metrics.transactions());
+    assertEquals(3, metrics.predictionsOut());
+  }
+
+  @Test
+  void shouldIsolatePoisonAmongTheBatchesOfAnOpenTransaction() {
+    FlakyProducer producer =
+        new FlakyProducer(r -> r.topic().equals("predictions") && key(r).equals("poison"));
+    BatchCommitter committer = committer(producer);
+    committer.append(List.of(prediction(0, "a"), prediction(1, "b")));
+    committer.append(List.of(prediction(2, "poison"), prediction(3, "c")));
+
+    BatchCommitter.Outcome outcome = committer.commitOpen();
+
+    assertTrue(outcome.uncommitted().isEmpty());
+    assertEquals(
+        List.of("predictions:a", "predictions:b", "dead-letters:poison", "predictions:c"),
+        producer.history().stream().map(r -> r.topic() + ":" + key(r)).toList());
+    // The open transaction, 2 retries of all four, then one by one (poison: 3 tries).
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L),
+        producer.consumerGroupOffsetsHistory().stream()
+            .map(m -> m.get("g").get(new TopicPartition("image-events", 0)).offset())
+            .toList());
+    assertEquals(6, metrics.snapshot().get("calmon_scorer_transactions_aborted_total").intValue());
+    assertEquals(1, metrics.deadLetters("SEND_FAILED"));
+    assertEquals(4, metrics.eventsIn());
+  }
+
+  @Test
+  void shouldAbortTheOpenTransactionAndHandItsRecordsBack() {
+    FlakyProducer producer = new FlakyProducer(r -> false);
+    BatchCommitter committer = committer(producer);
+    committer.append(List.of(prediction(0, "a")));
+    committer.append(List.of(prediction(1, "b")));
+
+    List<ConsumerRecord<byte[], byte[]>> back = committer.abortOpen();
+
+    assertEquals(List.of(0L, 1L), back.stream().map(ConsumerRecord::offset).toList());
+    assertFalse(committer.isOpen());
+    assertTrue(producer.transactionAborted());
+    assertTrue(producer.history().isEmpty(), "nothing committed");
+    assertEquals(0, metrics.eventsIn());
+  }
+
   private static String key(ProducerRecord<byte[], byte[]> r) {
     return new String(r.key(), StandardCharsets.UTF_8);
   }

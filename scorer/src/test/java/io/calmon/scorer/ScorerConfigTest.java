@@ -74,6 +74,21 @@ class ScorerConfigTest {
             IllegalArgumentException.class,
             () -> valid().optImageRoots(List.of(Path.of("relative"))).build());
     assertTrue(e.getMessage().contains("image roots"), e.getMessage());
+    // A transaction must commit well before the broker would abort it.
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> valid().optCommitInterval(Duration.ofMillis(5001)).build());
+    assertTrue(e.getMessage().contains("commit interval must be in 0..5000ms"), e.getMessage());
+    assertEquals(
+        Duration.ofSeconds(30),
+        valid()
+            .optTransactionTimeout(Duration.ofMinutes(1))
+            .optCommitInterval(Duration.ofSeconds(30))
+            .build()
+            .commitInterval());
+    e = assertThrows(IllegalArgumentException.class, () -> valid().optDecodeThreads(-1).build());
+    assertTrue(e.getMessage().contains("decode threads"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> ScorerConfig.builder().build());
     assertTrue(e.getMessage().contains("bootstrap"), e.getMessage());
   }

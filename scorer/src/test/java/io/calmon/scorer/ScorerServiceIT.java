@@ -246,15 +246,12 @@ class ScorerServiceIT {
   @Test
   void shouldProduceExactlyOnePredictionPerEventAcrossACrash() throws Exception {
     try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
-      kafka.publishClassSet("crash", 1, CLASSES);
-      int events = 24;
-      for (int i = 0; i < events; i++) {
-        kafka.sendImage("crash", "e-" + i, png(32, i), i);
-      }
-      // The first batch commits; the second is sent but its commit never happens.
+      int events = publishAndSend(kafka, "crash", 24);
+      // The first batch commits; the second is sent but its commit never happens. A zero commit
+      // interval: one transaction per micro-batch.
       ScorerService crashing =
           new ScorerService(
-              config(kafka, "crash", "s-0").build(),
+              config(kafka, "crash", "s-0").optCommitInterval(Duration.ZERO).build(),
               clip,
               batch -> {
                 if (batch == 2) {
@@ -286,11 +283,62 @@ class ScorerServiceIT {
   }
 
   /**
+   * One transaction spans every micro-batch of its commit interval: with an interval longer than
+   * the test, all 24 events are scored (6 or more batches of at most 4) and nothing is visible yet.
+   * The graceful stop commits them, and crashes there (records and offsets sent, no commit, no
+   * abort); the restarted instance (same id, so its open transaction is aborted at once) scores
+   * every event again, each exactly once.
+   */
+  @Test
+  void shouldCommitSeveralMicroBatchesInOneTransactionAndExactlyOnceAcrossACrash()
+      throws Exception {
+    try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
+      int events = publishAndSend(kafka, "long", 24);
+      ScorerService crashing =
+          new ScorerService(
+              config(kafka, "long", "s-0")
+                  .optCommitInterval(Duration.ofSeconds(30))
+                  .optTransactionTimeout(Duration.ofSeconds(60))
+                  .build(),
+              clip,
+              transaction -> {
+                throw new ScorerService.SimulatedCrash("at the commit of " + transaction);
+              });
+      crashing.start();
+      await(
+          "every event scored",
+          () ->
+              crashing.metrics().snapshot().get("calmon_scorer_batch_size_sum").longValue()
+                  == events);
+      assertTrue(crashing.metrics().batches() >= events / 4, "" + crashing.metrics().batches());
+      assertEquals(0, crashing.metrics().transactions(), "one transaction, still open");
+      assertEquals(0, crashing.metrics().predictionsOut());
+      crashing.close();
+      assertEquals(0, crashing.metrics().predictionsOut(), "its commit crashed");
+
+      ScorerService restarted =
+          new ScorerService(config(kafka, "long", "s-0").build(), clip).start();
+      kafka.readAll(kafka.topics.predictions().name(), events); // waits until all are visible
+      restarted.close();
+      assertNull(restarted.failure());
+      assertEquals(events, restarted.metrics().predictionsOut());
+      List<String> ids =
+          kafka.readAll(kafka.topics.predictions().name(), events).stream()
+              .map(ConsumerRecord::key)
+              .toList();
+      assertEquals(events, ids.size(), "one prediction per event, none duplicated: " + ids);
+      assertEquals(events, Set.copyOf(ids).size());
+    }
+  }
+
+  /**
    * Poison that passes the scorer's checks but not the broker's: an event 2 h ahead, accepted by
    * {@code --max-future-skew 3h}, whose prediction the broker refuses (its timestamp is more than
    * {@code log.message.timestamp.after.max.ms}, 1 h, ahead). Its batch fails, is retried, then
-   * committed record by record; the poison is dead-lettered alone and its partition moves on. An
-   * event before 1970 and one without a key are dead-lettered before anything is sent.
+   * committed record by record; the poison is dead-lettered alone and its partition moves on. A
+   * commit interval of 5 s puts every batch in the first transaction, so the records retried and
+   * isolated are those of several micro-batches. An event before 1970 and one without a key are
+   * dead-lettered before anything is sent.
    */
   @Test
   void shouldDeadLetterPoisonAloneAndScoreTheRestOfItsBatch() throws Exception {
@@ -312,7 +360,10 @@ class ScorerServiceIT {
 
       ScorerService scorer =
           new ScorerService(
-                  config(kafka, "poison", "s-0").optMaxFutureSkew(Duration.ofHours(3)).build(),
+                  config(kafka, "poison", "s-0")
+                      .optMaxFutureSkew(Duration.ofHours(3))
+                      .optCommitInterval(Duration.ofSeconds(5))
+                      .build(),
                   clip)
               .start();
       await(
@@ -349,6 +400,15 @@ class ScorerServiceIT {
           scorer.metrics().snapshot().get("calmon_scorer_transactions_aborted_total").longValue()
               >= 3);
     }
+  }
+
+  /** Publishes a class set for {@code deployment}, then sends it {@code n} events e-0, e-1... */
+  private static int publishAndSend(ScorerKafka kafka, String deployment, int n) {
+    kafka.publishClassSet(deployment, 1, CLASSES);
+    for (int i = 0; i < n; i++) {
+      kafka.sendImage(deployment, "e-" + i, png(32, i), i);
+    }
+    return n;
   }
 
   private static byte[] poisonEvent(String id, Instant eventTime) {

@@ -81,6 +81,24 @@ final class ScorerCommand implements Callable<Integer> {
   String maxWait;
 
   @Option(
+      names = "--commit-interval",
+      defaultValue = "100ms",
+      description =
+          "One transaction per interval, over every batch scored in it (like Kafka Streams'"
+              + " commit.interval.ms; 0 commits every batch); predictions become visible up to"
+              + " max wait + this + scoring after an event is read, e.g. 100ms (default:"
+              + " ${DEFAULT-VALUE}).")
+  String commitInterval;
+
+  @Option(
+      names = "--decode-threads",
+      defaultValue = "" + ScorerConfig.DEFAULT_DECODE_THREADS,
+      description =
+          "Threads decoding and preprocessing images ahead of the model (0: on the scoring"
+              + " thread) (default: ${DEFAULT-VALUE}).")
+  int decodeThreads;
+
+  @Option(
       names = "--top-k",
       defaultValue = "5",
       description = "Classes in each prediction's top-k list (default: ${DEFAULT-VALUE}).")
@@ -241,6 +259,7 @@ final class ScorerCommand implements Callable<Integer> {
     check(b, "--template", () -> b.optTemplate(template));
     check(b, "--batch-size", () -> b.optBatchSize(batchSize));
     check(b, "--max-wait", () -> b.optMaxWait(duration("--max-wait", maxWait)));
+    check(b, "--decode-threads", () -> b.optDecodeThreads(decodeThreads));
     check(b, "--top-k", () -> b.optTopK(topK));
     check(b, "--full-probabilities-max", () -> b.optFullProbabilitiesMax(fullProbabilitiesMax));
     check(b, "--max-pixels", () -> b.optMaxPixels(maxPixels));
@@ -259,6 +278,11 @@ final class ScorerCommand implements Callable<Integer> {
         b,
         "--transaction-timeout",
         () -> b.optTransactionTimeout(duration("--transaction-timeout", transactionTimeout)));
+    // After the transaction timeout: the interval must stay below half of it.
+    check(
+        b,
+        "--commit-interval",
+        () -> b.optCommitInterval(duration("--commit-interval", commitInterval)));
     return b.build();
   }
 
