@@ -51,19 +51,36 @@ public final class ScorerBenchmark {
   private final int batchSize;
   private final double load;
   private final Duration latencyRun;
+  private final Duration maxWait;
+  private final Duration commitInterval;
+  private final int decodeThreads;
 
   /**
    * @param images images per throughput measurement
    * @param load offered rate for the latency run, as a fraction of the measured throughput
+   * @param maxWait the scorer's {@link ScorerConfig#maxWait()}
+   * @param commitInterval the scorer's {@link ScorerConfig#commitInterval()}
+   * @param decodeThreads the scorer's {@link ScorerConfig#decodeThreads()}
    */
   public ScorerBenchmark(
-      PrintWriter out, Path modelDir, int images, int batchSize, double load, Duration latencyRun) {
+      PrintWriter out,
+      Path modelDir,
+      int images,
+      int batchSize,
+      double load,
+      Duration latencyRun,
+      Duration maxWait,
+      Duration commitInterval,
+      int decodeThreads) {
     this.out = out;
     this.modelDir = modelDir;
     this.images = images;
     this.batchSize = batchSize;
     this.load = load;
     this.latencyRun = latencyRun;
+    this.maxWait = maxWait;
+    this.commitInterval = commitInterval;
+    this.decodeThreads = decodeThreads;
   }
 
   public void run() throws Exception {
@@ -86,6 +103,9 @@ public final class ScorerBenchmark {
               .optTopics(topics)
               .optDeployment("bench")
               .optBatchSize(batchSize)
+              .optMaxWait(maxWait)
+              .optCommitInterval(commitInterval)
+              .optDecodeThreads(decodeThreads)
               .build();
       try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers());
           ScorerService scorer = new ScorerService(config, clip)) {
@@ -192,6 +212,12 @@ public final class ScorerBenchmark {
         "model: %s (image %d px), batch size %d, %d classes, %d images per measurement%n",
         modelDir, clip.config().vision().imageSize(), batchSize, CLASSES.size(), images);
     out.printf(
+        "scorer: max wait %d ms, commit interval %d ms, %d decode threads; %d cores%n",
+        maxWait.toMillis(),
+        commitInterval.toMillis(),
+        decodeThreads,
+        Runtime.getRuntime().availableProcessors());
+    out.printf(
         "model alone (decode, preprocess, encode, logits, record): %.0f images/s before the Kafka"
             + " runs, %.0f after%n",
         alone, aloneAfter);
@@ -208,6 +234,10 @@ public final class ScorerBenchmark {
         quantile(latencies, 0.5),
         quantile(latencies, 0.99),
         latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1]);
+    long bound = maxWait.toMillis() + commitInterval.toMillis() + 100;
+    out.printf(
+        "p99 against max wait + commit interval + 100 ms = %d ms: %s%n",
+        bound, quantile(latencies, 0.99) <= bound ? "within" : "over");
     out.printf("scorer metrics: %s%n", metrics.snapshot());
     out.flush();
   }

@@ -1,7 +1,9 @@
 package io.calmon.cli.bench;
 
 import io.calmon.cli.UserError;
+import io.calmon.kafka.service.Durations;
 import io.calmon.scorer.ScorerBenchmark;
+import io.calmon.scorer.ScorerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +57,26 @@ final class ScorerBenchCommand implements Callable<Integer> {
       description = "Length of the latency run (default: ${DEFAULT-VALUE}).")
   int seconds;
 
+  @Option(
+      names = "--max-wait",
+      defaultValue = "50ms",
+      description = "Scorer --max-wait, e.g. 50ms (default: ${DEFAULT-VALUE}).")
+  String maxWait;
+
+  @Option(
+      names = "--commit-interval",
+      defaultValue = "100ms",
+      description =
+          "Scorer --commit-interval, e.g. 100ms; 0 commits every batch (default:"
+              + " ${DEFAULT-VALUE}).")
+  String commitInterval;
+
+  @Option(
+      names = "--decode-threads",
+      defaultValue = "" + ScorerConfig.DEFAULT_DECODE_THREADS,
+      description = "Scorer --decode-threads (default: ${DEFAULT-VALUE}).")
+  int decodeThreads;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(model)) {
@@ -72,13 +94,31 @@ final class ScorerBenchCommand implements Callable<Integer> {
     if (seconds < 1) {
       throw new UserError("--seconds must be at least 1, got " + seconds);
     }
+    Duration wait;
+    Duration interval;
+    try {
+      wait = Durations.parse(maxWait);
+      interval = Durations.parse(commitInterval);
+      ScorerConfig.builder()
+          .setBootstrapServers("unused:9092")
+          .optBatchSize(batchSize)
+          .optMaxWait(wait)
+          .optCommitInterval(interval)
+          .optDecodeThreads(decodeThreads)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
     new ScorerBenchmark(
             spec.commandLine().getOut(),
             model,
             images,
             batchSize,
             load,
-            Duration.ofSeconds(seconds))
+            Duration.ofSeconds(seconds),
+            wait,
+            interval,
+            decodeThreads)
         .run();
     return 0;
   }
