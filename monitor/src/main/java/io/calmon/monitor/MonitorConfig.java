@@ -115,6 +115,20 @@ public record MonitorConfig(
   }
 
   /**
+   * The index of the last window (by end, counting window advances from the epoch) that {@code
+   * watermark} has closed: a watermark that moves to a higher index closes at least one window.
+   *
+   * @param watermarkMillis the event-time watermark, epoch millis (negative: none yet)
+   */
+  public long lastClosedWindow(long watermarkMillis) {
+    if (watermarkMillis < 0) {
+      return Long.MIN_VALUE;
+    }
+    long ends = watermarkMillis - closeAfter().toMillis() - windowSize.toMillis();
+    return Math.floorDiv(ends, windowAdvance.toMillis());
+  }
+
+  /**
    * How long (in watermark time) predictions wait for labels: twice {@link #closeAfter()}, so late
    * labels are seen.
    */

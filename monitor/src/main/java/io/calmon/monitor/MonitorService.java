@@ -3,6 +3,7 @@ package io.calmon.monitor;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.service.MetricsRegistry;
 import io.calmon.kafka.service.MetricsServer;
+import io.calmon.monitor.topology.InputPartitions;
 import io.calmon.monitor.topology.MonitorCounters;
 import io.calmon.monitor.topology.MonitorTopology;
 import io.calmon.schemas.serde.AvroLimits;
@@ -98,11 +99,11 @@ public final class MonitorService implements AutoCloseable {
   /**
    * The topology this service runs (with the metrics listener attached).
    *
-   * @param inputPartitions partitions of the predictions and labels topics
+   * @param partitions partitions of the predictions and labels topics
    */
-  public Topology topology(int inputPartitions) {
+  public Topology topology(InputPartitions partitions) {
     return MonitorTopology.build(
-        settings.monitor(), settings.topics(), inputPartitions, counters, metrics);
+        settings.monitor(), settings.topics(), partitions, counters, metrics);
   }
 
   /** Where the local state for cluster {@code clusterId} lives. */
@@ -111,17 +112,16 @@ public final class MonitorService implements AutoCloseable {
   }
 
   /**
-   * What the monitor needs to know of the cluster before it starts: its id, and the partitions the
-   * monitor reads, the larger partition count of the predictions and labels topics (Kafka Streams
-   * makes one join task per partition number).
+   * What the monitor needs to know of the cluster before it starts: its id, and the partitions of
+   * the predictions and labels topics.
    */
-  private record Cluster(String id, int inputPartitions) {
+  private record Cluster(String id, InputPartitions inputPartitions) {
     static Cluster describe(MonitorSettings settings) {
       try (TopicAdmin admin =
           TopicAdmin.connect(settings.bootstrapServers(), settings.startTimeout())) {
         return new Cluster(
             admin.clusterId(),
-            Math.max(
+            new InputPartitions(
                 admin.partitions(settings.topics().predictions().name()),
                 admin.partitions(settings.topics().labels().name())));
       }

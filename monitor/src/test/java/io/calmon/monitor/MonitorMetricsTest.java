@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.serde.AvroSerde;
+import io.calmon.monitor.topology.InputPartitions;
 import io.calmon.monitor.topology.MonitorCounters;
 import io.calmon.monitor.topology.MonitorTopology;
 import io.calmon.schemas.CalibrationGroup;
@@ -34,7 +35,8 @@ class MonitorMetricsTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     try (TopologyTestDriver driver =
         new TopologyTestDriver(
-            MonitorTopology.build(MonitorConfig.defaults(), topics, 1, counters, metrics),
+            MonitorTopology.build(
+                MonitorConfig.defaults(), topics, InputPartitions.single(), counters, metrics),
             props,
             T0.plus(Duration.ofDays(1)))) {
       TestInputTopic<String, byte[]> predictions =

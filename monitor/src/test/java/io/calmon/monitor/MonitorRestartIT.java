@@ -19,6 +19,7 @@ import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.RetrainRequest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -198,14 +201,19 @@ class MonitorRestartIT {
     CalmonTopics three = topics("backlog-3p-", 3);
     CalmonTopics six = topics("backlog-6p-", 6);
     CalmonTopics sixTwice = topics("backlog-6p2i-", 6);
+    CalmonTopics crc32 = topics("backlog-crc32-", 6);
     for (CalmonTopics topics : List.of(one, three, six, sixTwice)) {
       produce(topics, backlog);
     }
+    // Labels as librdkafka's default partitioner places them (CRC32 of the key), away from their
+    // predictions (murmur2, Kafka's Java producer): the monitor routes them by event id.
+    produce(crc32, backlog, key -> crc32Partition(key, 6));
     start(one);
     start(three);
     start(six);
     start(sixTwice, 0);
     start(sixTwice, 1);
+    start(crc32);
 
     List<Long> windows = input.stream().map(Input::window).distinct().sorted().toList();
     Instant last = Instant.ofEpochMilli(windows.get(windows.size() - 2) * WINDOW_MS);
@@ -214,7 +222,7 @@ class MonitorRestartIT {
     assertLabelledCountsMatchTheInput(want, input);
     List<Alert> wantAlerts = alerts(one);
     assertFalse(wantAlerts.isEmpty(), "the data was chosen to raise alerts");
-    for (CalmonTopics other : List.of(three, six, sixTwice)) {
+    for (CalmonTopics other : List.of(three, six, sixTwice, crc32)) {
       String who = other.prefix();
       List<CalibrationReport> got = finalReports(other, last);
       assertEquals(counts(want), counts(got), who + " final reports' counts");
@@ -356,12 +364,34 @@ class MonitorRestartIT {
   }
 
   private void produce(CalmonTopics topics, List<Input> records) {
+    produce(topics, records, key -> -1);
+  }
+
+  /**
+   * Writes {@code records}; labels to the partition {@code labelPartition} names (-1: the
+   * producer's default partitioner, as for predictions).
+   */
+  private void produce(
+      CalmonTopics topics, List<Input> records, ToIntFunction<String> labelPartition) {
     for (Input r : records) {
       String topic = r.isPrediction() ? topics.predictions().name() : topics.labels().name();
+      int partition = r.isPrediction() ? -1 : labelPartition.applyAsInt(r.key());
       producer.send(
-          new ProducerRecord<>(topic, null, r.timestamp().toEpochMilli(), r.key(), r.value()));
+          new ProducerRecord<>(
+              topic,
+              partition < 0 ? null : partition,
+              r.timestamp().toEpochMilli(),
+              r.key(),
+              r.value()));
     }
     producer.flush();
+  }
+
+  /** The partition librdkafka's default partitioner picks for a key: CRC32 of its bytes. */
+  private static int crc32Partition(String key, int partitions) {
+    CRC32 crc = new CRC32();
+    crc.update(key.getBytes(StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % partitions);
   }
 
   /** Labels per window of the input, against A's final ALL reports. */

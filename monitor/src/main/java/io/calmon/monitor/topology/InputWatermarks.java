@@ -6,70 +6,70 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The event-time watermark of one join task: how far it has read both of its inputs, one partition
- * of predictions and the same partition of labels.
+ * of predictions and the labels routed to it by event id from every labels partition.
  *
- * <p>Each input's mark is the highest event time read from it (a prediction's event time, a label's
- * labelled-at time). The task's watermark is the lower of the two: every window ending {@link
- * io.calmon.monitor.MonitorConfig#closeAfter() label delay + grace} before it has seen all its
- * predictions and all their on-time labels, provided each partition is in event-time order up to
- * the grace. It never depends on how Kafka Streams interleaves the two topics or other partitions.
+ * <p>The predictions' mark is the highest event time read. The labels' mark is the lowest of the
+ * watermarks that the labels partitions announce ({@link LabelRouter}). The task's watermark is the
+ * lower of the two: every window ending {@link io.calmon.monitor.MonitorConfig#closeAfter() label
+ * delay + grace} before it has seen all its predictions and all their on-time labels, provided each
+ * partition is in event-time order up to the grace. It never depends on how Kafka Streams
+ * interleaves topics or partitions.
  *
- * <p>An input read nothing for {@code idleTimeout} of wall-clock time (or never, since the task
- * started) stops holding the watermark back: the other input's mark alone counts, and when both are
- * idle the higher of the two. The watermark never moves back; what arrives for a window closed
- * meanwhile is late. Only the watermark is kept in the store: the marks are rebuilt from what the
+ * <p>Predictions that read nothing for {@code idleTimeout} of wall-clock time (or never, since the
+ * task started) stop holding the watermark back, and so does a labels partition that announces
+ * itself idle; when both inputs are idle the watermark is the higher of their marks. The watermark
+ * never moves back; what arrives for a window closed meanwhile is late. The watermark and the
+ * labels partitions' marks are kept in the store; the predictions' mark is rebuilt from what the
  * task reads after a restart.
  */
 final class InputWatermarks {
-  enum Input {
-    PREDICTIONS,
-    LABELS
-  }
-
   static final long UNKNOWN = ConsumerRecord.NO_TIMESTAMP;
   private static final String WATERMARK_KEY = "watermark";
+  private static final String LABEL_SOURCES_KEY = "label-partitions";
 
   private final KeyValueStore<String, Long> store;
   private final long idleTimeoutMs;
-  private final long[] highest = {UNKNOWN, UNKNOWN};
-  private final long[] lastReadAt = new long[2];
+  private long predictions = UNKNOWN;
+  private long predictionReadAt;
   private long watermark;
 
   /**
-   * @param startedAt wall-clock millis when the task started (idle inputs are timed from then)
+   * @param startedAt wall-clock millis when the task started (idle predictions are timed from then)
    */
   InputWatermarks(KeyValueStore<String, Long> store, Duration idleTimeout, long startedAt) {
     this.store = store;
     this.idleTimeoutMs = idleTimeout.toMillis();
     Long kept = store.get(WATERMARK_KEY);
     this.watermark = kept == null ? UNKNOWN : kept;
-    lastReadAt[0] = startedAt;
-    lastReadAt[1] = startedAt;
+    this.predictionReadAt = startedAt;
   }
 
-  /**
-   * Notes a record read from {@code input} with event time {@code time} at wall clock {@code now}.
-   */
-  void read(Input input, long time, long now) {
-    highest[input.ordinal()] = Math.max(highest[input.ordinal()], time);
-    lastReadAt[input.ordinal()] = now;
+  /** Notes a prediction with event time {@code time} read at wall clock {@code now}. */
+  void readPrediction(long time, long now) {
+    predictions = Math.max(predictions, time);
+    predictionReadAt = now;
+  }
+
+  /** Notes what labels partition {@code source} (of {@code sources}) announced. */
+  void labelPartition(int source, int sources, long mark, boolean idle) {
+    store.put(LABEL_SOURCES_KEY, Math.max(sources, get(LABEL_SOURCES_KEY)));
+    store.put("label-mark-" + source, Math.max(mark, get("label-mark-" + source)));
+    store.put("label-idle-" + source, idle ? 1L : 0L);
   }
 
   /** Recomputes the watermark at wall clock {@code now}; true if it moved forward. */
   boolean advance(long now) {
-    long candidate = UNKNOWN;
-    boolean anyActive = false;
-    long lowestActive = Long.MAX_VALUE;
-    for (Input input : Input.values()) {
-      int i = input.ordinal();
-      candidate = Math.max(candidate, highest[i]);
-      if (!isIdle(i, now)) {
-        anyActive = true;
-        lowestActive = Math.min(lowestActive, highest[i]);
-      }
-    }
-    if (anyActive) {
-      candidate = lowestActive;
+    boolean predictionsIdle = now - predictionReadAt >= idleTimeoutMs;
+    Labels labels = labels();
+    long candidate;
+    if (!predictionsIdle && !labels.idle()) {
+      candidate = Math.min(predictions, labels.mark());
+    } else if (!labels.idle()) {
+      candidate = labels.mark();
+    } else if (!predictionsIdle) {
+      candidate = predictions;
+    } else {
+      candidate = Math.max(predictions, labels.mark());
     }
     if (candidate <= watermark) {
       return false;
@@ -79,13 +79,42 @@ final class InputWatermarks {
     return true;
   }
 
-  /** Whether both inputs have been quiet for the idle timeout. */
-  boolean isIdle(long now) {
-    return isIdle(0, now) && isIdle(1, now);
+  /**
+   * The labels input: the lowest mark of the partitions not idle (the highest when all are), idle
+   * when every partition is; unknown and not idle while a partition has not announced itself.
+   */
+  private Labels labels() {
+    long sources = get(LABEL_SOURCES_KEY);
+    if (sources <= 0) {
+      return new Labels(UNKNOWN, false);
+    }
+    long lowestActive = Long.MAX_VALUE;
+    long highest = UNKNOWN;
+    boolean anyActive = false;
+    for (int p = 0; p < sources; p++) {
+      Long mark = store.get("label-mark-" + p);
+      if (mark == null) {
+        return new Labels(UNKNOWN, false);
+      }
+      highest = Math.max(highest, mark);
+      if (get("label-idle-" + p) == 0) {
+        anyActive = true;
+        lowestActive = Math.min(lowestActive, mark);
+      }
+    }
+    return anyActive ? new Labels(lowestActive, false) : new Labels(highest, true);
   }
 
-  private boolean isIdle(int input, long now) {
-    return now - lastReadAt[input] >= idleTimeoutMs;
+  private record Labels(long mark, boolean idle) {}
+
+  private long get(String key) {
+    Long value = store.get(key);
+    return value == null ? UNKNOWN : value;
+  }
+
+  /** Whether both inputs are idle: predictions quiet, every labels partition announced idle. */
+  boolean isIdle(long now) {
+    return now - predictionReadAt >= idleTimeoutMs && labels().idle();
   }
 
   /** The task's watermark, event-time millis, or {@link #UNKNOWN} before it has one. */

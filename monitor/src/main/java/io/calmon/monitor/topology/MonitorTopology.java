@@ -12,7 +12,9 @@ import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.schemas.state.AlertStreak;
+import io.calmon.schemas.state.PartialKind;
 import io.calmon.schemas.state.PendingJoin;
+import io.calmon.schemas.state.RoutedLabel;
 import io.calmon.schemas.state.WindowCalibration;
 import io.calmon.schemas.state.WindowPartial;
 import io.calmon.schemas.state.WindowParts;
@@ -58,31 +60,28 @@ public final class MonitorTopology {
   static final String REFERENCE_STORE = "confidence-reference";
   static final String STREAK_STORE = "alert-streaks";
   static final String PARTIALS_TOPIC = "window-partials";
+  static final String LABELS_TOPIC = "labels-by-event-id";
 
   private MonitorTopology() {}
 
   /** Builds the topology over the given topics, with single-partition inputs. */
   public static Topology build(
       MonitorConfig config, CalmonTopics topics, MonitorCounters counters) {
-    return build(config, topics, 1, counters, MonitorListener.NONE);
+    return build(config, topics, InputPartitions.single(), counters, MonitorListener.NONE);
   }
 
   /**
    * Builds the topology over the given topics, telling {@code listener} what it emits.
    *
-   * @param inputPartitions partitions of the predictions and labels topics: a window is final once
-   *     the watermark of each has passed its close
+   * @param partitions partitions of the predictions and labels topics: a window is final once the
+   *     watermark of each has passed its close
    */
   public static Topology build(
       MonitorConfig config,
       CalmonTopics topics,
-      int inputPartitions,
+      InputPartitions partitions,
       MonitorCounters counters,
       MonitorListener listener) {
-    if (inputPartitions < 1) {
-      throw new IllegalArgumentException(
-          "input partitions must be positive, got " + inputPartitions);
-    }
     StreamsBuilder builder = new StreamsBuilder();
     AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class);
     Produced<String, DeadLetter> toDeadLetters = Produced.with(Serdes.String(), deadLetterSerde);
@@ -135,19 +134,25 @@ public final class MonitorTopology {
                 Stores.persistentKeyValueStore(EXPIRY_STORE), Serdes.String(), Serdes.String())
             .withCachingEnabled());
 
+    KStream<String, JoinInput> routedLabels =
+        labels
+            .filter((id, decoded) -> !decoded.isDead(), Named.as("good-labels"))
+            .mapValues(Decoded::record, Named.as("label-records"))
+            .process(() -> new LabelRouter(config, partitions.labels()), Named.as("route-labels"))
+            .repartition(
+                Repartitioned.<String, RoutedLabel>as(LABELS_TOPIC)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(AvroSerde.of(RoutedLabel.class))
+                    .withNumberOfPartitions(partitions.predictions())
+                    .withStreamPartitioner(new Broadcast<>(routed -> routed.getLabel() == null)))
+            .mapValues(MonitorTopology::joinInput, Named.as("label-join-inputs"));
     KStream<String, JoinInput> joinInputs =
         predictions
             .filter((id, decoded) -> !decoded.isDead(), Named.as("good-predictions"))
             .<JoinInput>mapValues(
                 decoded -> new JoinInput.OfPrediction(decoded.record()),
                 Named.as("prediction-join-inputs"))
-            .merge(
-                labels
-                    .filter((id, decoded) -> !decoded.isDead(), Named.as("good-labels"))
-                    .mapValues(
-                        decoded -> new JoinInput.OfLabel(decoded.record()),
-                        Named.as("label-join-inputs")),
-                Named.as("join-inputs"));
+            .merge(routedLabels, Named.as("join-inputs"));
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -166,7 +171,7 @@ public final class MonitorTopology {
             .advanceBy(config.windowAdvance());
     KStream<String, Decoded<WindowPartial>> joined =
         joinInputs.process(
-            () -> new PredictionLabelJoiner(config, windows, inputPartitions, counters),
+            () -> new PredictionLabelJoiner(config, windows, partitions.predictions(), counters),
             Named.as("join"),
             PENDING_STORE,
             EXPIRY_STORE,
@@ -199,7 +204,8 @@ public final class MonitorTopology {
                 Repartitioned.<String, WindowPartial>as(PARTIALS_TOPIC)
                     .withKeySerde(Serdes.String())
                     .withValueSerde(AvroSerde.of(WindowPartial.class))
-                    .withStreamPartitioner(new WatermarkBroadcast()))
+                    .withStreamPartitioner(
+                        new Broadcast<>(part -> part.getKind() == PartialKind.WATERMARK)))
             .process(
                 () -> new WindowMerger(config, counters),
                 Named.as("merge"),
@@ -247,5 +253,15 @@ public final class MonitorTopology {
             Produced.with(Serdes.String(), AvroSerde.of(RetrainRequest.class)));
 
     return builder.build();
+  }
+
+  private static JoinInput joinInput(RoutedLabel routed) {
+    return routed.getLabel() != null
+        ? new JoinInput.OfLabel(routed.getLabel())
+        : new JoinInput.OfLabelWatermark(
+            routed.getSourcePartition(),
+            routed.getSourcePartitions(),
+            routed.getWatermark().toEpochMilli(),
+            routed.getIdle());
   }
 }

@@ -112,13 +112,12 @@ final class PredictionLabelJoiner
   public void process(Record<String, JoinInput> record) {
     long now = context.currentSystemTimeMs();
     if (record.value() instanceof JoinInput.OfPrediction p) {
-      watermarks.read(
-          InputWatermarks.Input.PREDICTIONS, p.prediction().getEventTime().toEpochMilli(), now);
+      watermarks.readPrediction(p.prediction().getEventTime().toEpochMilli(), now);
       onPrediction(record.key(), p.prediction());
     } else if (record.value() instanceof JoinInput.OfLabel l) {
-      long labelledAt = l.label().getLabelledAt().toEpochMilli();
-      watermarks.read(InputWatermarks.Input.LABELS, labelledAt, now);
-      onLabel(record.key(), l.label(), labelledAt);
+      onLabel(record.key(), l.label(), l.label().getLabelledAt().toEpochMilli());
+    } else if (record.value() instanceof JoinInput.OfLabelWatermark mark) {
+      watermarks.labelPartition(mark.source(), mark.sources(), mark.watermark(), mark.idle());
     }
     long before = watermarks.watermark();
     if (watermarks.advance(now) && closesAWindow(before, watermarks.watermark())) {
@@ -131,16 +130,7 @@ final class PredictionLabelJoiner
    * there anything to hand on, so the stores are scanned once per window advance, not per record.
    */
   private boolean closesAWindow(long before, long after) {
-    return lastClosedWindow(after) > lastClosedWindow(before);
-  }
-
-  /** The index of the last window (by end) that {@code watermark} has closed. */
-  private long lastClosedWindow(long watermark) {
-    if (watermark < 0) {
-      return Long.MIN_VALUE;
-    }
-    long ends = watermark - config.closeAfter().toMillis() - config.windowSize().toMillis();
-    return Math.floorDiv(ends, config.windowAdvance().toMillis());
+    return config.lastClosedWindow(after) > config.lastClosedWindow(before);
   }
 
   /** Wall-clock tick: idle inputs, provisional parts, and the watermark for the merger. */

@@ -561,7 +561,8 @@ class MonitorTopologyTest {
             "pending-joins",
             "window-parts"),
         stores);
-    assertEquals(Set.of("window-partials-repartition"), internalTopics);
+    assertEquals(
+        Set.of("labels-by-event-id-repartition", "window-partials-repartition"), internalTopics);
   }
 
   // --- helpers --------------------------------------------------------------------------------
