@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two scorer instances in one consumer group on a three-partition {@code image-events}: every event
  * gets exactly one prediction that {@code read_committed} readers see, while an instance joins
- * mid-stream, leaves, or crashes with its transaction open.
+ * mid-stream, leaves, crashes with its transaction open, or, as a process of its own, is killed
+ * with SIGKILL and restarted.
  */
 class ScorerGroupIT {
 
@@ -158,6 +163,77 @@ class ScorerGroupIT {
       assertEquals(events.size(), survivor.metrics().predictionsOut());
       assertTrue(survivor.metrics().eventsIn() == events.size());
     }
+  }
+
+  @Test
+  void shouldCommitEachEventOnceWhenAScorerProcessIsKilledWithSigkillMidStreamAndRestarted()
+      throws Exception {
+    List<Process> children = new ArrayList<>();
+    try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
+      kafka.publishClassSet("sigkill", 1, CLASSES);
+      Process first = scorerProcess(kafka, "sigkill", "p-0", children);
+      scorerProcess(kafka, "sigkill", "p-1", children);
+      // Events keep coming while the first process is killed: it dies with records read,
+      // predictions sent and a transaction open, or between two transactions.
+      List<String> events = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        String id = "k-" + i;
+        kafka.sendImage("sigkill", id, png(32, i), i);
+        events.add(id);
+        if (i == 150) {
+          kafka.readAll(kafka.topics.predictions().name(), 20); // both scoring by now
+          first.destroyForcibly(); // SIGKILL: no shutdown hook, no abort, no clean close
+          assertTrue(first.waitFor(ScorerKafka.PATIENCE.toSeconds(), TimeUnit.SECONDS));
+          assertEquals(137, first.exitValue(), "killed by SIGKILL (128 + 9)");
+          scorerProcess(kafka, "sigkill", "p-0", children); // restarted with its instance id
+        }
+      }
+      assertExactlyOnce(kafka, events);
+    } finally {
+      for (Process child : children) {
+        child.destroyForcibly();
+        child.waitFor(ScorerKafka.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** A scorer of {@code deployment} in a child JVM; returns once it has started. */
+  private static Process scorerProcess(
+      ScorerKafka kafka, String deployment, String instanceId, List<Process> children)
+      throws IOException, InterruptedException {
+    Path log =
+        Files.createDirectories(Path.of("target", "scorer-processes"))
+            .resolve(kafka.topics.prefix() + instanceId + "-" + children.size() + ".log");
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.calmon", // as ./calmon runs it
+                "-cp",
+                // Under failsafe the class path may be one manifest-only jar; the child reads it.
+                System.getProperty("java.class.path"),
+                ScorerProcess.class.getName(),
+                kafka.bootstrap,
+                kafka.topics.prefix(),
+                deployment,
+                instanceId,
+                TINY.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    children.add(child);
+    await(
+        "scorer process " + instanceId + " running",
+        () -> {
+          try {
+            if (!child.isAlive()) {
+              throw new AssertionError("scorer process died: " + Files.readString(log));
+            }
+            return Files.readString(log).contains("RUNNING");
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+    return child;
   }
 
   @Test
