@@ -48,15 +48,20 @@ final class MonitorMetrics implements MonitorListener {
             counters::lateLabels)
         .counters(
             "calmon_monitor_late_observations_total",
-            "Observations that reached the window aggregation after every window containing them"
-                + " had closed, by kind (scored: late predictions), once per prediction or label:"
+            "Observations that reached their join task after every window containing them had"
+                + " closed, by kind (scored: late predictions), once per prediction or label:"
                 + " sent to dead-letters (WINDOWS_CLOSED), in no report.",
             () -> byKind(counters.lateObservations()))
         .counters(
             "calmon_monitor_partly_late_observations_total",
-            "Observations that reached the window aggregation after some but not all of their"
-                + " hopping windows had closed, by kind: counted in the open ones only.",
+            "Observations that reached their join task after some but not all of their hopping"
+                + " windows had closed, by kind: counted in the open ones only.",
             () -> byKind(counters.partlyLateObservations()))
+        .counter(
+            "calmon_monitor_late_parts_total",
+            "Parts of a window aggregate that reached the merger after the window's final report"
+                + " (from an input partition that had been idle): sent to dead-letters.",
+            counters::lateParts)
         .counter(
             "calmon_monitor_duplicate_predictions_total",
             "Second predictions for an event id already scored.",

@@ -60,6 +60,7 @@ class MonitorMetricsTest {
         rendered.contains("calmon_monitor_partly_late_observations_total{kind=\"scored\"} 0\n"),
         rendered);
     assertTrue(rendered.contains("calmon_monitor_dead_letters_total 1\n"), "once per prediction");
+    assertTrue(rendered.contains("calmon_monitor_late_parts_total 0\n"), rendered);
   }
 
   private static void pipe(TestInputTopic<String, byte[]> topic, String id, Instant eventTime) {

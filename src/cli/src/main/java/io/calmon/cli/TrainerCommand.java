@@ -161,10 +161,15 @@ final class TrainerCommand implements Callable<Integer> {
             },
             "calmon-trainer-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    Throwable failure = null;
     try (ClipModel clip = loadModel(modelDir);
         TrainerService trainer = start(new TrainerService(settings, clip))) {
       if (!trainer.awaitReady(Duration.ofMinutes(30))) {
-        throw new IllegalStateException("trainer did not start", trainer.failure());
+        failure = trainer.failure();
+        if (failure == null) {
+          throw new IllegalStateException("trainer did not start within 30 minutes");
+        }
+        return stoppedOnError(settings.deployment(), failure);
       }
       int port = trainer.metricsPort();
       System.err.println(
@@ -173,7 +178,8 @@ final class TrainerCommand implements Callable<Integer> {
               + "; Ctrl-C or SIGTERM stops it");
       while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
         if (!trainer.isRunning()) {
-          throw new IllegalStateException("trainer stopped", trainer.failure());
+          failure = trainer.failure();
+          break;
         }
       }
     } finally {
@@ -184,7 +190,20 @@ final class TrainerCommand implements Callable<Integer> {
         // Already shutting down: the hook is running and waits for `stopped`.
       }
     }
-    return 0;
+    return failure == null ? 0 : stoppedOnError(settings.deployment(), failure);
+  }
+
+  /**
+   * One line in words for a trainer that stopped on an error (fenced by a second trainer of its
+   * deployment, a broker it cannot reach, ...); the exception with its stack is in the log.
+   */
+  private static int stoppedOnError(String deployment, Throwable failure) {
+    System.err.println(
+        "calmon: trainer of deployment "
+            + deployment
+            + " stopped on an error: "
+            + (failure.getMessage() == null ? "see the log" : failure.getMessage()));
+    return 1;
   }
 
   /** Starts the service; a metrics port that cannot be bound is the user's to fix. */
