@@ -2,18 +2,27 @@ package io.calmon.cli.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.calmon.cli.CliKafka;
 import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordDecodingException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /** What the fault tests read back under read_committed: predictions and final reports. */
 final class FinalReports {
@@ -21,22 +30,20 @@ final class FinalReports {
   private FinalReports() {}
 
   /**
-   * Waits until every event of {@code events} has a committed prediction, then checks that each has
-   * exactly one and that no other event has one.
+   * Waits until every event of {@code events} has a committed prediction by a calmon scorer, then
+   * checks that each has exactly one and that no other event has one. Records that are no
+   * prediction, and predictions of other producers ({@code scorer_id} "outside"), are poison the
+   * tests wrote themselves and are left out.
    */
   static void assertOnePredictionPerEvent(
       String bootstrap, String topic, Set<String> events, Duration patience) {
+    Predicate<List<Prediction>> all =
+        seen ->
+            seen.stream().map(p -> p.getEventId()).collect(Collectors.toSet()).containsAll(events);
     List<Prediction> predictions =
-        CommittedRecords.once(
-            bootstrap,
-            topic,
-            Prediction.class,
-            seen ->
-                seen.stream()
-                    .map(p -> p.getEventId())
-                    .collect(Collectors.toSet())
-                    .containsAll(events),
-            patience);
+        readCommitted(bootstrap, topic, Prediction.class, patience, all).stream()
+            .filter(p -> !p.getScorerId().equals("outside"))
+            .toList();
     Map<String, Long> perEvent =
         predictions.stream()
             .collect(
@@ -73,6 +80,39 @@ final class FinalReports {
       }
     }
     return labelled;
+  }
+
+  /** Like {@link CommittedRecords#once}, skipping values that do not decode as {@code type}. */
+  static <T extends SpecificRecord> List<T> readCommitted(
+      String bootstrap, String topic, Class<T> type, Duration patience, Predicate<List<T>> enough) {
+    AvroCodec<T> codec = AvroCodec.of(type);
+    try (KafkaConsumer<String, byte[]> consumer = CliKafka.consumer(bootstrap)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      List<T> seen = new ArrayList<>();
+      long deadline = System.nanoTime() + patience.toNanos();
+      while (true) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        if (partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))
+            && enough.test(seen)) {
+          return seen;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("not within " + patience + " on " + topic + ": " + seen);
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          try {
+            seen.add(codec.decode(r.value()));
+          } catch (RecordDecodingException | NullPointerException e) {
+            // the tests' own poison
+          }
+        }
+      }
+    }
   }
 
   /** Labelled events per window start, for {@code windowMillis} tumbling windows. */
