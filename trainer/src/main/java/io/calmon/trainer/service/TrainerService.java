@@ -458,9 +458,9 @@ public final class TrainerService implements AutoCloseable {
         store.restore(samples.deserialize(r.topic(), r.value()));
       }
     } catch (RecordDecodingException e) {
-      if (initial) {
-        deadLetter(r, e.reason().name(), e.getMessage());
-      }
+      // Dead-lettered when read, at start-up or while running: the previous version stays in use.
+      // A restart reads the topic again and dead-letters an old bad record again (at least once).
+      deadLetter(r, e.reason().name(), e.getMessage());
     }
   }
 
@@ -473,6 +473,12 @@ public final class TrainerService implements AutoCloseable {
     boolean replayed = io.offsets().isReplay(tp, r.offset());
     try {
       if (r.value() == null) {
+        return;
+      }
+      if (r.key() == null || r.key().isEmpty()) {
+        if (!replayed) {
+          deadLetter(r, "MISSING_KEY", "the record has no key; calmon keys every input record");
+        }
         return;
       }
       String topic = r.topic();

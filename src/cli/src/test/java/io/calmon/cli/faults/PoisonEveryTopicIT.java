@@ -41,7 +41,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.InvalidRecordException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -216,19 +215,16 @@ class PoisonEveryTopicIT {
     assertDeadLettered(TOPICS.labels().name());
   }
 
-  @Disabled("finding: the trainer takes a retrain request without a key (deployment from the body)")
   @Test
   void shouldDeadLetterEveryPoisonRetrainRequestWithItsReason() {
     assertDeadLettered(TOPICS.retrainRequests().name());
   }
 
-  @Disabled("finding: poison class sets are only logged and counted; no dead letter while running")
   @Test
   void shouldDeadLetterEveryPoisonClassSetWithItsReason() {
     assertDeadLettered(TOPICS.classSets().name());
   }
 
-  @Disabled("finding: poison prompt versions are only logged and counted; no dead letter")
   @Test
   void shouldDeadLetterEveryPoisonPromptVersionWithItsReason() {
     assertDeadLettered(TOPICS.promptVersions().name());
