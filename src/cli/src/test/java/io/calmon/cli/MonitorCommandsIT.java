@@ -284,10 +284,12 @@ class MonitorCommandsIT {
     CliRun run = CliRun.run("bench", "monitor", "--events", "200");
     assertEquals(0, run.exitCode, run.err.toString());
     List<String> lines = run.out.text().lines().toList();
-    assertEquals(4, lines.size(), run.out.text());
-    assertTrue(lines.get(1).startsWith("plain consumer (bound): 400 records"), lines.get(1));
-    assertTrue(lines.get(2).contains(": 400 events in"), lines.get(2));
+    assertEquals(5, lines.size(), run.out.text());
+    // 200 predictions, 200 labels and one closing pair on the one partition.
+    assertTrue(lines.get(1).startsWith("plain consumer (bound): 402 records"), lines.get(1));
+    assertTrue(lines.get(2).contains(": 402 events read in"), lines.get(2));
     assertTrue(lines.get(3).matches("ratio monitor/bound: \\d+\\.\\d{3}"), lines.get(3));
+    assertEquals("labelled events counted by the final reports: 200 of 200 (1.0000)", lines.get(4));
   }
 
   /** Runs {@code calmon reports --from-beginning} until a JSON line matches. */
