@@ -198,26 +198,30 @@ final class BatchScorer {
     }
     Instant now = clock.instant();
     Duration ahead = Duration.between(now, event.getEventTime());
-    String problem =
-        event.getEventTime().toEpochMilli() < 0
-            ? "before 1970: a record cannot carry a negative timestamp"
-            : ahead.compareTo(config.maxFutureSkew()) > 0
-                ? ahead.toSeconds()
-                    + " s ahead of the scorer's clock ("
-                    + now
-                    + "); at most "
-                    + config.maxFutureSkew().toSeconds()
-                    + " s ahead is accepted"
-                : null;
-    if (problem != null) {
+    // The same error types as the monitor's for the same faults.
+    if (event.getEventTime().toEpochMilli() < 0) {
       throw new BadRecordException(
-          "INVALID_EVENT_TIME",
+          "INVALID_TIME",
+          "event "
+              + event.getEventId()
+              + " has event_time "
+              + event.getEventTime()
+              + ", before 1970: a record cannot carry a negative timestamp");
+    }
+    if (ahead.compareTo(config.maxFutureSkew()) > 0) {
+      throw new BadRecordException(
+          "EVENT_TIME_IN_FUTURE",
           "event "
               + event.getEventId()
               + " has event_time "
               + event.getEventTime()
               + ", "
-              + problem);
+              + ahead.toSeconds()
+              + " s ahead of the scorer's clock ("
+              + now
+              + "); at most "
+              + config.maxFutureSkew().toSeconds()
+              + " s ahead is accepted");
     }
   }
 

@@ -41,9 +41,10 @@ import java.util.regex.Pattern;
  *     empty, the default, turns claim checks off ({@code URI_NOT_ALLOWED}): an event can make the
  *     scorer read a file only where the operator allowed it. Only regular files are read
  * @param maxFutureSkew events whose {@code event_time} is further ahead of the scorer's clock are
- *     dead-lettered ({@code INVALID_EVENT_TIME}), as are negative ones: the prediction carries the
- *     event time as its record timestamp, and the broker refuses timestamps more than {@code
- *     log.message.timestamp.after.max.ms} ahead (1 h by default since Kafka 4.0)
+ *     dead-lettered ({@code EVENT_TIME_IN_FUTURE}), as are negative ones ({@code INVALID_TIME}):
+ *     the prediction carries the event time as its record timestamp, and the broker refuses
+ *     timestamps more than {@code log.message.timestamp.after.max.ms} ahead (1 h by default since
+ *     Kafka 4.0)
  * @param avroLimits Avro's decoder limits (bytes, string and collection lengths), set as system
  *     properties when the service is created
  * @param metricsHost address the Prometheus endpoint binds

@@ -84,8 +84,8 @@ class BatchScorerTest {
     assertEquals(
         Map.of(
             "past", "prediction",
-            "negative", "INVALID_EVENT_TIME",
-            "ahead", "INVALID_EVENT_TIME",
+            "negative", "INVALID_TIME",
+            "ahead", "EVENT_TIME_IN_FUTURE",
             "near", "prediction"),
         outcomes);
     Map<String, String> skewed =

@@ -391,7 +391,7 @@ class ScorerServiceIT {
       assertEquals(
           Map.of(
               "ahead", "SEND_FAILED",
-              "before-1970", "INVALID_EVENT_TIME",
+              "before-1970", "INVALID_TIME",
               "(no key)", "MISSING_KEY"),
           letters.entrySet().stream()
               .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getErrorType())));
