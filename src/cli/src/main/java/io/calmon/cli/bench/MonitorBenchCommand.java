@@ -26,7 +26,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -256,6 +258,8 @@ final class MonitorBenchCommand {
       AvroSerde<Prediction> predictions = AvroSerde.of(Prediction.class);
       AvroSerde<Label> labels = AvroSerde.of(Label.class);
       List<String> classes = List.of("cat", "dog", "fox", "owl");
+      AtomicReference<Exception> refused = new AtomicReference<>();
+      Callback check = (metadata, e) -> refused.compareAndSet(null, e);
       try (KafkaProducer<String, byte[]> producer = CliKafka.producer(bootstrap)) {
         for (int i = 0; i < events; i++) {
           String id = "e" + i;
@@ -290,14 +294,16 @@ final class MonitorBenchCommand {
                   null,
                   eventTime.toEpochMilli(),
                   id,
-                  predictions.serialize(null, p)));
+                  predictions.serialize(null, p)),
+              check);
           producer.send(
               new ProducerRecord<>(
                   topics.labels().name(),
                   null,
                   labelledAt.toEpochMilli(),
                   id,
-                  labels.serialize(null, label)));
+                  labels.serialize(null, label)),
+              check);
         }
         Instant close = t0.plus(Duration.ofMinutes(22));
         for (int p = 0; p < partitions; p++) {
@@ -324,16 +330,25 @@ final class MonitorBenchCommand {
                   p,
                   close.toEpochMilli(),
                   id,
-                  predictions.serialize(null, tick)));
+                  predictions.serialize(null, tick)),
+              check);
           producer.send(
               new ProducerRecord<>(
                   topics.labels().name(),
                   p,
                   close.toEpochMilli(),
                   id,
-                  labels.serialize(null, tickLabel)));
+                  labels.serialize(null, tickLabel)),
+              check);
         }
         producer.flush();
+      }
+      if (refused.get() != null) {
+        // A bench that waited for records the broker never took would wait for ever.
+        throw new UserError(
+            "the embedded broker refused part of the backlog ("
+                + refused.get().getMessage()
+                + "); run the benchmark again");
       }
       return 2L * events + 2L * partitions;
     }
