@@ -33,12 +33,28 @@ import java.util.List;
  */
 public final class ImageLoader {
 
+  /** Reads of a claim check that fail with an I/O error other than a missing or forbidden file. */
+  static final int READ_ATTEMPTS = 3;
+
+  private static final long FIRST_BACKOFF_MS = 50;
+
+  /** Opens a claim check's file for reading (tests stand in a failing file system). */
+  interface FileOpener {
+    InputStream open(Path file) throws IOException;
+  }
+
   private final ImagePreprocessor preprocessor;
   private final ImageLimits limits;
   private final List<Path> roots;
+  private final FileOpener opener;
 
   /** A loader for a model with {@code imageSize} inputs. */
   public ImageLoader(int imageSize, ImageLimits limits) {
+    this(imageSize, limits, Files::newInputStream);
+  }
+
+  ImageLoader(int imageSize, ImageLimits limits, FileOpener opener) {
+    this.opener = opener;
     this.preprocessor = new ImagePreprocessor(imageSize, limits.maxPixels());
     this.limits = limits;
     List<Path> real = new ArrayList<>();
@@ -134,15 +150,34 @@ public final class ImageLoader {
     }
   }
 
+  /**
+   * The file's bytes. An I/O error that may pass (a network file system's hiccup, a stale handle)
+   * is retried {@link #READ_ATTEMPTS} times in all with a doubling backoff from 50 ms before the
+   * claim check becomes a dead letter; a missing or forbidden file is refused at once.
+   */
   private byte[] read(String named, Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes((int) limits.maxBytes() + 1);
-      if (bytes.length > limits.maxBytes()) {
-        throw tooLarge(named + " grew past the limit while it was read");
+    long backoff = FIRST_BACKOFF_MS;
+    for (int attempt = 1; ; attempt++) {
+      try (InputStream in = opener.open(file)) {
+        byte[] bytes = in.readNBytes((int) limits.maxBytes() + 1);
+        if (bytes.length > limits.maxBytes()) {
+          throw tooLarge(named + " grew past the limit while it was read");
+        }
+        return bytes;
+      } catch (NoSuchFileException | AccessDeniedException e) {
+        throw unreadable(named, e);
+      } catch (IOException e) {
+        if (attempt >= READ_ATTEMPTS) {
+          throw unreadable(named + " (" + attempt + " attempts)", e);
+        }
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw unreadable(named, e);
+        }
+        backoff *= 2;
       }
-      return bytes;
-    } catch (IOException e) {
-      throw unreadable(named, e);
     }
   }
 

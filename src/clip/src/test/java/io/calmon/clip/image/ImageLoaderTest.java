@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,6 +128,52 @@ class ImageLoaderTest {
       assertFalse(e.getMessage().matches(".*\\b(java|javax)\\.[a-z]+\\..*"), e::getMessage);
       assertFalse(e.getMessage().contains("Exception"), e::getMessage);
     }
+  }
+
+  @Test
+  void shouldRetryAClaimCheckThatFailsWithATransientIoErrorAndRefuseOneThatKeepsFailing()
+      throws IOException {
+    byte[] png = ImagePreprocessorTest.png(new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB));
+    String uri = Files.write(dir.resolve("nfs.png"), png).toUri().toString();
+    ImageLimits limits =
+        new ImageLimits(ImagePreprocessor.DEFAULT_MAX_PIXELS, 1 << 20, List.of(dir));
+    AtomicInteger opened = new AtomicInteger();
+    // A file system that fails the first read (a stale handle) and then recovers.
+    ImageLoader.FileOpener flaky =
+        file -> {
+          if (opened.incrementAndGet() == 1) {
+            throw new IOException("Stale file handle");
+          }
+          return Files.newInputStream(file);
+        };
+    float[] pixels = new ImageLoader(16, limits, flaky).pixels("event 1", null, uri);
+    assertEquals(3 * 16 * 16, pixels.length);
+    assertEquals(2, opened.get(), "read again after the transient error");
+
+    opened.set(0);
+    ImageLoader.FileOpener broken =
+        file -> {
+          opened.incrementAndGet();
+          throw new IOException("Input/output error");
+        };
+    ImageRejectedException e =
+        assertThrows(
+            ImageRejectedException.class,
+            () -> new ImageLoader(16, limits, broken).pixels("event 2", null, uri));
+    assertEquals(Reason.UNREADABLE_URI, e.reason());
+    assertEquals(ImageLoader.READ_ATTEMPTS, opened.get());
+    assertTrue(e.getMessage().contains("3 attempts"), e::getMessage);
+
+    opened.set(0);
+    ImageLoader.FileOpener gone =
+        file -> {
+          opened.incrementAndGet();
+          throw new java.nio.file.NoSuchFileException(file.toString());
+        };
+    assertThrows(
+        ImageRejectedException.class,
+        () -> new ImageLoader(16, limits, gone).pixels("event 3", null, uri));
+    assertEquals(1, opened.get(), "a missing file is refused at once, not retried");
   }
 
   /** The refusal of {@code uri}, failing (not hanging) if reading it would never end. */
