@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -404,15 +405,19 @@ public final class ScorerService implements AutoCloseable {
   }
 
   /**
-   * Closes the consumer (it leaves the group; the revoke callback commits or drops what is pending)
-   * and then, whatever the consumer did, the producer. A graceful producer close aborts a
-   * transaction still open after a failure; a crash leaves it open on the broker, where the
-   * restarted instance's {@code initTransactions} or the transaction timeout aborts it.
+   * Closes the consumer (it leaves the group, static member though it is; the revoke callback
+   * commits or drops what is pending) and then, whatever the consumer did, the producer. A graceful
+   * producer close aborts a transaction still open after a failure; a crash leaves it open on the
+   * broker, where the restarted instance's {@code initTransactions} or the transaction timeout
+   * aborts it.
    */
   private void closeClients() {
     try {
       if (consumer != null) {
-        consumer.close();
+        // A static member leaves only when asked: the others take its partitions at once.
+        consumer.close(
+            CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
       }
     } catch (RuntimeException e) {
       LOG.warn("scorer {}: consumer closed with an error: {}", config.instanceId(), e.toString());
@@ -445,6 +450,9 @@ public final class ScorerService implements AutoCloseable {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId());
+    // Static membership: an instance restarted with its --instance-id (after a crash or SIGKILL)
+    // takes its partitions back at once instead of waiting for the old member's session to expire.
+    p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // offsets commit in the transaction
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
