@@ -1,5 +1,6 @@
 package io.calmon.scorer;
 
+import io.calmon.kafka.TransactionCommit;
 import io.calmon.scorer.BatchScorer.Scored;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -370,32 +371,29 @@ final class BatchCommitter {
   }
 
   private void commitTransaction(int records) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        producer.commitTransaction();
-        return;
-      } catch (TimeoutException e) {
-        // The commit may be completing on the broker: only another commit may follow, no abort.
-        if (attempt >= attempts) {
-          throw new CommitTimedOut(
-              "committing a transaction of " + records + " records timed out " + attempt + " times",
-              e);
-        }
-        LOG.warn(
-            "commit of {} records timed out (attempt {} of {}); committing again",
-            records,
-            attempt,
-            attempts);
-      } catch (ProducerFencedException
-          | OutOfOrderSequenceException
-          | AuthorizationException
-          | UnsupportedVersionException e) {
-        throw e;
-      } catch (KafkaException e) {
-        metrics.transactionAborted();
-        producer.abortTransaction();
-        throw e;
-      }
+    try {
+      TransactionCommit.commit(
+          producer,
+          attempts,
+          attempt ->
+              LOG.warn(
+                  "commit of {} records timed out (attempt {} of {}); committing again",
+                  records,
+                  attempt,
+                  attempts));
+    } catch (TimeoutException e) {
+      throw new CommitTimedOut(
+          "committing a transaction of " + records + " records timed out " + attempts + " times",
+          e);
+    } catch (ProducerFencedException
+        | OutOfOrderSequenceException
+        | AuthorizationException
+        | UnsupportedVersionException e) {
+      throw e;
+    } catch (KafkaException e) {
+      metrics.transactionAborted();
+      producer.abortTransaction();
+      throw e;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.calmon.trainer.service;
 
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.TransactionCommit;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
@@ -35,7 +36,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -239,7 +239,7 @@ final class TrainerIo implements AutoCloseable {
         producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
       }
       hook.beforeCommit(++transactions, promptVersions);
-      commitTransaction();
+      TransactionCommit.commit(producer, COMMIT_ATTEMPTS, attempt -> {});
     } catch (TrainerService.SimulatedCrash e) {
       crashed = true;
       throw e;
@@ -249,20 +249,6 @@ final class TrainerIo implements AutoCloseable {
     outbox.clear();
     lastCommitted = next;
     return true;
-  }
-
-  private void commitTransaction() {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        producer.commitTransaction();
-        return;
-      } catch (TimeoutException e) {
-        // The commit may be completing on the broker: only another commit may follow, no abort.
-        if (attempt >= COMMIT_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
   }
 
   /**
