@@ -118,11 +118,7 @@ class MonitorRestartIT {
   void shouldReportExactlyAsAnUninterruptedRunAfterAStopAndAfterLosingItsLocalState()
       throws Exception {
     producer = producer();
-    Instant t0 =
-        Instant.ofEpochMilli(
-            (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis())
-                / WINDOW_MS
-                * WINDOW_MS);
+    Instant t0 = tenMinutesAgo();
     List<Input> input = input(t0, 7);
     // The stop falls where window 3 has all its records (labels come within 900 ms) but is not
     // closed yet (that takes 1.5 s): its final report can only come from restored state. Window 4
@@ -184,11 +180,7 @@ class MonitorRestartIT {
   @Test
   void shouldReportTheSameFromABacklogOnOneThreeAndSixPartitionsAndTwoInstances() throws Exception {
     producer = producer();
-    Instant t0 =
-        Instant.ofEpochMilli(
-            (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis())
-                / WINDOW_MS
-                * WINDOW_MS);
+    Instant t0 = tenMinutesAgo();
     List<Input> input = input(t0, 11);
     // A backlog in the worst order for stream time: every prediction is written (and so read)
     // before any label, all before the monitors start.
@@ -235,11 +227,7 @@ class MonitorRestartIT {
   @Test
   void shouldReportExactlyAsAnUninterruptedRunAfterASigkillOnThreePartitions() throws Exception {
     producer = producer();
-    Instant t0 =
-        Instant.ofEpochMilli(
-            (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis())
-                / WINDOW_MS
-                * WINDOW_MS);
+    Instant t0 = tenMinutesAgo();
     List<Input> input = input(t0, 13);
     CalmonTopics uninterrupted = topics("kill-a-", 3);
     CalmonTopics killed = topics("kill-b-", 3);
@@ -281,6 +269,12 @@ class MonitorRestartIT {
   }
 
   // --- the input ------------------------------------------------------------------------------
+
+  /** The start of the window ten minutes ago: recent enough for the broker's retention. */
+  private static Instant tenMinutesAgo() {
+    long now = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+    return Instant.ofEpochMilli(now / WINDOW_MS * WINDOW_MS);
+  }
 
   /**
    * One prediction or label.

@@ -1,6 +1,10 @@
 package io.calmon.monitor.topology;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -19,8 +23,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * task started) stop holding the watermark back, and so does a labels partition that announces
  * itself idle; when both inputs are idle the watermark is the higher of their marks. The watermark
  * never moves back; what arrives for a window closed meanwhile is late. The watermark and the
- * labels partitions' marks are kept in the store; the predictions' mark is rebuilt from what the
- * task reads after a restart.
+ * labels partitions' marks are kept in the store (and read from memory, since the watermark is
+ * recomputed for every record); the predictions' mark is rebuilt from what the task reads after a
+ * restart.
  */
 final class InputWatermarks {
   static final long UNKNOWN = ConsumerRecord.NO_TIMESTAMP;
@@ -29,6 +34,12 @@ final class InputWatermarks {
 
   private final KeyValueStore<String, Long> store;
   private final long idleTimeoutMs;
+
+  /** The labels partitions' marks and idle flags as announced: the store's, mirrored in memory. */
+  private final Map<Integer, Long> labelMarks = new HashMap<>();
+
+  private final Set<Integer> idleLabelPartitions = new HashSet<>();
+  private long labelPartitions;
   private long predictions = UNKNOWN;
   private long predictionReadAt;
   private long watermark;
@@ -42,6 +53,16 @@ final class InputWatermarks {
     Long kept = store.get(WATERMARK_KEY);
     this.watermark = kept == null ? UNKNOWN : kept;
     this.predictionReadAt = startedAt;
+    this.labelPartitions = get(LABEL_SOURCES_KEY);
+    for (int p = 0; p < labelPartitions; p++) {
+      Long mark = store.get("label-mark-" + p);
+      if (mark != null) {
+        labelMarks.put(p, mark);
+      }
+      if (get("label-idle-" + p) == 1) {
+        idleLabelPartitions.add(p);
+      }
+    }
   }
 
   /** Notes a prediction with event time {@code time} read at wall clock {@code now}. */
@@ -52,9 +73,16 @@ final class InputWatermarks {
 
   /** Notes what labels partition {@code source} (of {@code sources}) announced. */
   void labelPartition(int source, int sources, long mark, boolean idle) {
-    store.put(LABEL_SOURCES_KEY, Math.max(sources, get(LABEL_SOURCES_KEY)));
-    store.put("label-mark-" + source, Math.max(mark, get("label-mark-" + source)));
-    store.put("label-idle-" + source, idle ? 1L : 0L);
+    if (sources > labelPartitions) {
+      labelPartitions = sources;
+      store.put(LABEL_SOURCES_KEY, labelPartitions);
+    }
+    long highest = Math.max(mark, labelMarks.getOrDefault(source, UNKNOWN));
+    labelMarks.put(source, highest);
+    store.put("label-mark-" + source, highest);
+    if (idle ? idleLabelPartitions.add(source) : idleLabelPartitions.remove(source)) {
+      store.put("label-idle-" + source, idle ? 1L : 0L);
+    }
   }
 
   /** Recomputes the watermark at wall clock {@code now}; true if it moved forward. */
@@ -84,20 +112,19 @@ final class InputWatermarks {
    * when every partition is; unknown and not idle while a partition has not announced itself.
    */
   private Labels labels() {
-    long sources = get(LABEL_SOURCES_KEY);
-    if (sources <= 0) {
+    if (labelPartitions <= 0) {
       return new Labels(UNKNOWN, false);
     }
     long lowestActive = Long.MAX_VALUE;
     long highest = UNKNOWN;
     boolean anyActive = false;
-    for (int p = 0; p < sources; p++) {
-      Long mark = store.get("label-mark-" + p);
+    for (int p = 0; p < labelPartitions; p++) {
+      Long mark = labelMarks.get(p);
       if (mark == null) {
         return new Labels(UNKNOWN, false);
       }
       highest = Math.max(highest, mark);
-      if (get("label-idle-" + p) == 0) {
+      if (!idleLabelPartitions.contains(p)) {
         anyActive = true;
         lowestActive = Math.min(lowestActive, mark);
       }

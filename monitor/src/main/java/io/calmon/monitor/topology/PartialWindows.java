@@ -60,7 +60,7 @@ final class PartialWindows {
         closed++;
         continue;
       }
-      String key = key(window.end(), window.start(), groupKey);
+      String key = WindowKey.format(window.end(), window.start(), groupKey);
       WindowAggregate aggregate = cache.get(key);
       if (aggregate == null) {
         WindowCalibration kept = store.get(key);
@@ -88,7 +88,9 @@ final class PartialWindows {
     long lastClosedEnd = watermark - config.closeAfter().toMillis();
     List<KeyValue<String, WindowCalibration>> due = new ArrayList<>();
     try (KeyValueIterator<String, WindowCalibration> it =
-        store.range(key(0, 0, ""), key(Math.max(0, lastClosedEnd), Long.MAX_VALUE, "\uffff"))) {
+        store.range(
+            WindowKey.format(0, 0, ""),
+            WindowKey.format(Math.max(0, lastClosedEnd), Long.MAX_VALUE, "\uffff"))) {
       it.forEachRemaining(due::add);
     }
     List<WindowPartial> finals = new ArrayList<>(due.size());
@@ -156,9 +158,5 @@ final class PartialWindows {
         .setWindowEnd(Instant.ofEpochMilli(parsed.end()))
         .setWindow(window)
         .build();
-  }
-
-  static String key(long end, long start, String groupKey) {
-    return WindowKey.format(end, start, groupKey);
   }
 }

@@ -11,7 +11,6 @@ import io.calmon.schemas.state.ObservationKind;
 import io.calmon.schemas.state.PartialKind;
 import io.calmon.schemas.state.PendingJoin;
 import io.calmon.schemas.state.WindowPartial;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,7 +50,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * </ul>
  *
  * Predictions wait {@link MonitorConfig#predictionRetention()} of watermark time for labels; a
- * time-ordered index store lets the punctuator drop expired entries without scanning everything.
+ * time-ordered index store lets each window close drop the expired entries with one range scan.
  * Everything is timed by the watermark, never by stream time: how Kafka Streams interleaves the two
  * topics (or a backlog of hours) does not change what the final reports hold.
  */
@@ -103,8 +102,6 @@ final class PredictionLabelJoiner
     parts.reset();
     announcedWatermark = Long.MIN_VALUE;
     announcedIdle = false;
-    Duration every = config.grace().isZero() ? Duration.ofSeconds(10) : config.grace();
-    context.schedule(every, PunctuationType.STREAM_TIME, time -> expire(watermarks.watermark()));
     context.schedule(config.provisionalInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
   }
 

@@ -19,9 +19,4 @@ record WindowKey(long end, long start, String groupKey) {
         Long.parseLong(key.substring(startAt, startAt + MILLIS_DIGITS)),
         key.substring(groupAt));
   }
-
-  @Override
-  public String toString() {
-    return format(end, start, groupKey);
-  }
 }

@@ -60,7 +60,8 @@ class MonitorTopologyTest {
   private TestOutputTopic<String, RetrainRequest> retrains;
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
-  private static MonitorConfig config() {
+  /** The topology tests' configuration (shared with {@link WindowMergerTest}). */
+  static MonitorConfig config() {
     return new MonitorConfig(
         Duration.ofMinutes(10),
         Duration.ofMinutes(10),

@@ -23,34 +23,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The merger on its own, with three input partitions whose parts and watermarks arrive in every
- * order a lagging or idle join task can produce. Windows of 10 minutes, label delay 2 minutes,
- * grace 1 minute: [0, 10) closes when every partition's watermark has reached 13:00.
+ * order a lagging or idle join task can produce, with {@link MonitorTopologyTest}'s configuration:
+ * windows of 10 minutes, label delay 2 minutes, grace 1 minute: [0, 10) closes when every
+ * partition's watermark has reached 13:00.
  */
 class WindowMergerTest {
   private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
   private static final String KEY = "default|3|ALL";
   private static final int PARTITIONS = 3;
 
-  private final MonitorConfig config = config();
+  private final MonitorConfig config = MonitorTopologyTest.config();
   private final MockProcessorContext<String, Decoded<WindowUpdate>> context =
       new MockProcessorContext<>();
   private final WindowMerger merger = new WindowMerger(config, new MonitorCounters());
-
-  private static MonitorConfig config() {
-    MonitorConfig d = MonitorConfig.defaults();
-    return new MonitorConfig(
-        Duration.ofMinutes(10),
-        Duration.ofMinutes(10),
-        Duration.ofMinutes(2),
-        Duration.ofMinutes(1),
-        10,
-        20,
-        200,
-        d.maxFutureSkew(),
-        d.idleTimeout(),
-        d.provisionalInterval(),
-        d.rules());
-  }
 
   @BeforeEach
   void start() {
