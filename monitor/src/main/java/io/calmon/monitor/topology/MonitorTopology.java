@@ -123,16 +123,20 @@ public final class MonitorTopology {
         .mapValues(Decoded::deadLetter, Named.as("bad-label-dead-letters"))
         .to(topics.deadLetters().name(), toDeadLetters.withName("bad-labels-to-dead-letters"));
 
+    // The join task's stores keep what it writes as objects until the commit (WriteBackStore): that
+    // layer is their cache, so Kafka Streams' byte cache under it would only sort and copy again.
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(PENDING_STORE),
-                Serdes.String(),
-                AvroSerde.of(PendingJoin.class))
-            .withCachingEnabled());
+        WriteBackStore.of(
+                Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(PENDING_STORE),
+                    Serdes.String(),
+                    AvroSerde.of(PendingJoin.class)))
+            .withCachingDisabled());
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EXPIRY_STORE), Serdes.String(), Serdes.String())
-            .withCachingEnabled());
+        WriteBackStore.of(
+                Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(EXPIRY_STORE), Serdes.String(), Serdes.String()))
+            .withCachingDisabled());
 
     KStream<String, JoinInput> routedLabels =
         labels
@@ -155,17 +159,19 @@ public final class MonitorTopology {
             .merge(routedLabels, Named.as("join-inputs"));
 
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(JOIN_WATERMARK_STORE),
-                Serdes.String(),
-                Serdes.Long())
-            .withCachingEnabled());
+        WriteBackStore.of(
+                Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(JOIN_WATERMARK_STORE),
+                    Serdes.String(),
+                    Serdes.Long()))
+            .withCachingDisabled());
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(PARTIAL_WINDOW_STORE),
-                Serdes.String(),
-                AvroSerde.of(WindowCalibration.class))
-            .withCachingEnabled());
+        WriteBackStore.of(
+                Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(PARTIAL_WINDOW_STORE),
+                    Serdes.String(),
+                    WindowAggregate.serde()))
+            .withCachingDisabled());
     TimeWindows windows =
         TimeWindows.ofSizeAndGrace(config.windowSize(), config.closeAfter())
             .advanceBy(config.windowAdvance());

@@ -3,11 +3,9 @@ package io.calmon.monitor.topology;
 import io.calmon.monitor.MonitorConfig;
 import io.calmon.schemas.state.CalibrationObservation;
 import io.calmon.schemas.state.PartialKind;
-import io.calmon.schemas.state.WindowCalibration;
 import io.calmon.schemas.state.WindowPartial;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,18 +22,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * grace) its part is handed on, FINAL, and forgotten.
  *
  * <p>Parts live in a store keyed by window end, start and group key, so closing is one range scan
- * in end order; the objects are cached in memory to fold observations in without decoding them. The
- * cache only mirrors the store and is emptied whenever the task (re)initialises.
+ * in end order. The store is a {@link WriteBackStore}: an aggregate is folded into as an object and
+ * encoded once per commit, not once per observation.
  */
 final class PartialWindows {
   private final MonitorConfig config;
   private final TimeWindows windows;
-  private final KeyValueStore<String, WindowCalibration> store;
-  private final Map<String, WindowAggregate> cache = new HashMap<>();
+  private final KeyValueStore<String, WindowAggregate> store;
   private final Set<String> changed = new LinkedHashSet<>();
 
   PartialWindows(
-      MonitorConfig config, TimeWindows windows, KeyValueStore<String, WindowCalibration> store) {
+      MonitorConfig config, TimeWindows windows, KeyValueStore<String, WindowAggregate> store) {
     this.config = config;
     this.windows = windows;
     this.store = store;
@@ -61,17 +58,11 @@ final class PartialWindows {
         continue;
       }
       String key = WindowKey.format(window.end(), window.start(), groupKey);
-      WindowAggregate aggregate = cache.get(key);
+      WindowAggregate aggregate = store.get(key);
       if (aggregate == null) {
-        WindowCalibration kept = store.get(key);
-        aggregate =
-            kept == null
-                ? WindowAggregate.empty(config.bins(), config.fineBinsPerBin())
-                : WindowAggregate.fromRecord(kept);
-        cache.put(key, aggregate);
+        aggregate = WindowAggregate.empty(config.bins(), config.fineBinsPerBin());
       }
-      aggregate.add(observation);
-      store.put(key, aggregate.toRecord());
+      store.put(key, aggregate.add(observation));
       changed.add(key);
     }
     if (closed == 0) {
@@ -86,17 +77,16 @@ final class PartialWindows {
    */
   List<WindowPartial> close(long watermark, PartialHeader header) {
     long lastClosedEnd = watermark - config.closeAfter().toMillis();
-    List<KeyValue<String, WindowCalibration>> due = new ArrayList<>();
-    try (KeyValueIterator<String, WindowCalibration> it =
+    List<KeyValue<String, WindowAggregate>> due = new ArrayList<>();
+    try (KeyValueIterator<String, WindowAggregate> it =
         store.range(
             WindowKey.format(0, 0, ""),
             WindowKey.format(Math.max(0, lastClosedEnd), Long.MAX_VALUE, "\uffff"))) {
       it.forEachRemaining(due::add);
     }
     List<WindowPartial> finals = new ArrayList<>(due.size());
-    for (KeyValue<String, WindowCalibration> entry : due) {
+    for (KeyValue<String, WindowAggregate> entry : due) {
       store.delete(entry.key);
-      cache.remove(entry.key);
       changed.remove(entry.key);
       finals.add(part(PartialKind.FINAL, entry.key, entry.value, header));
     }
@@ -107,10 +97,9 @@ final class PartialWindows {
   List<WindowPartial> changedSinceLastCall(PartialHeader header) {
     List<WindowPartial> parts = new ArrayList<>(changed.size());
     for (String key : changed) {
-      WindowAggregate aggregate = cache.get(key);
-      WindowCalibration window = aggregate != null ? aggregate.toRecord() : store.get(key);
-      if (window != null) {
-        parts.add(part(PartialKind.PROVISIONAL, key, window, header));
+      WindowAggregate aggregate = store.get(key);
+      if (aggregate != null) {
+        parts.add(part(PartialKind.PROVISIONAL, key, aggregate, header));
       }
     }
     changed.clear();
@@ -123,7 +112,7 @@ final class PartialWindows {
    */
   List<WindowPartial> open(PartialHeader header) {
     List<WindowPartial> parts = new ArrayList<>();
-    try (KeyValueIterator<String, WindowCalibration> it = store.all()) {
+    try (KeyValueIterator<String, WindowAggregate> it = store.all()) {
       it.forEachRemaining(
           entry -> parts.add(part(PartialKind.PROVISIONAL, entry.key, entry.value, header)));
     }
@@ -131,9 +120,8 @@ final class PartialWindows {
     return parts;
   }
 
-  /** Forgets the cache (the store stays): on task (re)initialisation. */
+  /** Forgets which parts changed (the store stays): on task (re)initialisation. */
   void reset() {
-    cache.clear();
     changed.clear();
   }
 
@@ -149,14 +137,14 @@ final class PartialWindows {
   }
 
   private static WindowPartial part(
-      PartialKind kind, String key, WindowCalibration window, PartialHeader header) {
+      PartialKind kind, String key, WindowAggregate window, PartialHeader header) {
     WindowKey parsed = WindowKey.parse(key);
     return header
         .builder(kind)
         .setGroupKey(parsed.groupKey())
         .setWindowStart(Instant.ofEpochMilli(parsed.start()))
         .setWindowEnd(Instant.ofEpochMilli(parsed.end()))
-        .setWindow(window)
+        .setWindow(window.toRecord())
         .build();
   }
 }

@@ -185,24 +185,30 @@ final class PredictionLabelJoiner
 
   private void onPrediction(String eventId, Prediction prediction) {
     PendingJoin entry = pending.get(eventId);
-    if (entry != null && entry.getPrediction() != null) {
+    if (entry != null && (entry.getPrediction() != null || entry.getLabelled())) {
       counters.duplicatePredictions.increment();
       return;
     }
     long eventTime = prediction.getEventTime().toEpochMilli();
     emit(prediction, observation(ObservationKind.SCORED, eventId, prediction), eventTime);
+    Instant expiresAt = prediction.getEventTime().plus(config.predictionRetention());
     if (entry != null && entry.getLabel() != null) {
       dropIndex(entry, eventId);
       join(eventId, prediction, entry.getLabel(), entry.getLabelArrivedAt().toEpochMilli());
-      entry.setLabel(null);
-      entry.setLabelArrivedAt(null);
-      entry.setLabelled(true);
+      store(eventId, joined(expiresAt));
     } else {
-      entry = PendingJoin.newBuilder().setExpiresAt(Instant.EPOCH).build();
+      store(
+          eventId,
+          PendingJoin.newBuilder().setPrediction(prediction).setExpiresAt(expiresAt).build());
     }
-    entry.setPrediction(prediction);
-    entry.setExpiresAt(prediction.getEventTime().plus(config.predictionRetention()));
-    store(eventId, entry);
+  }
+
+  /**
+   * What is kept of a joined pair until it expires: that it was joined (a second prediction or
+   * label for its id is a duplicate), not the records themselves.
+   */
+  private static PendingJoin joined(Instant expiresAt) {
+    return PendingJoin.newBuilder().setLabelled(true).setExpiresAt(expiresAt).build();
   }
 
   private void onLabel(String eventId, Label label, long arrivedAt) {
@@ -222,8 +228,7 @@ final class PredictionLabelJoiner
       return;
     }
     join(eventId, entry.getPrediction(), label, arrivedAt);
-    entry.setLabelled(true);
-    pending.put(eventId, entry);
+    pending.put(eventId, joined(entry.getExpiresAt()));
   }
 
   /**
@@ -363,7 +368,7 @@ final class PredictionLabelJoiner
       if (join == null || join.getExpiresAt().toEpochMilli() > watermark) {
         continue; // superseded by a later index entry
       }
-      if (join.getPrediction() == null) {
+      if (join.getLabel() != null) {
         counters.unmatchedLabels.increment();
       }
       pending.delete(entry.value);
@@ -372,6 +377,9 @@ final class PredictionLabelJoiner
 
   /** Index keys sort by expiry time: zero-padded epoch millis, then the event id. */
   static String indexKey(long expiresAtMillis, String eventId) {
-    return String.format("%019d|%s", Math.max(0, expiresAtMillis), eventId);
+    return WindowKey.padded(new StringBuilder(20 + eventId.length()), expiresAtMillis)
+        .append('|')
+        .append(eventId)
+        .toString();
   }
 }

@@ -3,10 +3,13 @@ package io.calmon.monitor.topology;
 import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.core.calibration.CalibrationSketchCodec;
 import io.calmon.core.calibration.EqualWidthBins;
+import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.state.CalibrationObservation;
 import io.calmon.schemas.state.WindowCalibration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The calibration aggregate of one (deployment, prompt version, group) over one window, as a
@@ -29,6 +32,14 @@ final class WindowAggregate {
   /** An empty aggregate: {@code bins} reliability bins, {@code fineBinsPerBin} for ACE. */
   static WindowAggregate empty(int bins, int fineBinsPerBin) {
     return new WindowAggregate(new long[bins], new CalibrationSketch(bins, fineBinsPerBin));
+  }
+
+  /** Stores the aggregate as its {@link WindowCalibration} record, Avro single-object encoded. */
+  static Serde<WindowAggregate> serde() {
+    AvroCodec<WindowCalibration> codec = AvroCodec.of(WindowCalibration.class);
+    return Serdes.serdeFrom(
+        (topic, aggregate) -> aggregate == null ? null : codec.encode(aggregate.toRecord()),
+        (topic, bytes) -> bytes == null ? null : fromRecord(codec.decode(bytes)));
   }
 
   static WindowAggregate fromRecord(WindowCalibration record) {

@@ -8,7 +8,25 @@ record WindowKey(long end, long start, String groupKey) {
   private static final int MILLIS_DIGITS = 19;
 
   static String format(long end, long start, String groupKey) {
-    return String.format("%019d|%019d|%s", Math.max(0, end), Math.max(0, start), groupKey);
+    StringBuilder key = new StringBuilder(2 * MILLIS_DIGITS + 2 + groupKey.length());
+    return padded(key, end)
+        .append('|')
+        .append(padded(new StringBuilder(), start))
+        .append('|')
+        .append(groupKey)
+        .toString();
+  }
+
+  /**
+   * Appends {@code millis} (negative read as 0) to {@code to}, zero-padded to 19 digits: the
+   * decimal strings then sort as the numbers do.
+   */
+  static StringBuilder padded(StringBuilder to, long millis) {
+    String digits = Long.toString(Math.max(0, millis));
+    for (int i = digits.length(); i < MILLIS_DIGITS; i++) {
+      to.append('0');
+    }
+    return to.append(digits);
   }
 
   static WindowKey parse(String key) {

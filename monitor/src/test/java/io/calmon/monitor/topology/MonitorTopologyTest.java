@@ -293,6 +293,25 @@ class MonitorTopologyTest {
   }
 
   @Test
+  void shouldRecogniseDuplicatesOfAJoinedPairWhicheverRecordCameFirst() {
+    predict("p", T0, "red circle", 0.9);
+    label("p", "red circle", T0.plusSeconds(30));
+    label("l", "red circle", T0.plusSeconds(30));
+    predict("l", T0, "red circle", 0.8);
+    predict("p", T0, "red circle", 0.9);
+    predict("l", T0, "red circle", 0.8);
+    label("p", "red circle", T0.plusSeconds(35));
+    label("l", "red circle", T0.plusSeconds(35));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+    CalibrationReport window = finalReport(CalibrationGroup.NEW, 3);
+    assertEquals(2, window.getScoredCount());
+    assertEquals(2, window.getLabelledCount());
+    assertEquals(2, counters.duplicatePredictions());
+    assertEquals(2, counters.duplicateLabels());
+    assertEquals(0, counters.unmatchedLabels());
+  }
+
+  @Test
   void shouldReportBaseNewAndAllAndEachPromptVersionSeparately() {
     pipePrediction(prediction("b1", T0, "red circle", 0.9, CalibrationGroup.BASE, 3));
     pipePrediction(prediction("n1", T0, "green star", 0.6, CalibrationGroup.NEW, 3));
