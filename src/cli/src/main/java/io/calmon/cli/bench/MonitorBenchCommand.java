@@ -98,6 +98,14 @@ final class MonitorBenchCommand {
         description = "Extra Kafka Streams property for the monitor (repeatable).")
     Map<String, String> streamsProperties = new java.util.LinkedHashMap<>();
 
+    @Option(
+        names = "--warmup-events",
+        defaultValue = "60000",
+        description =
+            "Predictions (and as many labels) of a first, unmeasured pass on other topics, so that"
+                + " the measured pass runs compiled code (default: ${DEFAULT-VALUE}; 0: none).")
+    int warmupEvents;
+
     @Option(names = "--seed", defaultValue = "7", description = "Traffic seed.")
     long seed;
 
@@ -107,82 +115,136 @@ final class MonitorBenchCommand {
       requireAtLeast("--partitions", partitions, 1);
       requireAtLeast("--instances", instances, 1);
       requireAtLeast("--stream-threads", streamThreads, 1);
+      requireAtLeast("--warmup-events", warmupEvents, 0);
       PrintWriter out = spec.commandLine().getOut();
       Path state = Files.createTempDirectory("calmon-bench-state");
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
         String bootstrap = broker.bootstrapServers();
-        CalmonTopics topics = CalmonTopics.withPrefix("bench-");
-        try (TopicAdmin admin = TopicAdmin.connect(bootstrap, TopicAdmin.DEFAULT_TIMEOUT)) {
-          admin.createAll(topics, partitions, (short) 1);
+        if (warmupEvents > 0) {
+          Run warmup = run(bootstrap, state, "warmup-", warmupEvents);
+          out.printf(
+              Locale.ROOT,
+              "warm-up (not measured: the JIT compiles the monitor's and the consumer's paths): %d"
+                  + " predictions + %d labels on warmup-* topics, %.0f events/s%n",
+              warmupEvents,
+              warmupEvents,
+              warmup.monitorRate());
         }
-        long produceStart = System.nanoTime();
-        long inputRecords = produce(bootstrap, topics);
-        double produceSeconds = seconds(produceStart);
-
-        long readStart = System.nanoTime();
-        long read = readAll(bootstrap, topics);
-        double readSeconds = seconds(readStart);
-
-        Map<String, Object> overrides = new java.util.HashMap<>(streamsProperties);
-        overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
-        List<MonitorService> monitors = new ArrayList<>();
-        double monitorSeconds;
-        double completeSeconds;
-        long counted;
-        try {
-          long monitorStart = System.nanoTime();
-          for (int i = 0; i < instances; i++) {
-            monitors.add(
-                new MonitorService(
-                        MonitorSettings.from(settings(bootstrap, topics, state.resolve("m" + i))),
-                        overrides)
-                    .start());
-          }
-          while (monitors.stream()
-                  .mapToLong(m -> m.counters().predictions() + m.counters().labels())
-                  .sum()
-              < inputRecords) {
-            Thread.sleep(20);
-          }
-          monitorSeconds = seconds(monitorStart);
-          counted = labelledInFinalReports(bootstrap, topics);
-          completeSeconds = seconds(monitorStart);
-        } finally {
-          monitors.forEach(MonitorService::stop);
-        }
-        double bound = read / readSeconds;
-        double monitor = inputRecords / monitorSeconds;
+        Run measured = run(bootstrap, state, "bench-", events);
         out.printf(
             Locale.ROOT,
             "produced %d predictions + %d labels (+ %d closing records) in %.1f s on %d partition(s)%n"
-                + "plain consumer (bound): %d records in %.2f s = %.0f events/s%n"
+                + "plain consumer (bound): %d records in %.2f s = %.0f events/s from start"
+                + " (%.0f events/s once reading)%n"
                 + "monitor (%d instance(s) x %d stream thread(s), exactly_once_v2, commit interval"
-                + " %s): %d events read in %.2f s = %.0f events/s; final reports complete after"
-                + " %.2f s%n"
-                + "ratio monitor/bound: %.3f%n"
+                + " %s): %d records in %.2f s = %.0f events/s from start; first read after %.2f s,"
+                + " then %.0f events/s; final reports complete after %.2f s%n"
+                + "ratio monitor/bound: %.3f from start (%.3f once reading)%n"
                 + "labelled events counted by the final reports: %d of %d (%.4f)%n",
             events,
             events,
-            inputRecords - 2L * events,
-            produceSeconds,
+            measured.inputRecords() - 2L * events,
+            measured.produceSeconds(),
             partitions,
-            read,
-            readSeconds,
-            bound,
+            measured.read().records(),
+            measured.read().totalSeconds(),
+            measured.bound(),
+            measured.read().rateOnceReading(),
             instances,
             streamThreads,
             commitInterval,
-            inputRecords,
-            monitorSeconds,
-            monitor,
-            completeSeconds,
-            monitor / bound,
-            counted,
+            measured.inputRecords(),
+            measured.monitorSeconds(),
+            measured.monitorRateFromStart(),
+            measured.startSeconds(),
+            measured.monitorRate(),
+            measured.completeSeconds(),
+            measured.monitorRateFromStart() / measured.bound(),
+            measured.monitorRate() / measured.read().rateOnceReading(),
+            measured.counted(),
             events,
-            (double) counted / events);
+            (double) measured.counted() / events);
         out.flush();
       }
       return 0;
+    }
+
+    /** One measured pass: numbers of a backlog on topics with {@code prefix}. */
+    record Run(
+        long inputRecords,
+        double produceSeconds,
+        Reading read,
+        double startSeconds,
+        double monitorSeconds,
+        double monitorRate,
+        double completeSeconds,
+        long counted) {
+      double bound() {
+        return read.rate();
+      }
+
+      double monitorRateFromStart() {
+        return inputRecords / monitorSeconds;
+      }
+    }
+
+    private Run run(String bootstrap, Path state, String prefix, int events) throws Exception {
+      CalmonTopics topics = CalmonTopics.withPrefix(prefix);
+      try (TopicAdmin admin = TopicAdmin.connect(bootstrap, TopicAdmin.DEFAULT_TIMEOUT)) {
+        admin.createAll(topics, partitions, (short) 1);
+      }
+      long produceStart = System.nanoTime();
+      long inputRecords = produce(bootstrap, topics, events);
+      double produceSeconds = seconds(produceStart);
+
+      Reading read = readAll(bootstrap, topics);
+
+      Map<String, Object> overrides = new java.util.HashMap<>(streamsProperties);
+      overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+      List<MonitorService> monitors = new ArrayList<>();
+      double monitorSeconds;
+      double startSeconds;
+      long readAtStart = 0;
+      double completeSeconds;
+      long counted;
+      try {
+        long monitorStart = System.nanoTime();
+        for (int i = 0; i < instances; i++) {
+          monitors.add(
+              new MonitorService(
+                      MonitorSettings.from(settings(bootstrap, topics, state.resolve(prefix + i))),
+                      overrides)
+                  .start());
+        }
+        long firstRead = 0;
+        long readSoFar;
+        while ((readSoFar =
+                monitors.stream()
+                    .mapToLong(m -> m.counters().predictions() + m.counters().labels())
+                    .sum())
+            < inputRecords) {
+          if (firstRead == 0 && readSoFar > 0) {
+            firstRead = System.nanoTime();
+            readAtStart = readSoFar;
+          }
+          Thread.sleep(5);
+        }
+        monitorSeconds = seconds(monitorStart);
+        startSeconds = firstRead == 0 ? monitorSeconds : (firstRead - monitorStart) / 1e9;
+        counted = labelledInFinalReports(bootstrap, topics);
+        completeSeconds = seconds(monitorStart);
+      } finally {
+        monitors.forEach(MonitorService::stop);
+      }
+      return new Run(
+          inputRecords,
+          produceSeconds,
+          read,
+          startSeconds,
+          monitorSeconds,
+          (inputRecords - readAtStart) / Math.max(monitorSeconds - startSeconds, 1e-3),
+          completeSeconds,
+          counted);
     }
 
     private static void requireAtLeast(String flag, int value, int least) {
@@ -248,7 +310,7 @@ final class MonitorBenchCommand {
      *
      * @return the records written
      */
-    private long produce(String bootstrap, CalmonTopics topics) {
+    private long produce(String bootstrap, CalmonTopics topics, int events) {
       SplittableRandom random = new SplittableRandom(seed);
       Instant t0 =
           Instant.ofEpochMilli(
@@ -354,7 +416,7 @@ final class MonitorBenchCommand {
     }
 
     /** The bound: one consumer reads both topics to their end, bytes only. */
-    private static long readAll(String bootstrap, CalmonTopics topics) {
+    private static Reading readAll(String bootstrap, CalmonTopics topics) {
       try (KafkaConsumer<String, byte[]> consumer =
           new KafkaConsumer<>(
               Map.of(
@@ -372,14 +434,36 @@ final class MonitorBenchCommand {
               .partitionsFor(topic)
               .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
+        long start = System.nanoTime();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         long read = 0;
+        long firstRead = 0;
+        long readAtStart = 0;
         while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
           read += consumer.poll(Duration.ofMillis(200)).count();
+          if (firstRead == 0 && read > 0) {
+            firstRead = System.nanoTime();
+            readAtStart = read;
+          }
         }
-        return read;
+        return new Reading(read, seconds(start), read - readAtStart, seconds(firstRead));
+      }
+    }
+
+    /**
+     * What a plain consumer read: {@code records} in {@code totalSeconds} from its assignment to
+     * the end, {@code afterFirst} of them in {@code seconds} after its first poll that returned
+     * records.
+     */
+    record Reading(long records, double totalSeconds, long afterFirst, double seconds) {
+      double rate() {
+        return records / totalSeconds;
+      }
+
+      double rateOnceReading() {
+        return afterFirst / Math.max(seconds, 1e-3);
       }
     }
 
