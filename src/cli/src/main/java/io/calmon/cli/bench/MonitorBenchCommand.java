@@ -60,6 +60,9 @@ final class MonitorBenchCommand {
   static final class Monitor implements Callable<Integer> {
     private static final Duration WINDOW = Duration.ofMinutes(1);
 
+    /** Classes served, as in the demo's deployment: each prediction carries all their scores. */
+    private static final int CLASSES = 40;
+
     @Spec CommandSpec spec;
 
     @Option(
@@ -319,15 +322,20 @@ final class MonitorBenchCommand {
                   * WINDOW.toMillis());
       AvroSerde<Prediction> predictions = AvroSerde.of(Prediction.class);
       AvroSerde<Label> labels = AvroSerde.of(Label.class);
-      List<String> classes = List.of("cat", "dog", "fox", "owl");
+      List<String> classes = new ArrayList<>();
+      for (int c = 0; c < CLASSES; c++) {
+        classes.add("class-" + c);
+      }
       AtomicReference<Exception> refused = new AtomicReference<>();
       Callback check = (metadata, e) -> refused.compareAndSet(null, e);
       try (KafkaProducer<String, byte[]> producer = CliKafka.producer(bootstrap)) {
         for (int i = 0; i < events; i++) {
           String id = "e" + i;
           Instant eventTime = t0.plusMillis(i * 1_200_000L / events);
-          String predicted = classes.get(random.nextInt(classes.size()));
+          int top = random.nextInt(classes.size());
+          String predicted = classes.get(top);
           double confidence = 0.25 + 0.75 * random.nextDouble();
+          List<Float> probabilities = probabilities(top, confidence);
           Prediction p =
               Prediction.newBuilder()
                   .setEventId(id)
@@ -338,7 +346,8 @@ final class MonitorBenchCommand {
                   .setPredictedClass(predicted)
                   .setConfidence(confidence)
                   .setGroup(random.nextBoolean() ? CalibrationGroup.BASE : CalibrationGroup.NEW)
-                  .setTopK(List.of(new ClassProbability(predicted, confidence)))
+                  .setTopK(topFive(classes, probabilities))
+                  .setClassProbabilities(probabilities)
                   .setEntropy(1.0)
                   .setScorerId("bench")
                   .build();
@@ -377,15 +386,19 @@ final class MonitorBenchCommand {
                   .setScoredAt(close)
                   .setPromptVersion(0)
                   .setClassSetVersion(1)
-                  .setPredictedClass("cat")
+                  .setPredictedClass("class-0")
                   .setConfidence(0.5)
                   .setGroup(CalibrationGroup.BASE)
-                  .setTopK(List.of(new ClassProbability("cat", 0.5)))
+                  .setTopK(List.of(new ClassProbability("class-0", 0.5)))
                   .setEntropy(1.0)
                   .setScorerId("bench")
                   .build();
           Label tickLabel =
-              Label.newBuilder().setEventId(id).setTrueClass("cat").setLabelledAt(close).build();
+              Label.newBuilder()
+                  .setEventId(id)
+                  .setTrueClass("class-0")
+                  .setLabelledAt(close)
+                  .build();
           producer.send(
               new ProducerRecord<>(
                   topics.predictions().name(),
@@ -413,6 +426,32 @@ final class MonitorBenchCommand {
                 + "); run the benchmark again");
       }
       return 2L * events + 2L * partitions;
+    }
+
+    /**
+     * A prediction as the scorer writes it: {@code confidence} on class {@code top}, the rest
+     * spread evenly over the other classes.
+     */
+    private static List<Float> probabilities(int top, double confidence) {
+      List<Float> probabilities = new ArrayList<>(CLASSES);
+      float rest = (float) ((1 - confidence) / (CLASSES - 1));
+      for (int c = 0; c < CLASSES; c++) {
+        probabilities.add(c == top ? (float) confidence : rest);
+      }
+      return probabilities;
+    }
+
+    private static List<ClassProbability> topFive(List<String> classes, List<Float> probabilities) {
+      List<Integer> order = new ArrayList<>();
+      for (int c = 0; c < CLASSES; c++) {
+        order.add(c);
+      }
+      order.sort((a, b) -> Float.compare(probabilities.get(b), probabilities.get(a)));
+      List<ClassProbability> top = new ArrayList<>(5);
+      for (int c : order.subList(0, 5)) {
+        top.add(new ClassProbability(classes.get(c), (double) probabilities.get(c)));
+      }
+      return top;
     }
 
     /** The bound: one consumer reads both topics to their end, bytes only. */
