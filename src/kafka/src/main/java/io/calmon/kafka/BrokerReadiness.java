@@ -2,6 +2,7 @@ package io.calmon.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /** Waits until a Kafka cluster answers an admin request with at least one live broker. */
 final class BrokerReadiness {
@@ -23,11 +25,12 @@ final class BrokerReadiness {
    *
    * @return the number of brokers the cluster reports
    * @throws KafkaUnreachableException if none answered within the timeout, or the address is bad
+   * @throws KafkaAuthenticationException if the cluster refused the client's credentials
    */
-  static int await(String bootstrapServers, Duration timeout) {
+  static int await(String bootstrapServers, KafkaClientConfig kafka, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception last = null;
-    try (Admin admin = Admin.create(adminConfig(bootstrapServers, timeout))) {
+    try (Admin admin = Admin.create(adminConfig(bootstrapServers, kafka, timeout))) {
       while (System.nanoTime() < deadline) {
         long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
         try {
@@ -41,6 +44,11 @@ final class BrokerReadiness {
             return nodes.size();
           }
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof AuthenticationException refused) {
+            // A wrong password or an untrusted certificate: the same answer on every retry.
+            throw new KafkaAuthenticationException(
+                bootstrapServers, kafka.scrub(refused.getMessage()), refused);
+          }
           last = e.getCause() instanceof Exception cause ? cause : e;
         } catch (java.util.concurrent.TimeoutException e) {
           last = e;
@@ -58,25 +66,26 @@ final class BrokerReadiness {
       while (root.getCause() != null) {
         root = root.getCause();
       }
-      throw new KafkaUnreachableException(bootstrapServers, root.getMessage(), e);
+      throw new KafkaUnreachableException(bootstrapServers, kafka.scrub(root.getMessage()), e);
     }
     // The last error (often "timed out waiting for a node") stays in the cause, out of the message.
     throw new KafkaUnreachableException(
         bootstrapServers, "no broker answered within " + timeout.toMillis() + " ms", last);
   }
 
-  /** Admin client settings that fail within the timeout instead of Kafka's default minute. */
-  static Map<String, Object> adminConfig(String bootstrapServers, Duration timeout) {
+  /**
+   * Admin client settings that fail within the timeout instead of Kafka's default minute, with the
+   * operator's client properties on top.
+   */
+  static Map<String, Object> adminConfig(
+      String bootstrapServers, KafkaClientConfig kafka, Duration timeout) {
     int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    return Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrapServers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-        timeoutMs,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-        Math.min(timeoutMs, 5_000),
-        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
-        1_000);
+    Map<String, Object> config = new HashMap<>();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 5_000));
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+    return kafka.applyTo(config);
   }
 
   private static void sleep(long ms) {

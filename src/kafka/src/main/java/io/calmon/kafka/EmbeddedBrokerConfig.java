@@ -2,6 +2,7 @@ package io.calmon.kafka;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -19,6 +20,7 @@ final class EmbeddedBrokerConfig {
   static final String HOST = "127.0.0.1";
   static final String BROKER_LISTENER = "PLAINTEXT";
   static final String CONTROLLER_LISTENER = "CONTROLLER";
+  static final String SECURE_LISTENER = "SASL_SSL";
 
   /**
    * Keys that define the node's identity, its listeners and its storage. Extra properties may not
@@ -47,9 +49,15 @@ final class EmbeddedBrokerConfig {
    * @param dataDir holds both the partition logs and the KRaft metadata log
    * @param brokerPort the PLAINTEXT port clients connect to
    * @param controllerPort the CONTROLLER port; only the node itself talks to it
+   * @param secure a SASL_SSL listener on {@code securePort}, or null for none
    */
   static Properties serverProperties(
-      Path dataDir, int brokerPort, int controllerPort, Map<String, String> extra) {
+      Path dataDir,
+      int brokerPort,
+      int controllerPort,
+      SaslSslListener secure,
+      int securePort,
+      Map<String, String> extra) {
     Map<String, String> p = new LinkedHashMap<>();
     // Identity: one node that is both broker and controller (KRaft combined mode), with a static
     // voter set, so a restart on another controller port still finds its quorum (kraft.version 0).
@@ -79,6 +87,9 @@ final class EmbeddedBrokerConfig {
     p.put("controller.listener.names", CONTROLLER_LISTENER);
     p.put("inter.broker.listener.name", BROKER_LISTENER);
     p.put("log.dirs", dataDir.toAbsolutePath().toString());
+    if (secure != null) {
+      addSecureListener(p, secure, securePort);
+    }
 
     // One node: every internal topic has one replica and one in-sync replica is enough. Kafka's
     // defaults (3) would make consumer groups, transactions and share groups fail here.
@@ -106,5 +117,31 @@ final class EmbeddedBrokerConfig {
     Properties properties = new Properties();
     properties.putAll(p);
     return properties;
+  }
+
+  /**
+   * A SASL_SSL listener (SCRAM-SHA-512 over TLS) beside the plaintext one, and authorization: the
+   * StandardAuthorizer, nothing allowed without an ACL, and the plaintext listener's anonymous
+   * principal (the node's own traffic, and whoever holds the loopback port) as the super user.
+   */
+  private static void addSecureListener(Map<String, String> p, SaslSslListener secure, int port) {
+    String endpoint = SECURE_LISTENER + "://" + HOST + ":" + port;
+    p.put("listeners", p.get("listeners") + "," + endpoint);
+    p.put("advertised.listeners", p.get("advertised.listeners") + "," + endpoint);
+    p.put(
+        "listener.security.protocol.map",
+        p.get("listener.security.protocol.map") + "," + SECURE_LISTENER + ":SASL_SSL");
+    String listener = "listener.name." + SECURE_LISTENER.toLowerCase(Locale.ROOT) + ".";
+    p.put("sasl.enabled.mechanisms", SaslSslListener.MECHANISM);
+    p.put(
+        listener + SaslSslListener.MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    p.put(listener + "ssl.keystore.type", "PKCS12");
+    p.put(listener + "ssl.keystore.location", secure.keystore().toAbsolutePath().toString());
+    p.put(listener + "ssl.keystore.password", secure.password());
+    p.put(listener + "ssl.key.password", secure.password());
+    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.put("allow.everyone.if.no.acl.found", "false");
+    p.put("super.users", SaslSslListener.SUPER_USER);
   }
 }

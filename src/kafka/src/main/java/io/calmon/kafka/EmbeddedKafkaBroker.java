@@ -37,10 +37,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path givenDataDir;
   private final Map<String, String> extraProperties;
   private final Duration startTimeout;
+  private final SaslSslListener secure;
 
   private Path dataDir;
   private KafkaRaftServer server;
   private String bootstrapServers;
+  private String secureBootstrapServers;
   private boolean closed;
 
   private EmbeddedKafkaBroker(Builder builder) {
@@ -48,6 +50,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     this.givenDataDir = builder.dataDir;
     this.extraProperties = Map.copyOf(builder.extraProperties);
     this.startTimeout = builder.startTimeout;
+    this.secure = builder.secure;
   }
 
   /** A builder with the defaults: a free port, a temporary data dir, a 60 s start timeout. */
@@ -91,14 +94,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     String clusterId = KRaftStorage.formatIfNeeded(dataDir);
     int brokerPort = requestedPort != 0 ? requestedPort : LoopbackPorts.free();
     int controllerPort = LoopbackPorts.free();
+    int securePort = secure != null ? LoopbackPorts.free() : 0;
     Properties props =
-        EmbeddedBrokerConfig.serverProperties(dataDir, brokerPort, controllerPort, extraProperties);
+        EmbeddedBrokerConfig.serverProperties(
+            dataDir, brokerPort, controllerPort, secure, securePort, extraProperties);
     String bootstrap = EmbeddedBrokerConfig.HOST + ":" + brokerPort;
     KafkaRaftServer starting = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
     try {
       starting.startup();
       server = starting;
-      BrokerReadiness.await(bootstrap, startTimeout);
+      BrokerReadiness.await(bootstrap, KafkaClientConfig.none(), startTimeout);
     } catch (RuntimeException e) {
       stopQuietly(starting);
       server = null;
@@ -106,6 +111,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           "embedded Kafka broker on " + bootstrap + " (data dir " + dataDir + ") did not start", e);
     }
     bootstrapServers = bootstrap;
+    secureBootstrapServers = secure != null ? EmbeddedBrokerConfig.HOST + ":" + securePort : null;
     LOG.info(
         "Kafka broker ready at {} in {} ms (data dir {}{})",
         bootstrap,
@@ -125,6 +131,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new IllegalStateException("broker not running; call start() first");
     }
     return bootstrapServers;
+  }
+
+  /**
+   * The {@code bootstrap.servers} value of the SASL_SSL listener: {@code 127.0.0.1:PORT}.
+   *
+   * @throws IllegalStateException if the broker is not running or has no such listener
+   */
+  public synchronized String secureBootstrapServers() {
+    bootstrapServers();
+    if (secureBootstrapServers == null) {
+      throw new IllegalStateException("broker has no SASL_SSL listener; see optSaslSsl");
+    }
+    return secureBootstrapServers;
+  }
+
+  /**
+   * Creates (or replaces) a SCRAM-SHA-512 credential through the Admin API on the plaintext
+   * listener (the super user's), and waits until the broker knows it, so a client may log in at
+   * once.
+   *
+   * @throws IllegalStateException if the broker is not running or the broker refuses it
+   */
+  public void createScramUser(String user, String password) {
+    ScramCredentials.upsert(bootstrapServers(), user, password, startTimeout);
   }
 
   /** The data dir (log and metadata), once started; a temporary one is gone after close. */
@@ -174,8 +204,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Path dataDir;
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
     private Duration startTimeout = Duration.ofSeconds(60);
+    private SaslSslListener secure;
 
     private Builder() {}
+
+    /**
+     * Adds a SASL_SSL listener (SCRAM-SHA-512 over TLS) with authorization on: see {@link
+     * SaslSslListener}. Default: plaintext only, no authorization.
+     */
+    public Builder optSaslSsl(SaslSslListener listener) {
+      this.secure = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
 
     /** The client (PLAINTEXT) port; 0, the default, picks a free one. */
     public Builder optPort(int port) {

@@ -1,14 +1,21 @@
 package io.calmon.kafka;
 
-/** No Kafka broker answered at the given bootstrap servers within the allowed time. */
-public final class KafkaUnreachableException extends RuntimeException {
+/**
+ * No Kafka broker answered at the given bootstrap servers within the allowed time, or (the subclass
+ * {@link KafkaAuthenticationException}) one answered and refused the client.
+ */
+public class KafkaUnreachableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String bootstrapServers;
   private final String reason;
 
   public KafkaUnreachableException(String bootstrapServers, String reason, Throwable cause) {
-    super("Kafka at " + bootstrapServers + " is not reachable: " + reason, cause);
+    this("is not reachable", bootstrapServers, reason, cause);
+  }
+
+  KafkaUnreachableException(String what, String bootstrapServers, String reason, Throwable cause) {
+    super("Kafka at " + bootstrapServers + " " + what + ": " + reason, cause);
     this.bootstrapServers = bootstrapServers;
     this.reason = reason;
   }

@@ -58,8 +58,20 @@ public final class TopicAdmin implements AutoCloseable {
    * @throws KafkaUnreachableException if no broker answers within {@code timeout}
    */
   public static TopicAdmin connect(String bootstrapServers, Duration timeout) {
-    int brokers = BrokerReadiness.await(bootstrapServers, timeout);
-    Admin admin = Admin.create(BrokerReadiness.adminConfig(bootstrapServers, timeout));
+    return connect(bootstrapServers, KafkaClientConfig.none(), timeout);
+  }
+
+  /**
+   * Connects with the operator's client properties (security settings) and checks that a broker
+   * answers.
+   *
+   * @throws KafkaUnreachableException if no broker answers within {@code timeout}
+   * @throws KafkaAuthenticationException if the cluster refuses the client's credentials
+   */
+  public static TopicAdmin connect(
+      String bootstrapServers, KafkaClientConfig kafka, Duration timeout) {
+    int brokers = BrokerReadiness.await(bootstrapServers, kafka, timeout);
+    Admin admin = Admin.create(BrokerReadiness.adminConfig(bootstrapServers, kafka, timeout));
     return new TopicAdmin(admin, bootstrapServers, timeout, brokers);
   }
 

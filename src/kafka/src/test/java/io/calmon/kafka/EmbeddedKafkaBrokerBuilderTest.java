@@ -62,7 +62,7 @@ class EmbeddedKafkaBrokerBuilderTest {
   void shouldConfigureASingleNodeOnLoopbackWithExtrasOnTop(@TempDir Path dir) {
     Properties p =
         EmbeddedBrokerConfig.serverProperties(
-            dir, 9092, 9093, Map.of("log.retention.ms", "1000", "num.partitions", "3"));
+            dir, 9092, 9093, null, 0, Map.of("log.retention.ms", "1000", "num.partitions", "3"));
     assertEquals("broker,controller", p.getProperty("process.roles"));
     assertEquals("1@127.0.0.1:9093", p.getProperty("controller.quorum.voters"));
     assertEquals(

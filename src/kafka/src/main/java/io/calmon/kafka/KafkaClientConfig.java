@@ -1,0 +1,226 @@
+package io.calmon.kafka;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Kafka client properties given by the operator (a properties file, as Kafka's own tools take
+ * {@code --command-config}): security settings such as {@code security.protocol}, {@code sasl.*}
+ * and {@code ssl.*}, or client tuning. Built once per command and applied to every producer,
+ * consumer, admin client and Kafka Streams instance it creates, so SASL_SSL with SCRAM, mutual TLS
+ * and OAUTHBEARER work without calmon knowing about them.
+ *
+ * <pre>{@code
+ * KafkaClientConfig kafka = KafkaClientConfig.load(Path.of("client.properties"));
+ * Map<String, Object> p = new HashMap<>();
+ * p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+ * kafka.applyTo(p); // security.protocol=SASL_SSL, sasl.jaas.config=..., ...
+ * }</pre>
+ *
+ * <p>Keys that calmon sets itself for its guarantees (transactions, isolation, idempotence, serdes,
+ * group and application ids, the bootstrap servers given by its own flag) are refused: a file that
+ * changed them would break exactly-once without a word. Values of secret keys (see {@link
+ * #isSecret}) never appear in {@link #toString()} or in {@link #redacted()}.
+ */
+public final class KafkaClientConfig {
+
+  /** The environment variable naming the file when no flag does. */
+  public static final String ENV = "CALMON_KAFKA_CONFIG";
+
+  /** What a redacted value reads as. */
+  public static final String REDACTED = "[redacted]";
+
+  /**
+   * Keys calmon owns, with the reason. A key given with a Kafka Streams client prefix ({@code
+   * producer.}, {@code main.consumer.} ...) is the same key.
+   */
+  private static final Map<String, String> OWNED = owned();
+
+  private static final List<String> CLIENT_PREFIXES =
+      List.of(
+          "main.consumer.",
+          "restore.consumer.",
+          "global.consumer.",
+          "consumer.",
+          "producer.",
+          "admin.");
+
+  /** Parts of a key that mark its value as secret (checked lower-case). */
+  private static final List<String> SECRET_MARKS =
+      List.of("password", "secret", "jaas.config", "token", "key");
+
+  private static final KafkaClientConfig NONE = new KafkaClientConfig(null, Map.of());
+
+  private final Path file;
+  private final Map<String, String> properties;
+
+  private KafkaClientConfig(Path file, Map<String, String> properties) {
+    this.file = file;
+    this.properties = Collections.unmodifiableMap(new TreeMap<>(properties));
+  }
+
+  /** No extra properties: plaintext, unauthenticated clients (the embedded broker). */
+  public static KafkaClientConfig none() {
+    return NONE;
+  }
+
+  /**
+   * Reads a Kafka client properties file.
+   *
+   * @throws IllegalArgumentException with a one-line message {@code FILE: reason} when the file is
+   *     missing or unreadable, or sets a key calmon owns (the message names the key)
+   */
+  public static KafkaClientConfig load(Path file) {
+    Objects.requireNonNull(file, "file");
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": no such file");
+    }
+    Properties loaded = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      loaded.load(reader);
+    } catch (IOException | IllegalArgumentException e) {
+      // IllegalArgumentException: a malformed \\uXXXX escape. Neither message holds a value.
+      throw new IllegalArgumentException(
+          file + ": cannot read it (" + e.getClass().getSimpleName() + ")", e);
+    }
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (String key : loaded.stringPropertyNames()) {
+      properties.put(key, loaded.getProperty(key).trim());
+    }
+    return of(file, properties);
+  }
+
+  /**
+   * Client properties given in code (tests, embedding programs), checked as {@link #load} checks a
+   * file.
+   *
+   * @param source what to name in a refusal, e.g. the file they came from (may be null)
+   */
+  public static KafkaClientConfig of(Path source, Map<String, String> properties) {
+    for (String key : properties.keySet()) {
+      String reason = ownedReason(key);
+      if (reason != null) {
+        throw new IllegalArgumentException(
+            (source == null ? "kafka client properties" : source.toString())
+                + ": "
+                + key
+                + " cannot be set here: "
+                + reason);
+      }
+    }
+    return new KafkaClientConfig(source, properties);
+  }
+
+  /** Why calmon owns {@code key}, or null if the operator may set it. */
+  static String ownedReason(String key) {
+    String bare = key.trim();
+    for (String prefix : CLIENT_PREFIXES) {
+      if (bare.startsWith(prefix)) {
+        bare = bare.substring(prefix.length());
+        break;
+      }
+    }
+    return OWNED.get(bare);
+  }
+
+  /**
+   * Puts every property into {@code clientProperties} (a producer's, consumer's, admin client's or
+   * Kafka Streams' configuration) and returns it.
+   */
+  public <M extends Map<? super String, ? super String>> M applyTo(M clientProperties) {
+    clientProperties.putAll(properties);
+    return clientProperties;
+  }
+
+  /** The properties, secrets included: for handing to Kafka only, never for printing. */
+  public Map<String, String> properties() {
+    return properties;
+  }
+
+  /** The file the properties came from, if any. */
+  public Optional<Path> file() {
+    return Optional.ofNullable(file);
+  }
+
+  public boolean isEmpty() {
+    return properties.isEmpty();
+  }
+
+  /**
+   * True if the value of {@code key} must never be printed: its name contains password, secret,
+   * jaas.config, token or key ({@code ssl.key.password}, {@code sasl.jaas.config}, {@code
+   * sasl.oauthbearer.client.credentials.client.secret} ...).
+   */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return SECRET_MARKS.stream().anyMatch(k::contains);
+  }
+
+  /** The properties with every secret value replaced by {@value #REDACTED}, for printing. */
+  public Map<String, String> redacted() {
+    Map<String, String> shown = new TreeMap<>();
+    properties.forEach((k, v) -> shown.put(k, isSecret(k) ? REDACTED : v));
+    return Collections.unmodifiableMap(shown);
+  }
+
+  /**
+   * {@code message} with every secret value of these properties (and every secret part of a JAAS
+   * line: {@code password="..."}) replaced by {@value #REDACTED}: for error messages that quote
+   * what Kafka was given.
+   */
+  public String scrub(String message) {
+    if (message == null) {
+      return null;
+    }
+    String out = message;
+    for (Map.Entry<String, String> e : properties.entrySet()) {
+      if (isSecret(e.getKey()) && !e.getValue().isEmpty()) {
+        out = out.replace(e.getValue(), REDACTED);
+      }
+    }
+    return out.replaceAll(
+        "(?i)((password|secret|token)[A-Za-z_.]*\\s*=\\s*)(\"[^\"]*\"|\\S+)", "$1" + REDACTED);
+  }
+
+  /** The source and the redacted properties: safe to log. */
+  @Override
+  public String toString() {
+    return (file == null ? "" : file + " ") + redacted();
+  }
+
+  private static Map<String, String> owned() {
+    String eos = "calmon sets it for exactly-once processing";
+    String serde = "calmon reads and writes bytes and decodes them itself";
+    String ids = "calmon derives it from the deployment, instance or application id";
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("bootstrap.servers", "give it with --bootstrap-servers");
+    m.put("transactional.id", ids);
+    m.put("group.id", ids);
+    m.put("group.instance.id", ids);
+    m.put("application.id", ids);
+    m.put("isolation.level", eos);
+    m.put("enable.idempotence", eos);
+    m.put("enable.auto.commit", eos);
+    m.put("acks", eos);
+    m.put("processing.guarantee", eos);
+    for (String s : Set.of("key", "value")) {
+      m.put(s + ".serializer", serde);
+      m.put(s + ".deserializer", serde);
+      m.put("default." + s + ".serde", serde);
+    }
+    return Map.copyOf(m);
+  }
+}
