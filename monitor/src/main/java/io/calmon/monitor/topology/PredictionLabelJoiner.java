@@ -10,7 +10,11 @@ import io.calmon.schemas.state.CalibrationObservation;
 import io.calmon.schemas.state.ObservationKind;
 import io.calmon.schemas.state.PartialKind;
 import io.calmon.schemas.state.PendingJoin;
+import io.calmon.schemas.state.WaitingPrediction;
 import io.calmon.schemas.state.WindowPartial;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -183,12 +187,13 @@ final class PredictionLabelJoiner
         context.taskId().partition(), sourcePartitions, watermarks.watermark());
   }
 
-  private void onPrediction(String eventId, Prediction prediction) {
+  private void onPrediction(String eventId, Prediction received) {
     PendingJoin entry = pending.get(eventId);
-    if (entry != null && (entry.getPrediction() != null || entry.getLabelled())) {
+    if (entry != null && (waitingOf(entry) != null || entry.getLabelled())) {
       counters.duplicatePredictions.increment();
       return;
     }
+    WaitingPrediction prediction = waiting(received);
     long eventTime = prediction.getEventTime().toEpochMilli();
     emit(prediction, observation(ObservationKind.SCORED, eventId, prediction), eventTime);
     Instant expiresAt = prediction.getEventTime().plus(config.predictionRetention());
@@ -199,7 +204,10 @@ final class PredictionLabelJoiner
     } else {
       store(
           eventId,
-          PendingJoin.newBuilder().setPrediction(prediction).setExpiresAt(expiresAt).build());
+          PendingJoin.newBuilder()
+              .setWaitingPrediction(prediction)
+              .setExpiresAt(expiresAt)
+              .build());
     }
   }
 
@@ -227,7 +235,7 @@ final class PredictionLabelJoiner
       counters.duplicateLabels.increment();
       return;
     }
-    join(eventId, entry.getPrediction(), label, arrivedAt);
+    join(eventId, waitingOf(entry), label, arrivedAt);
     pending.put(eventId, joined(entry.getExpiresAt()));
   }
 
@@ -237,7 +245,7 @@ final class PredictionLabelJoiner
    *
    * @param labelTime the label record's timestamp
    */
-  private void join(String eventId, Prediction prediction, Label label, long labelTime) {
+  private void join(String eventId, WaitingPrediction prediction, Label label, long labelTime) {
     long eventTime = prediction.getEventTime().toEpochMilli();
     if (config.isLateLabel(eventTime, labelTime)) {
       counters.lateLabels.increment();
@@ -248,24 +256,59 @@ final class PredictionLabelJoiner
     }
   }
 
-  private CalibrationObservation labelled(String eventId, Prediction prediction, Label label) {
+  private CalibrationObservation labelled(
+      String eventId, WaitingPrediction prediction, Label label) {
     CalibrationObservation observation = observation(ObservationKind.LABELLED, eventId, prediction);
     boolean correct = prediction.getPredictedClass().equals(label.getTrueClass());
     observation.setCorrect(correct);
     List<String> classes = classNames(prediction.getDeployment());
     int trueIndex = classes.indexOf(label.getTrueClass());
     observation.setTrueClassIndex(trueIndex);
-    List<Float> probabilities = prediction.getClassProbabilities();
-    if (probabilities != null && trueIndex >= 0 && probabilities.size() == classes.size()) {
+    ByteBuffer packed = prediction.getClassProbabilities();
+    int count = packed == null ? 0 : packed.remaining() / Float.BYTES;
+    if (trueIndex >= 0 && count == classes.size()) {
+      FloatBuffer probabilities = packed.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
       double sumSquares = 0;
-      for (Float p : probabilities) {
-        sumSquares += (double) p * p;
+      for (int i = 0; i < count; i++) {
+        double p = probabilities.get(i);
+        sumSquares += p * p;
       }
       double pTrue = probabilities.get(trueIndex);
       observation.setBrier(Math.max(0.0, Math.min(2.0, sumSquares - 2 * pTrue + 1)));
       observation.setNll(-Math.log(Math.max(pTrue, 1e-12)));
     }
     return observation;
+  }
+
+  /** What the join keeps of a prediction while it waits: its probabilities packed as float32. */
+  static WaitingPrediction waiting(Prediction prediction) {
+    List<Float> probabilities = prediction.getClassProbabilities();
+    ByteBuffer packed = null;
+    if (probabilities != null) {
+      packed =
+          ByteBuffer.allocate(probabilities.size() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      for (Float p : probabilities) {
+        packed.putFloat(p);
+      }
+      packed.flip();
+    }
+    return WaitingPrediction.newBuilder()
+        .setEventTime(prediction.getEventTime())
+        .setDeployment(prediction.getDeployment())
+        .setPromptVersion(prediction.getPromptVersion())
+        .setGroup(prediction.getGroup())
+        .setPredictedClass(prediction.getPredictedClass())
+        .setConfidence(prediction.getConfidence())
+        .setClassProbabilities(packed)
+        .build();
+  }
+
+  /** The waiting prediction of an entry, whether this version or an earlier one wrote it. */
+  private static WaitingPrediction waitingOf(PendingJoin entry) {
+    if (entry.getWaitingPrediction() != null) {
+      return entry.getWaitingPrediction();
+    }
+    return entry.getPrediction() == null ? null : waiting(entry.getPrediction());
   }
 
   private List<String> classNames(String deployment) {
@@ -276,7 +319,7 @@ final class PredictionLabelJoiner
   }
 
   private static CalibrationObservation observation(
-      ObservationKind kind, String eventId, Prediction prediction) {
+      ObservationKind kind, String eventId, WaitingPrediction prediction) {
     return CalibrationObservation.newBuilder()
         .setKind(kind)
         .setEventId(eventId)
@@ -285,7 +328,8 @@ final class PredictionLabelJoiner
         .build();
   }
 
-  private void emit(Prediction prediction, CalibrationObservation observation, long timestamp) {
+  private void emit(
+      WaitingPrediction prediction, CalibrationObservation observation, long timestamp) {
     GroupKey key =
         new GroupKey(
             prediction.getDeployment(), prediction.getPromptVersion(), prediction.getGroup());

@@ -20,6 +20,7 @@ import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.RetrainRequest;
+import io.calmon.schemas.state.PendingJoin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -343,6 +345,27 @@ class MonitorTopologyTest {
     // Brier: 0.7^2 + (0.2 - 1)^2 + 0.1^2 = 0.49 + 0.64 + 0.01 = 1.14; NLL: -ln 0.2.
     assertEquals(1.14, window.getBrier(), 1e-6);
     assertEquals(-Math.log(0.2), window.getNll(), 1e-6);
+  }
+
+  @Test
+  void shouldJoinAPredictionThatAnEarlierMonitorKeptWhole() {
+    // Before WaitingPrediction, a waiting entry held the whole Prediction: state restored from such
+    // a changelog still joins.
+    Prediction p = prediction("p", T0, "red circle", 0.7, CalibrationGroup.NEW, 3);
+    p.setClassProbabilities(List.of(0.7f, 0.2f, 0.1f));
+    KeyValueStore<String, PendingJoin> pending =
+        driver.getKeyValueStore(MonitorTopology.PENDING_STORE);
+    pending.put(
+        "p",
+        PendingJoin.newBuilder()
+            .setPrediction(p)
+            .setExpiresAt(T0.plus(Duration.ofHours(1)))
+            .build());
+    label("p", "blue square", T0.plusSeconds(30));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+    CalibrationReport window = finalReport(CalibrationGroup.NEW, 3);
+    assertEquals(1, window.getLabelledCount());
+    assertEquals(1.14, window.getBrier(), 1e-6);
   }
 
   @Test
