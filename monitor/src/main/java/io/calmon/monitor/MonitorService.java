@@ -96,6 +96,7 @@ public final class MonitorService implements AutoCloseable {
     // waiting stalled a thread behind the labels repartition (a backlog on 6 partitions read by
     // one thread did not finish in 4 minutes; with this setting, 17 s).
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    settings.kafka().applyTo(props);
     props.putAll(overrides);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     return props;
@@ -123,7 +124,8 @@ public final class MonitorService implements AutoCloseable {
   private record Cluster(String id, InputPartitions inputPartitions) {
     static Cluster describe(MonitorSettings settings) {
       try (TopicAdmin admin =
-          TopicAdmin.connect(settings.bootstrapServers(), settings.startTimeout())) {
+          TopicAdmin.connect(
+              settings.bootstrapServers(), settings.kafka(), settings.startTimeout())) {
         return new Cluster(
             admin.clusterId(),
             new InputPartitions(

@@ -1,6 +1,7 @@
 package io.calmon.monitor;
 
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.service.ConfigException;
 import io.calmon.kafka.service.Durations;
 import io.calmon.kafka.service.LayeredConfig;
@@ -20,6 +21,8 @@ import java.util.function.Supplier;
  * of {@code calmon monitor}; {@link #definitions()} lists them with their defaults.
  *
  * @param bootstrapServers the Kafka cluster
+ * @param kafka the operator's Kafka client properties (security), applied to every client of the
+ *     Kafka Streams instance and to the monitor's admin client
  * @param applicationId Kafka Streams application id: consumer group, internal topic and state names
  * @param topics the topic names (a prefix gives side-by-side deployments on one cluster)
  * @param stateDir where Kafka Streams keeps its local state stores, one subdirectory per cluster id
@@ -34,6 +37,7 @@ import java.util.function.Supplier;
  */
 public record MonitorSettings(
     String bootstrapServers,
+    KafkaClientConfig kafka,
     String applicationId,
     CalmonTopics topics,
     Path stateDir,
@@ -47,6 +51,7 @@ public record MonitorSettings(
 
   public MonitorSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(stateDir, "stateDir");
@@ -65,6 +70,12 @@ public record MonitorSettings(
             "bootstrap-servers",
             Objects.requireNonNullElse(System.getenv("CALMON_BOOTSTRAP_SERVERS"), "127.0.0.1:9092"),
             "Kafka bootstrap servers (default $CALMON_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
+        .define(
+            "kafka-config",
+            System.getenv(KafkaClientConfig.ENV),
+            "Kafka client properties file (security settings) for every client (default $"
+                + KafkaClientConfig.ENV
+                + ")")
         .define("prefix", "", "put this in front of every calmon topic name")
         .define(
             "application-id",
@@ -157,6 +168,7 @@ public record MonitorSettings(
                     rules(config)));
     return new MonitorSettings(
         config.string("bootstrap-servers"),
+        kafkaConfig(config),
         applicationId,
         topics,
         stateDir != null ? Path.of(stateDir) : defaultStateDir(applicationId),
@@ -169,6 +181,20 @@ public record MonitorSettings(
         monitor);
   }
 
+  /** The client properties file named by {@code kafka-config}, or none. */
+  private static KafkaClientConfig kafkaConfig(LayeredConfig config) {
+    String file = config.optionalString("kafka-config");
+    if (file == null || file.isBlank()) {
+      return KafkaClientConfig.none();
+    }
+    try {
+      return KafkaClientConfig.load(Path.of(file));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "kafka-config", e.getMessage() + " (from " + config.source("kafka-config") + ")", e);
+    }
+  }
+
   /**
    * {@code ~/.calmon/state/<application id>}: outside the temporary directory, which the system may
    * clean while the monitor relies on it (a restart then restores every store from its changelog).
@@ -178,7 +204,7 @@ public record MonitorSettings(
   }
 
   /** {@code calmon-monitor-all}, or {@code calmon-monitor-<prefix>} for prefixed topics. */
-  static String defaultApplicationId(String prefix) {
+  public static String defaultApplicationId(String prefix) {
     String name = prefix.replaceAll("[-._]+$", "");
     return "calmon-monitor-" + (name.isEmpty() ? "all" : name);
   }

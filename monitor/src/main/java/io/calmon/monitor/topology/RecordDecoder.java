@@ -26,7 +26,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  *       than the configured skew ahead of the wall clock (INVALID_TIME, EVENT_TIME_IN_FUTURE), so
  *       one record stamped far ahead cannot close every open window.
  *   <li>Predictions: confidence and every probability finite and in [0, 1], a non-negative prompt
- *       version, a non-empty deployment and predicted class (INVALID_PREDICTION).
+ *       version, a non-empty deployment and predicted class (INVALID_PREDICTION); when scored
+ *       against the deployment's latest class set, the predicted class must be in it
+ *       (UNKNOWN_CLASS) and shipped probabilities one per class (INVALID_PREDICTION).
  *   <li>Labels: a non-empty deployment and true class (INVALID_LABEL); when the deployment's class
  *       set is known, the true class must be in it (UNKNOWN_CLASS).
  * </ul>
@@ -37,6 +39,7 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
   private final LongAdder read;
   private final Duration maxFutureSkew;
   FixedKeyProcessorContext<String, Decoded<T>> context;
+  private KeyValueStore<String, ValueAndTimestamp<ClassSet>> classSets;
 
   RecordDecoder(
       AvroCodec<?> codec, Duration maxFutureSkew, MonitorCounters counters, LongAdder read) {
@@ -49,6 +52,13 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
   @Override
   public void init(FixedKeyProcessorContext<String, Decoded<T>> context) {
     this.context = context;
+    this.classSets = context.getStateStore(MonitorTopology.CLASS_SETS_STORE);
+  }
+
+  /** The deployment's latest class set, or null while the monitor has read none. */
+  ClassSet classSet(String deployment) {
+    ValueAndTimestamp<ClassSet> classSet = classSets.get(deployment);
+    return classSet == null ? null : classSet.value();
   }
 
   @Override
@@ -123,7 +133,44 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
       if (invalid != null) {
         return new Problem("INVALID_PREDICTION", invalid);
       }
-      return checkTime("event time", prediction.getEventTime().toEpochMilli());
+      Problem time = checkTime("event time", prediction.getEventTime().toEpochMilli());
+      return time != null ? time : checkClasses(prediction);
+    }
+
+    /**
+     * Against the class set it was scored with, when that is the deployment's latest (the monitor
+     * keeps only the latest: a prediction of an earlier class set is not checked): the predicted
+     * class must be in it (UNKNOWN_CLASS) and shipped probabilities must be one per class
+     * (INVALID_PREDICTION).
+     */
+    private Problem checkClasses(Prediction prediction) {
+      ClassSet classSet = classSet(prediction.getDeployment());
+      if (classSet == null || classSet.getVersion() != prediction.getClassSetVersion()) {
+        return null;
+      }
+      if (!classSet.getClassNames().contains(prediction.getPredictedClass())) {
+        return new Problem(
+            "UNKNOWN_CLASS",
+            "predicted class '"
+                + prediction.getPredictedClass()
+                + "' is not in class set version "
+                + classSet.getVersion()
+                + " of deployment "
+                + prediction.getDeployment());
+      }
+      List<Float> probabilities = prediction.getClassProbabilities();
+      if (probabilities != null && probabilities.size() != classSet.getClassNames().size()) {
+        return new Problem(
+            "INVALID_PREDICTION",
+            probabilities.size()
+                + " class probabilities for the "
+                + classSet.getClassNames().size()
+                + " classes of class set version "
+                + classSet.getVersion()
+                + " of deployment "
+                + prediction.getDeployment());
+      }
+      return null;
     }
 
     private static String invalid(Prediction prediction) {
@@ -153,16 +200,8 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
    * Labels: decode, check the time and names, reject classes outside the deployment's class set.
    */
   static final class Labels extends RecordDecoder<Label> {
-    private KeyValueStore<String, ValueAndTimestamp<ClassSet>> classSets;
-
     Labels(Duration maxFutureSkew, MonitorCounters counters) {
       super(AvroCodec.of(Label.class), maxFutureSkew, counters, counters.labels);
-    }
-
-    @Override
-    public void init(FixedKeyProcessorContext<String, Decoded<Label>> context) {
-      super.init(context);
-      this.classSets = context.getStateStore(MonitorTopology.CLASS_SETS_STORE);
     }
 
     @Override
@@ -174,18 +213,18 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
       if (time != null) {
         return time;
       }
-      ValueAndTimestamp<ClassSet> classSet = classSets.get(label.getDeployment());
-      if (classSet == null || classSet.value() == null) {
+      ClassSet classSet = classSet(label.getDeployment());
+      if (classSet == null) {
         return null; // nothing to check against yet
       }
-      return classSet.value().getClassNames().contains(label.getTrueClass())
+      return classSet.getClassNames().contains(label.getTrueClass())
           ? null
           : new Problem(
               "UNKNOWN_CLASS",
               "true class '"
                   + label.getTrueClass()
                   + "' is not in class set version "
-                  + classSet.value().getVersion()
+                  + classSet.getVersion()
                   + " of deployment "
                   + label.getDeployment());
     }

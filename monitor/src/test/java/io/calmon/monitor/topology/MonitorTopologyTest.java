@@ -533,6 +533,27 @@ class MonitorTopologyTest {
   }
 
   @Test
+  void shouldCheckPredictionsAgainstTheClassSetTheyWereScoredWith() {
+    pipePrediction(prediction("unknown", T0, "purple hexagon", 0.9, CalibrationGroup.NEW, 3));
+    Prediction short1 = prediction("short", T0, "red circle", 0.9, CalibrationGroup.NEW, 3);
+    short1.setClassProbabilities(List.of(0.9f, 0.1f));
+    pipePrediction(short1);
+    Prediction later = prediction("later", T0, "purple hexagon", 0.9, CalibrationGroup.NEW, 3);
+    later.setClassSetVersion(2); // a class set this monitor has not read: not checked
+    pipePrediction(later);
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    Map<String, DeadLetter> dead =
+        deadLetters.readKeyValuesToList().stream()
+            .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
+    assertEquals(2, dead.size(), dead.toString());
+    assertEquals("UNKNOWN_CLASS", dead.get("unknown").getErrorType());
+    assertTrue(dead.get("unknown").getErrorMessage().contains("'purple hexagon'"));
+    assertEquals("INVALID_PREDICTION", dead.get("short").getErrorType());
+    assertEquals(1, finalReport(CalibrationGroup.NEW, 3).getScoredCount());
+  }
+
+  @Test
   void shouldSkipAnUndecodableClassSetAndKeepThePreviousOne() {
     // Before the fix, a global table decoded class sets with the Avro serde: this record killed
     // the global thread (and with it the whole monitor).
