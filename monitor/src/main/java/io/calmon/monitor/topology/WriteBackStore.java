@@ -155,8 +155,8 @@ final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, 
       }
     }
     // A new map, not clear(): a cleared HashMap keeps its largest table, and every later
-    // write-back would walk it.
-    written = new HashMap<>();
+    // write-back would walk it. Sized for as many writes as this commit took.
+    written = new HashMap<>(Math.max(16, 2 * written.size()));
   }
 
   private static final class Builder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
