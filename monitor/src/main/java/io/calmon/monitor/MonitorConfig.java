@@ -1,7 +1,6 @@
 package io.calmon.monitor;
 
 import io.calmon.monitor.alerting.EceAlertRule;
-import io.calmon.schemas.CalibrationGroup;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -20,7 +19,7 @@ import java.util.Map;
  * @param idleTimeout wall-clock time after which an input partition that reads nothing stops
  *     holding back the windows' close (see {@code InputWatermarks})
  * @param provisionalInterval wall-clock time between provisional reports of one window
- * @param rules alert rule per group; groups without one are reported but never alert
+ * @param rules alert rule per report group; groups without one are reported but never alert
  */
 public record MonitorConfig(
     Duration windowSize,
@@ -33,7 +32,7 @@ public record MonitorConfig(
     Duration maxFutureSkew,
     Duration idleTimeout,
     Duration provisionalInterval,
-    Map<CalibrationGroup, EceAlertRule> rules) {
+    Map<ReportGroup, EceAlertRule> rules) {
 
   public MonitorConfig {
     requirePositive("window-size", windowSize);
@@ -64,7 +63,7 @@ public record MonitorConfig(
   /**
    * Defaults: hourly tumbling windows, labels up to 10 minutes late plus 1 minute grace, 15 bins,
    * inputs idle after 30 seconds without a record, provisional reports at most every second, and
-   * the default ECE rule on base and new classes.
+   * the default ECE rule on images of base and of new classes (TRUE_BASE, TRUE_NEW).
    */
   public static MonitorConfig defaults() {
     return new MonitorConfig(
@@ -79,8 +78,8 @@ public record MonitorConfig(
         Duration.ofSeconds(30),
         Duration.ofSeconds(1),
         Map.of(
-            CalibrationGroup.BASE, EceAlertRule.defaults(),
-            CalibrationGroup.NEW, EceAlertRule.defaults()));
+            ReportGroup.TRUE_BASE, EceAlertRule.defaults(),
+            ReportGroup.TRUE_NEW, EceAlertRule.defaults()));
   }
 
   /** Label delay plus grace: how long after its event a prediction's window stays open. */

@@ -6,11 +6,9 @@ import io.calmon.kafka.service.ConfigException;
 import io.calmon.kafka.service.Durations;
 import io.calmon.kafka.service.LayeredConfig;
 import io.calmon.monitor.alerting.EceAlertRule;
-import io.calmon.schemas.CalibrationGroup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -116,7 +114,11 @@ public record MonitorSettings(
             "provisional-interval",
             format(d.provisionalInterval()),
             "wall-clock time between provisional reports of one window")
-        .define("alert-groups", "base,new", "groups the ECE rule watches: base, new, all or none")
+        .define(
+            "alert-groups",
+            "true-base,true-new",
+            "groups the ECE rule watches: true-base, true-new (by the label's class), base, new (by"
+                + " the predicted class), all, or none")
         .define("ece-threshold", Double.toString(rule.eceThreshold()), "ECE above which to alert")
         .define("min-labelled", Long.toString(rule.minLabelled()), "labels a window needs")
         .define(
@@ -209,7 +211,7 @@ public record MonitorSettings(
     return "calmon-monitor-" + (name.isEmpty() ? "all" : name);
   }
 
-  private static Map<CalibrationGroup, EceAlertRule> rules(LayeredConfig config) {
+  private static Map<ReportGroup, EceAlertRule> rules(LayeredConfig config) {
     EceAlertRule rule =
         construct(
             config,
@@ -220,17 +222,19 @@ public record MonitorSettings(
                     config.integer("consecutive-windows", 1, 10_000),
                     config.duration("cooldown", Duration.ZERO),
                     config.bool("require-ci-above-threshold")));
-    Map<CalibrationGroup, EceAlertRule> rules = new EnumMap<>(CalibrationGroup.class);
-    String groups = config.string("alert-groups").toUpperCase(Locale.ROOT);
-    if (groups.equals("NONE")) {
+    Map<ReportGroup, EceAlertRule> rules = new EnumMap<>(ReportGroup.class);
+    String groups = config.string("alert-groups");
+    if (groups.trim().equalsIgnoreCase("none")) {
       return rules;
     }
-    for (String group : groups.split(",")) {
-      try {
-        rules.put(CalibrationGroup.valueOf(group.trim()), rule);
-      } catch (IllegalArgumentException e) {
-        throw config.invalid("alert-groups", "must be a comma-separated list of base, new, all");
+    for (String label : groups.split(",")) {
+      ReportGroup group = ReportGroup.fromLabel(label);
+      if (group == null) {
+        throw config.invalid(
+            "alert-groups",
+            "must be none or a comma-separated list of true-base, true-new, base, new, all");
       }
+      rules.put(group, rule);
     }
     return rules;
   }

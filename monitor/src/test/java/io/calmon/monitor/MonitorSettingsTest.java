@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.calmon.kafka.service.ConfigException;
-import io.calmon.schemas.CalibrationGroup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -49,15 +48,21 @@ class MonitorSettingsTest {
     MonitorSettings all =
         MonitorSettings.from(
             MonitorSettings.definitions()
-                .flag("alert-groups", "all, NEW")
+                .flag("alert-groups", "all, NEW,true-base")
                 .flag("min-labelled", 7)
                 .build());
     assertEquals(
-        Set.of(CalibrationGroup.ALL, CalibrationGroup.NEW), all.monitor().rules().keySet());
-    assertEquals(7, all.monitor().rules().get(CalibrationGroup.ALL).minLabelled());
+        Set.of(ReportGroup.ALL, ReportGroup.NEW, ReportGroup.TRUE_BASE),
+        all.monitor().rules().keySet());
+    assertEquals(7, all.monitor().rules().get(ReportGroup.ALL).minLabelled());
     MonitorSettings none =
         MonitorSettings.from(MonitorSettings.definitions().flag("alert-groups", "none").build());
     assertEquals(Set.of(), none.monitor().rules().keySet());
+    MonitorSettings defaults = MonitorSettings.from(MonitorSettings.definitions().build());
+    assertEquals(
+        Set.of(ReportGroup.TRUE_BASE, ReportGroup.TRUE_NEW),
+        defaults.monitor().rules().keySet(),
+        "by default the ECE rule reads images of base and of new classes (the paper's groups)");
   }
 
   @Test

@@ -1,7 +1,8 @@
 package io.calmon.monitor.alerting;
 
+import io.calmon.monitor.ReportGroup;
 import io.calmon.schemas.Alert;
-import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.CalibrationGrouping;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.Severity;
 import io.calmon.schemas.state.AlertStreak;
@@ -29,12 +30,12 @@ public final class AlertPolicy {
   /** Rule name carried by ECE alerts. */
   public static final String ECE_RULE = "ece-above-threshold";
 
-  private final Map<CalibrationGroup, EceAlertRule> rules;
+  private final Map<ReportGroup, EceAlertRule> rules;
 
   /**
    * @param rules the rule for each group to watch; groups without a rule never alert
    */
-  public AlertPolicy(Map<CalibrationGroup, EceAlertRule> rules) {
+  public AlertPolicy(Map<ReportGroup, EceAlertRule> rules) {
     this.rules = rules.isEmpty() ? Map.of() : new EnumMap<>(rules);
   }
 
@@ -48,7 +49,7 @@ public final class AlertPolicy {
    * @param report a final window report
    */
   public Outcome evaluate(AlertStreak state, CalibrationReport report) {
-    EceAlertRule rule = rules.get(report.getGroup());
+    EceAlertRule rule = rules.get(ReportGroup.of(report));
     AlertStreak next = state == null ? fresh(report) : AlertStreak.newBuilder(state).build();
     if (rule == null || !report.getFinal$()) {
       return new Outcome(next, Optional.empty());
@@ -113,13 +114,18 @@ public final class AlertPolicy {
       EceAlertRule rule, CalibrationReport report, List<CalibrationReport> evidence) {
     boolean critical = report.getEceCiLow() > 2 * rule.eceThreshold();
     String group = report.getGroup().name().toLowerCase(java.util.Locale.ROOT);
+    String grouping =
+        report.getGrouping() == CalibrationGrouping.TRUE_CLASS
+            ? "images of " + group + " classes"
+            : "predicted as " + group + " classes";
     String message =
         String.format(
             java.util.Locale.ROOT,
-            "%s-class ECE %.1f%% (95%% CI %.1f-%.1f%%) above %.1f%% for %d window(s) in a row,"
-                + " prompt version %d, %d labelled in the last window",
+            "%s-class ECE %.1f%% (%s; 95%% CI %.1f-%.1f%%) above %.1f%% for %d window(s) in a"
+                + " row, prompt version %d, %d labelled in the last window",
             group,
             100 * report.getEce(),
+            grouping,
             100 * report.getEceCiLow(),
             100 * report.getEceCiHigh(),
             100 * rule.eceThreshold(),
@@ -131,7 +137,7 @@ public final class AlertPolicy {
             "|",
             ECE_RULE,
             report.getDeployment(),
-            report.getGroup().name(),
+            ReportGroup.of(report).name(),
             Long.toString(report.getPromptVersion()),
             Long.toString(report.getWindowEnd().toEpochMilli()));
     return Alert.newBuilder()

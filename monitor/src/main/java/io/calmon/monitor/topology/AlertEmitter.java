@@ -1,5 +1,6 @@
 package io.calmon.monitor.topology;
 
+import io.calmon.monitor.ReportGroup;
 import io.calmon.monitor.alerting.AlertPolicy;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationReport;
@@ -35,7 +36,7 @@ final class AlertEmitter implements Processor<String, CalibrationReport, String,
   @Override
   public void process(Record<String, CalibrationReport> record) {
     CalibrationReport report = record.value();
-    String key = report.getDeployment() + "|" + report.getGroup().name();
+    String key = report.getDeployment() + "|" + ReportGroup.of(report).name();
     AlertPolicy.Outcome outcome = policy.evaluate(streaks.get(key), report);
     streaks.put(key, outcome.state());
     outcome

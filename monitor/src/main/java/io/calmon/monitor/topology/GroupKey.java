@@ -1,12 +1,13 @@
 package io.calmon.monitor.topology;
 
-import io.calmon.schemas.CalibrationGroup;
+import io.calmon.monitor.ReportGroup;
 
 /**
- * The aggregation key: deployment, prompt version and group, written {@code
- * deployment|version|GROUP}. Parsed from the right, so a deployment name may itself contain '|'.
+ * The aggregation key: deployment, prompt version and report group, written {@code
+ * deployment|version|GROUP} ({@code BASE}, {@code TRUE_NEW}, ...). Parsed from the right, so a
+ * deployment name may itself contain '|'.
  */
-record GroupKey(String deployment, long promptVersion, CalibrationGroup group) {
+record GroupKey(String deployment, long promptVersion, ReportGroup group) {
 
   static GroupKey parse(String key) {
     int groupAt = key.lastIndexOf('|');
@@ -17,10 +18,10 @@ record GroupKey(String deployment, long promptVersion, CalibrationGroup group) {
     return new GroupKey(
         key.substring(0, versionAt),
         Long.parseLong(key.substring(versionAt + 1, groupAt)),
-        CalibrationGroup.valueOf(key.substring(groupAt + 1)));
+        ReportGroup.valueOf(key.substring(groupAt + 1)));
   }
 
-  GroupKey withGroup(CalibrationGroup other) {
+  GroupKey withGroup(ReportGroup other) {
     return new GroupKey(deployment, promptVersion, other);
   }
 
@@ -31,6 +32,6 @@ record GroupKey(String deployment, long promptVersion, CalibrationGroup group) {
 
   /** The key of reports on the calibration-reports topic: {@code deployment/version/group}. */
   String reportKey() {
-    return deployment + "/" + promptVersion + "/" + group.name().toLowerCase(java.util.Locale.ROOT);
+    return deployment + "/" + promptVersion + "/" + group.label();
   }
 }

@@ -15,6 +15,7 @@ import io.calmon.schemas.state.AlertStreak;
 import io.calmon.schemas.state.PartialKind;
 import io.calmon.schemas.state.PendingJoin;
 import io.calmon.schemas.state.RoutedLabel;
+import io.calmon.schemas.state.VersionBaseClasses;
 import io.calmon.schemas.state.WindowCalibration;
 import io.calmon.schemas.state.WindowPartial;
 import io.calmon.schemas.state.WindowParts;
@@ -53,6 +54,7 @@ public final class MonitorTopology {
   static final String PENDING_STORE = "pending-joins";
   static final String EXPIRY_STORE = "pending-expiry";
   static final String CLASS_SETS_STORE = "class-sets";
+  static final String BASE_CLASSES_STORE = "prompt-base-classes";
   static final String JOIN_WATERMARK_STORE = "join-watermarks";
   static final String PARTIAL_WINDOW_STORE = "partial-windows";
   static final String WINDOW_PARTS_STORE = "window-parts";
@@ -96,6 +98,16 @@ public final class MonitorTopology {
         Consumed.with(Serdes.String(), Serdes.ByteArray())
             .withTimestampExtractor(new AnyRecordTime()),
         () -> new ClassSetLoader(counters));
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(BASE_CLASSES_STORE),
+                Serdes.String(),
+                AvroSerde.of(VersionBaseClasses.class))
+            .withLoggingDisabled(),
+        topics.promptVersions().name(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray())
+            .withTimestampExtractor(new AnyRecordTime()),
+        () -> new BaseClassesLoader(counters));
 
     KStream<String, Decoded<Prediction>> predictions =
         builder.stream(

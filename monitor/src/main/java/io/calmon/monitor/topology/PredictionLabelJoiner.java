@@ -1,7 +1,9 @@
 package io.calmon.monitor.topology;
 
 import io.calmon.monitor.MonitorConfig;
+import io.calmon.monitor.ReportGroup;
 import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.CalibrationGrouping;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
@@ -10,6 +12,7 @@ import io.calmon.schemas.state.CalibrationObservation;
 import io.calmon.schemas.state.ObservationKind;
 import io.calmon.schemas.state.PartialKind;
 import io.calmon.schemas.state.PendingJoin;
+import io.calmon.schemas.state.VersionBaseClasses;
 import io.calmon.schemas.state.WaitingPrediction;
 import io.calmon.schemas.state.WindowPartial;
 import java.nio.ByteBuffer;
@@ -34,7 +37,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * One join task, for one input partition: joins predictions with their labels by event id,
  * whichever arrives first, turns each into calibration observations keyed by (deployment, prompt
  * version, group), once for the predicted class's group and once for ALL, and folds them into this
- * partition's part of each window aggregate ({@link PartialWindows}). Parts go on to the {@link
+ * partition's part of each window aggregate ({@link PartialWindows}). A joined pair also counts in
+ * its true class's group (TRUE_BASE or TRUE_NEW, against the prompt version's base classes, see
+ * {@link BaseClassesLoader}), as SCORED and LABELLED (or LATE_LABEL). Parts go on to the {@link
  * WindowMerger} keyed by deployment: PROVISIONAL at most once per provisional interval, FINAL once
  * the task's watermark ({@link InputWatermarks}) has passed the window's close, each followed by a
  * WATERMARK record to every merger partition.
@@ -72,6 +77,7 @@ final class PredictionLabelJoiner
   private KeyValueStore<String, PendingJoin> pending;
   private KeyValueStore<String, String> expiry;
   private KeyValueStore<String, ValueAndTimestamp<ClassSet>> classSets;
+  private KeyValueStore<String, VersionBaseClasses> baseClasses;
   private InputWatermarks watermarks;
   private PartialWindows parts;
   private long announcedWatermark = Long.MIN_VALUE;
@@ -95,6 +101,7 @@ final class PredictionLabelJoiner
     this.pending = context.getStateStore(MonitorTopology.PENDING_STORE);
     this.expiry = context.getStateStore(MonitorTopology.EXPIRY_STORE);
     this.classSets = context.getStateStore(MonitorTopology.CLASS_SETS_STORE);
+    this.baseClasses = context.getStateStore(MonitorTopology.BASE_CLASSES_STORE);
     this.watermarks =
         new InputWatermarks(
             context.getStateStore(MonitorTopology.JOIN_WATERMARK_STORE),
@@ -247,13 +254,50 @@ final class PredictionLabelJoiner
    */
   private void join(String eventId, WaitingPrediction prediction, Label label, long labelTime) {
     long eventTime = prediction.getEventTime().toEpochMilli();
+    GroupKey byTruth = trueClassKey(prediction, label);
     if (config.isLateLabel(eventTime, labelTime)) {
       counters.lateLabels.increment();
       long foundLate = Math.max(labelTime, watermarks.watermark());
-      emit(prediction, observation(ObservationKind.LATE_LABEL, eventId, prediction), foundLate);
+      CalibrationObservation late = observation(ObservationKind.LATE_LABEL, eventId, prediction);
+      emit(prediction, late, foundLate);
+      if (byTruth != null) {
+        addByTruth(byTruth, late, foundLate);
+      }
     } else {
-      emit(prediction, labelled(eventId, prediction, label), eventTime);
+      CalibrationObservation labelled = labelled(eventId, prediction, label);
+      emit(prediction, labelled, eventTime);
+      if (byTruth != null) {
+        addByTruth(byTruth, observation(ObservationKind.SCORED, eventId, prediction), eventTime);
+        addByTruth(byTruth, labelled, eventTime);
+      }
     }
+  }
+
+  /**
+   * The TRUE_BASE or TRUE_NEW key of a joined pair: is the label's class one of the prompt
+   * version's base classes? Null while the monitor has not read the version (zero-shot, version 0,
+   * has none: its pairs are in the predicted-class groups only).
+   */
+  private GroupKey trueClassKey(WaitingPrediction prediction, Label label) {
+    VersionBaseClasses version =
+        baseClasses.get(
+            BaseClassesLoader.key(prediction.getDeployment(), prediction.getPromptVersion()));
+    if (version == null) {
+      return null;
+    }
+    boolean base = version.getBaseClasses().contains(label.getTrueClass());
+    return new GroupKey(
+        prediction.getDeployment(),
+        prediction.getPromptVersion(),
+        base ? ReportGroup.TRUE_BASE : ReportGroup.TRUE_NEW);
+  }
+
+  /**
+   * Adds a joined pair's observation to its true-class group. Where its windows have closed it is
+   * already counted and dead-lettered through the ALL group: nothing more is said here.
+   */
+  private void addByTruth(GroupKey key, CalibrationObservation observation, long timestamp) {
+    parts.add(key.toString(), observation, timestamp, watermarks.watermark());
   }
 
   private CalibrationObservation labelled(
@@ -332,10 +376,12 @@ final class PredictionLabelJoiner
       WaitingPrediction prediction, CalibrationObservation observation, long timestamp) {
     GroupKey key =
         new GroupKey(
-            prediction.getDeployment(), prediction.getPromptVersion(), prediction.getGroup());
+            prediction.getDeployment(),
+            prediction.getPromptVersion(),
+            ReportGroup.of(prediction.getGroup(), CalibrationGrouping.PREDICTED_CLASS));
     long watermark = watermarks.watermark();
     parts.add(key.toString(), observation, timestamp, watermark);
-    String all = key.withGroup(CalibrationGroup.ALL).toString();
+    String all = key.withGroup(ReportGroup.ALL).toString();
     switch (parts.add(all, observation, timestamp, watermark)) {
       case OPEN -> {}
       case PARTLY_CLOSED -> counters.partlyLateObservations.get(observation.getKind()).increment();

@@ -7,7 +7,7 @@ import io.calmon.core.calibration.CalibrationSketchCodec;
 import io.calmon.core.calibration.EceNoiseFloor;
 import io.calmon.core.calibration.EqualWidthBins;
 import io.calmon.monitor.MonitorConfig;
-import io.calmon.schemas.CalibrationGroup;
+import io.calmon.monitor.ReportGroup;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.ReliabilityBin;
 import io.calmon.schemas.state.WindowCalibration;
@@ -83,7 +83,8 @@ final class ReportBuilder implements Processor<String, WindowUpdate, String, Cal
         CalibrationReport.newBuilder()
             .setDeployment(key.deployment())
             .setPromptVersion(key.promptVersion())
-            .setGroup(key.group())
+            .setGroup(key.group().group())
+            .setGrouping(key.group().grouping())
             .setWindowStart(start)
             .setWindowEnd(end)
             .setEmittedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
@@ -94,7 +95,7 @@ final class ReportBuilder implements Processor<String, WindowUpdate, String, Cal
             .setBinCount(config.bins())
             .setConfidencePsi(psi(window, reference))
             .setNewClassShare(
-                key.group() == CalibrationGroup.ALL && window.getScoredCount() > 0
+                key.group() == ReportGroup.ALL && window.getScoredCount() > 0
                     ? (double) window.getPredictedNewCount() / window.getScoredCount()
                     : null);
     if (sketch.isEmpty()) {

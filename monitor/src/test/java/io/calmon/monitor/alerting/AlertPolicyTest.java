@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calmon.monitor.ReportGroup;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.CalibrationGrouping;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.Severity;
 import io.calmon.schemas.state.AlertStreak;
@@ -23,7 +25,7 @@ class AlertPolicyTest {
   private static final Duration WINDOW = Duration.ofMinutes(10);
 
   private final EceAlertRule rule = new EceAlertRule(0.05, 100, 2, Duration.ofMinutes(30), true);
-  private final AlertPolicy policy = new AlertPolicy(Map.of(CalibrationGroup.NEW, rule));
+  private final AlertPolicy policy = new AlertPolicy(Map.of(ReportGroup.NEW, rule));
 
   /** Feeds reports in order and returns the alerts, one slot per report. */
   private List<Optional<Alert>> run(CalibrationReport... reports) {
@@ -48,7 +50,34 @@ class AlertPolicyTest {
     assertEquals(0.11, alert.getObserved());
     assertEquals(0.05, alert.getThreshold());
     assertEquals(Severity.WARNING, alert.getSeverity());
-    assertTrue(alert.getMessage().startsWith("new-class ECE 11.0%"), alert.getMessage());
+    assertTrue(
+        alert.getMessage().startsWith("new-class ECE 11.0% (predicted as new classes;"),
+        alert.getMessage());
+  }
+
+  @Test
+  void shouldReadOnlyTheGroupingItsRuleNames() {
+    AlertPolicy byTruth = new AlertPolicy(Map.of(ReportGroup.TRUE_NEW, rule));
+    AlertStreak state = null;
+    for (int i = 0; i < 2; i++) {
+      AlertPolicy.Outcome outcome = byTruth.evaluate(state, window(i, 0.12, 0.08));
+      assertTrue(outcome.alert().isEmpty(), "a report by predicted class is not the rule's");
+      state = outcome.state();
+    }
+    state = null;
+    Optional<Alert> fired = Optional.empty();
+    for (int i = 0; i < 2; i++) {
+      CalibrationReport report = window(i, 0.12, 0.08);
+      report.setGrouping(CalibrationGrouping.TRUE_CLASS);
+      AlertPolicy.Outcome outcome = byTruth.evaluate(state, report);
+      state = outcome.state();
+      fired = outcome.alert();
+    }
+    Alert alert = fired.orElseThrow();
+    assertEquals(CalibrationGroup.NEW, alert.getGroup());
+    assertTrue(
+        alert.getMessage().startsWith("new-class ECE 12.0% (images of new classes;"),
+        alert.getMessage());
   }
 
   @Test
@@ -83,7 +112,7 @@ class AlertPolicyTest {
   void shouldFireOnThePointEstimateWhenTheIntervalGateIsOff() {
     AlertPolicy ungated =
         new AlertPolicy(
-            Map.of(CalibrationGroup.NEW, new EceAlertRule(0.05, 100, 1, Duration.ZERO, false)));
+            Map.of(ReportGroup.NEW, new EceAlertRule(0.05, 100, 1, Duration.ZERO, false)));
     assertTrue(ungated.evaluate(null, window(0, 0.09, 0.04)).alert().isPresent());
   }
 
@@ -148,7 +177,7 @@ class AlertPolicyTest {
     base.setGroup(CalibrationGroup.BASE);
     AlertPolicy eager =
         new AlertPolicy(
-            Map.of(CalibrationGroup.NEW, new EceAlertRule(0.05, 1, 1, Duration.ZERO, false)));
+            Map.of(ReportGroup.NEW, new EceAlertRule(0.05, 1, 1, Duration.ZERO, false)));
     assertFalse(eager.evaluate(null, base).alert().isPresent());
   }
 

@@ -10,15 +10,18 @@ import io.calmon.core.calibration.TopLabelRows;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.monitor.MonitorConfig;
+import io.calmon.monitor.ReportGroup;
 import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.CalibrationGrouping;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.ClassProbability;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.schemas.state.PendingJoin;
 import java.time.Duration;
@@ -75,7 +78,7 @@ class MonitorTopologyTest {
         Duration.ofMinutes(5),
         Duration.ofHours(1),
         Duration.ofSeconds(1),
-        Map.of(CalibrationGroup.NEW, new EceAlertRule(0.05, 20, 2, Duration.ofMinutes(30), false)));
+        Map.of(ReportGroup.NEW, new EceAlertRule(0.05, 20, 2, Duration.ofMinutes(30), false)));
   }
 
   @BeforeEach
@@ -332,6 +335,66 @@ class MonitorTopologyTest {
     assertEquals(1, finalReport(CalibrationGroup.NEW, 4).getLabelledCount());
     assertTrue(readReports.stream().anyMatch(kv -> kv.key.equals("default/3/base")));
     assertTrue(readReports.stream().anyMatch(kv -> kv.key.equals("default/4/all")));
+  }
+
+  @Test
+  void shouldAlsoGroupLabelledPredictionsByTheirTrueClassAgainstTheVersionsBaseClasses() {
+    driver
+        .createInputTopic(
+            topics.promptVersions().name(),
+            Serdes.String().serializer(),
+            AvroSerde.of(PromptVersion.class).serializer())
+        .pipeInput("default", promptVersion(3, List.of("red circle")), T0);
+    // Predicted base (red circle): one image of it, one of a new class (green star).
+    pipePrediction(prediction("b-right", T0, "red circle", 0.9, CalibrationGroup.BASE, 3));
+    pipePrediction(prediction("b-wrong", T0, "red circle", 0.8, CalibrationGroup.BASE, 3));
+    // Predicted new (green star), truly base.
+    pipePrediction(prediction("n-wrong", T0, "green star", 0.6, CalibrationGroup.NEW, 3));
+    pipePrediction(prediction("unlabelled", T0, "green star", 0.7, CalibrationGroup.NEW, 3));
+    label("b-right", "red circle", T0.plusSeconds(30));
+    label("b-wrong", "green star", T0.plusSeconds(30));
+    label("n-wrong", "red circle", T0.plusSeconds(30));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    CalibrationReport trueBase = finalReport(ReportGroup.TRUE_BASE, 3);
+    assertEquals(CalibrationGroup.BASE, trueBase.getGroup());
+    assertEquals(CalibrationGrouping.TRUE_CLASS, trueBase.getGrouping());
+    assertEquals(2, trueBase.getLabelledCount(), "b-right and n-wrong are images of red circles");
+    assertEquals(2, trueBase.getScoredCount(), "labelled predictions only");
+    assertEquals(0.5, trueBase.getAccuracy(), 1e-12);
+    CalibrationReport trueNew = finalReport(ReportGroup.TRUE_NEW, 3);
+    assertEquals(1, trueNew.getLabelledCount());
+    assertEquals(0.0, trueNew.getAccuracy(), 1e-12);
+    assertEquals(2, finalReport(CalibrationGroup.BASE, 3).getLabelledCount(), "by prediction");
+    assertEquals(2, finalReport(CalibrationGroup.NEW, 3).getScoredCount());
+    assertEquals(4, finalReport(CalibrationGroup.ALL, 3).getScoredCount(), "ALL is reported once");
+    assertTrue(readReports.stream().anyMatch(kv -> kv.key.equals("default/3/true-base")));
+  }
+
+  @Test
+  void shouldNotGroupByTrueClassAVersionWhoseBaseClassesAreUnknown() {
+    predict("p", T0, "red circle", 0.9);
+    label("p", "red circle", T0.plusSeconds(30));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+    assertEquals(1, finalReport(CalibrationGroup.NEW, 3).getLabelledCount());
+    assertTrue(reportsOf(ReportGroup.TRUE_BASE, 3).isEmpty());
+    assertTrue(reportsOf(ReportGroup.TRUE_NEW, 3).isEmpty());
+  }
+
+  private static PromptVersion promptVersion(long version, List<String> baseClasses) {
+    return PromptVersion.newBuilder()
+        .setDeployment("default")
+        .setVersion(version)
+        .setCreatedAt(T0)
+        .setMethod("coop")
+        .setBackboneId("test")
+        .setWeightsSha256("00".repeat(32))
+        .setTemplate("a photo of a {}.")
+        .setNCtx(1)
+        .setCtxDim(2)
+        .setContextVectors(List.of(0.1f, 0.2f))
+        .setBaseClasses(baseClasses)
+        .build();
   }
 
   @Test
@@ -623,6 +686,7 @@ class MonitorTopologyTest {
             "partial-windows",
             "pending-expiry",
             "pending-joins",
+            "prompt-base-classes",
             "window-parts"),
         stores);
     assertEquals(
@@ -632,14 +696,22 @@ class MonitorTopologyTest {
   // --- helpers --------------------------------------------------------------------------------
 
   private List<CalibrationReport> reportsOf(CalibrationGroup group, long version) {
+    return reportsOf(ReportGroup.of(group, CalibrationGrouping.PREDICTED_CLASS), version);
+  }
+
+  private List<CalibrationReport> reportsOf(ReportGroup group, long version) {
     readReports.addAll(reports.readKeyValuesToList());
     return readReports.stream()
         .map(kv -> kv.value)
-        .filter(r -> r.getGroup() == group && r.getPromptVersion() == version)
+        .filter(r -> ReportGroup.of(r) == group && r.getPromptVersion() == version)
         .toList();
   }
 
   private CalibrationReport finalReport(CalibrationGroup group, long version) {
+    return finalReport(ReportGroup.of(group, CalibrationGrouping.PREDICTED_CLASS), version);
+  }
+
+  private CalibrationReport finalReport(ReportGroup group, long version) {
     List<CalibrationReport> finals =
         reportsOf(group, version).stream().filter(CalibrationReport::getFinal$).toList();
     assertEquals(1, finals.size(), "final reports for " + group + " v" + version);
