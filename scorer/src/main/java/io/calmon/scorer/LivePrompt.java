@@ -70,6 +70,7 @@ final class LivePrompt implements AutoCloseable {
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-prompts");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.kafka().applyTo(p);
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "calmon-scorer-prompts-" + config.instanceId());
     thread.setDaemon(true);

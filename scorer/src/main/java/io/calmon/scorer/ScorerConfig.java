@@ -3,6 +3,7 @@ package io.calmon.scorer;
 import io.calmon.clip.image.ImageLimits;
 import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.schemas.serde.AvroLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
  * range.
  *
  * @param bootstrapServers Kafka bootstrap servers
+ * @param kafka the operator's Kafka client properties (security), applied to every client
  * @param topics the topic catalogue (a prefix for tests or side-by-side deployments)
  * @param deployment the deployment served; names the consumer group {@code calmon-scorer-<d>}
  * @param instanceId this instance's id: it names the transactional id, so two live instances must
@@ -64,6 +66,7 @@ import java.util.regex.Pattern;
  */
 public record ScorerConfig(
     String bootstrapServers,
+    KafkaClientConfig kafka,
     CalmonTopics topics,
     String deployment,
     String instanceId,
@@ -121,6 +124,7 @@ public record ScorerConfig(
 
   public ScorerConfig {
     Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(kafka, "kafka");
     require(
         bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap.servers must be set");
     require(
@@ -184,12 +188,25 @@ public record ScorerConfig(
 
   /** The consumer group all instances of this deployment share. */
   public String groupId() {
+    return groupId(deployment);
+  }
+
+  /** The consumer group of the scorers of {@code deployment}: {@code calmon-scorer-<d>}. */
+  public static String groupId(String deployment) {
     return "calmon-scorer-" + deployment;
   }
 
   /** The transactional id of this instance: stable across restarts, unique per instance. */
   public String transactionalId() {
-    return "calmon-scorer-" + deployment + "-" + instanceId;
+    return transactionalIdPrefix(deployment) + instanceId;
+  }
+
+  /**
+   * What every transactional id of the scorers of {@code deployment} starts with ({@code
+   * calmon-scorer-<d>-}, the instance id follows): the prefix their ACL grants.
+   */
+  public static String transactionalIdPrefix(String deployment) {
+    return groupId(deployment) + "-";
   }
 
   /** What the image loader may read: {@link #maxPixels}, {@link #maxImageBytes}, the roots. */
@@ -230,6 +247,7 @@ public record ScorerConfig(
   /** Builds a {@link ScorerConfig}: {@code setX} for required values, {@code optX} for others. */
   public static final class Builder {
     private String bootstrapServers;
+    private KafkaClientConfig kafka = KafkaClientConfig.none();
     private CalmonTopics topics = CalmonTopics.standard();
     private String deployment = DEFAULT_DEPLOYMENT;
     private String instanceId;
@@ -253,6 +271,12 @@ public record ScorerConfig(
 
     public Builder setBootstrapServers(String bootstrapServers) {
       this.bootstrapServers = bootstrapServers;
+      return this;
+    }
+
+    /** The operator's Kafka client properties (default: none, a plaintext cluster). */
+    public Builder optKafka(KafkaClientConfig kafka) {
+      this.kafka = kafka;
       return this;
     }
 
@@ -359,6 +383,7 @@ public record ScorerConfig(
       }
       return new ScorerConfig(
           bootstrapServers,
+          kafka,
           topics,
           deployment,
           instanceId,

@@ -1,8 +1,10 @@
 package io.calmon.cli;
 
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.KafkaUnreachableException;
 import io.calmon.kafka.TopicAdmin;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,19 +27,28 @@ final class BootstrapOptions {
       description = "How long to wait for the cluster to answer (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Mixin KafkaConfigOption kafka = new KafkaConfigOption();
+
+  /** The operator's Kafka client properties, read once. */
+  KafkaClientConfig kafka() {
+    return kafka.get();
+  }
+
   /**
    * Connects, turning an unreachable cluster into a user error naming the flag.
    *
-   * @throws UserError if the timeout is not positive or no broker answers in time
+   * @throws UserError if the timeout is not positive, no broker answers in time, or the cluster
+   *     refuses the credentials of {@code --kafka-config}
    */
   TopicAdmin connect() {
     if (timeoutSeconds < 1) {
       throw new UserError("--timeout must be at least 1 second, got " + timeoutSeconds);
     }
+    KafkaClientConfig config = kafka();
     try {
-      return TopicAdmin.connect(bootstrapServers, Duration.ofSeconds(timeoutSeconds));
+      return TopicAdmin.connect(bootstrapServers, config, Duration.ofSeconds(timeoutSeconds));
     } catch (KafkaUnreachableException e) {
-      throw new UserError("--bootstrap-servers " + bootstrapServers + ": " + e.reason(), e);
+      throw kafka.unreachable(e);
     }
   }
 }

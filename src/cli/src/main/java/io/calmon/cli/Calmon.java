@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       BrokerCommand.class,
       ScorerCommand.class,
       TopicsCommand.class,
+      AclsCommand.class,
       MonitorCommand.class,
       ClassesCommand.class,
       ProduceCommand.class,

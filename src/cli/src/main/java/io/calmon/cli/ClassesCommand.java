@@ -1,6 +1,7 @@
 package io.calmon.cli;
 
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.schemas.ClassSet;
@@ -70,7 +71,8 @@ final class ClassesCommand {
         }
       }
       String servers = bootstrap.bootstrapServers;
-      long version = latestVersion(servers, topics.classSets().name(), deployment) + 1;
+      long version =
+          latestVersion(servers, bootstrap.kafka(), topics.classSets().name(), deployment) + 1;
       ClassSet classSet =
           ClassSet.newBuilder()
               .setDeployment(deployment)
@@ -78,7 +80,7 @@ final class ClassesCommand {
               .setCreatedAt(Instant.now())
               .setClassNames(names)
               .build();
-      try (KafkaProducer<String, byte[]> producer = CliKafka.producer(servers)) {
+      try (KafkaProducer<String, byte[]> producer = CliKafka.producer(servers, bootstrap.kafka())) {
         producer
             .send(
                 new ProducerRecord<>(
@@ -112,11 +114,13 @@ final class ClassesCommand {
     }
 
     /** The highest version published for the deployment so far, 0 if none. */
-    static long latestVersion(String servers, String topic, String deployment) {
+    static long latestVersion(
+        String servers, KafkaClientConfig kafka, String topic, String deployment) {
       AvroSerde<ClassSet> serde = AvroSerde.of(ClassSet.class);
       long[] latest = {0};
       CliKafka.readToEnd(
           servers,
+          kafka,
           topic,
           record -> {
             if (deployment.equals(record.key()) && record.value() != null) {

@@ -1,7 +1,9 @@
 package io.calmon.cli;
 
+import io.calmon.kafka.KafkaClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -21,32 +23,35 @@ public final class CliKafka {
 
   private CliKafka() {}
 
-  /** An idempotent producer that waits for all in-sync replicas. */
+  /** An idempotent producer that waits for all in-sync replicas, on a plaintext cluster. */
   public static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true),
-        new StringSerializer(),
-        new ByteArraySerializer());
+    return producer(bootstrapServers, KafkaClientConfig.none());
   }
 
-  /** A consumer that sees committed records only (the monitor writes in transactions). */
+  /** An idempotent producer that waits for all in-sync replicas, with the client properties. */
+  public static KafkaProducer<String, byte[]> producer(
+      String bootstrapServers, KafkaClientConfig kafka) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return new KafkaProducer<>(kafka.applyTo(p), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** A consumer of committed records only (the monitor writes in transactions), plaintext. */
   public static KafkaConsumer<String, byte[]> consumer(String bootstrapServers) {
+    return consumer(bootstrapServers, KafkaClientConfig.none());
+  }
+
+  /** A consumer of committed records only, with the client properties. */
+  public static KafkaConsumer<String, byte[]> consumer(
+      String bootstrapServers, KafkaClientConfig kafka) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false),
-        new StringDeserializer(),
-        new ByteArrayDeserializer());
+        kafka.applyTo(p), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   /** Assigns every partition of {@code topic}, at its start or its end. */
@@ -70,7 +75,16 @@ public final class CliKafka {
    */
   public static void readToEnd(
       String bootstrapServers, String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
-    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
+    readToEnd(bootstrapServers, KafkaClientConfig.none(), topic, each);
+  }
+
+  /** {@link #readToEnd(String, String, Consumer)} with the client properties. */
+  public static void readToEnd(
+      String bootstrapServers,
+      KafkaClientConfig kafka,
+      String topic,
+      Consumer<ConsumerRecord<String, byte[]>> each) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers, kafka)) {
       List<TopicPartition> partitions = assign(consumer, topic, true);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {

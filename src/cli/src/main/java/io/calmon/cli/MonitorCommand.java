@@ -1,5 +1,6 @@
 package io.calmon.cli;
 
+import io.calmon.kafka.KafkaAuthenticationException;
 import io.calmon.kafka.KafkaUnreachableException;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.TopicMismatchException;
@@ -48,6 +49,14 @@ final class MonitorCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT[,...]",
       description = "Kafka (default: $CALMON_BOOTSTRAP_SERVERS, else 127.0.0.1:9092).")
   String bootstrapServers;
+
+  @Option(
+      names = KafkaConfigOption.FLAG,
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties (security.protocol, sasl.*, ssl.* ...) for every Kafka client"
+              + " (default: $CALMON_KAFKA_CONFIG, else none).")
+  String kafkaConfig;
 
   @Option(names = "--prefix", description = "Topic name prefix (default: none).")
   String prefix;
@@ -164,6 +173,7 @@ final class MonitorCommand implements Callable<Integer> {
           MonitorSettings.definitions()
               .file(configFile)
               .flag("bootstrap-servers", bootstrapServers)
+              .flag("kafka-config", kafkaConfig)
               .flag("prefix", prefix)
               .flag("application-id", applicationId)
               .flag("state-dir", stateDir)
@@ -191,8 +201,19 @@ final class MonitorCommand implements Callable<Integer> {
 
   private static void createTopics(MonitorSettings settings) {
     try (TopicAdmin admin =
-        TopicAdmin.connect(settings.bootstrapServers(), TopicAdmin.DEFAULT_TIMEOUT)) {
+        TopicAdmin.connect(
+            settings.bootstrapServers(), settings.kafka(), TopicAdmin.DEFAULT_TIMEOUT)) {
       admin.createAll(settings.topics(), settings.partitions(), settings.replicationFactor());
+    } catch (KafkaAuthenticationException e) {
+      throw new UserError(
+          "kafka-config: Kafka at "
+              + e.bootstrapServers()
+              + " refused the credentials: "
+              + e.reason()
+              + " (from "
+              + settings.kafka().file().map(Object::toString).orElse("no file")
+              + ")",
+          e);
     } catch (KafkaUnreachableException e) {
       throw new UserError(
           "--bootstrap-servers "
@@ -213,7 +234,7 @@ final class MonitorCommand implements Callable<Integer> {
     int port = service.metricsPort();
     return String.format(
         "monitor running: application %s, topics %s, bootstrap %s, windows %s every %s, labels"
-            + " within %s + %s grace, %d bins, metrics %s",
+            + " within %s + %s grace, %d bins, metrics %s%s",
         settings.applicationId(),
         settings.topics().prefix().isEmpty() ? "standard" : settings.topics().prefix() + "*",
         settings.bootstrapServers(),
@@ -222,7 +243,8 @@ final class MonitorCommand implements Callable<Integer> {
         Durations.format(m.labelDelay()),
         Durations.format(m.grace()),
         m.bins(),
-        port < 0 ? "off" : "http://" + settings.metricsHost() + ":" + port + "/metrics");
+        port < 0 ? "off" : "http://" + settings.metricsHost() + ":" + port + "/metrics",
+        settings.kafka().isEmpty() ? "" : ", Kafka client properties " + settings.kafka());
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

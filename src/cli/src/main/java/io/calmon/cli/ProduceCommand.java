@@ -72,7 +72,8 @@ final class ProduceCommand {
           throw new UserError("topic " + topic + " does not exist; run 'calmon topics create'");
         }
       }
-      try (KafkaProducer<String, byte[]> producer = CliKafka.producer(bootstrap.bootstrapServers)) {
+      try (KafkaProducer<String, byte[]> producer =
+          CliKafka.producer(bootstrap.bootstrapServers, bootstrap.kafka())) {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         records.forEach(r -> acks.add(producer.send(r)));
         for (Future<RecordMetadata> ack : acks) {

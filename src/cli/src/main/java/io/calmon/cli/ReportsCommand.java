@@ -2,6 +2,7 @@ package io.calmon.cli;
 
 import io.calmon.kafka.CalmonTopic;
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.KafkaAuthenticationException;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.kafka.service.Durations;
 import io.calmon.schemas.Alert;
@@ -16,7 +17,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,6 +50,8 @@ final class ReportsCommand {
         defaultValue = "${env:CALMON_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
         description = "Kafka (default: $CALMON_BOOTSTRAP_SERVERS, else ${DEFAULT-VALUE}).")
     String bootstrapServers;
+
+    @Mixin KafkaConfigOption kafka = new KafkaConfigOption();
 
     @Option(names = "--prefix", defaultValue = "", description = "Topic name prefix.")
     String prefix;
@@ -80,7 +85,8 @@ final class ReportsCommand {
       Function<T, String> render = format == Format.JSON ? RecordJson::line : this::text;
       PrintWriter out = spec.commandLine().getOut();
       long deadline = System.nanoTime() + patience.toNanos();
-      try (KafkaConsumer<String, byte[]> consumer = CliKafka.consumer(bootstrapServers)) {
+      try (KafkaConsumer<String, byte[]> consumer =
+          CliKafka.consumer(bootstrapServers, kafka.get())) {
         if (consumer.partitionsFor(topic, patience).isEmpty()) {
           throw new UserError("topic " + topic + " does not exist");
         }
@@ -110,8 +116,14 @@ final class ReportsCommand {
                 + ": no Kafka broker answered within "
                 + timeout,
             e);
+      } catch (AuthenticationException e) {
+        throw kafka.unreachable(
+            new KafkaAuthenticationException(
+                bootstrapServers, kafka.get().scrub(e.getMessage()), e));
       } catch (KafkaException e) {
-        throw new UserError("--bootstrap-servers " + bootstrapServers + ": " + e.getMessage(), e);
+        throw new UserError(
+            "--bootstrap-servers " + bootstrapServers + ": " + kafka.get().scrub(e.getMessage()),
+            e);
       }
       return 0;
     }

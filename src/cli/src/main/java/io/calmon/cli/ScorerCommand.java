@@ -217,6 +217,7 @@ final class ScorerCommand implements Callable<Integer> {
               + config.instanceId()
               + " running; metrics "
               + (port < 0 ? "off" : "http://" + config.metricsHost() + ":" + port + "/metrics")
+              + (config.kafka().isEmpty() ? "" : "; Kafka client properties " + config.kafka())
               + "; Ctrl-C or SIGTERM stops it");
       while (!stopRequested.await(500, TimeUnit.MILLISECONDS) && service.isRunning()) {
         // Wait for a signal, or for the service to stop on its own (fenced, broker lost).
@@ -251,6 +252,7 @@ final class ScorerCommand implements Callable<Integer> {
     ScorerConfig.Builder b =
         ScorerConfig.builder()
             .setBootstrapServers(bootstrap.bootstrapServers)
+            .optKafka(bootstrap.kafka())
             .optTopics(TopicsCommand.topicsWithPrefix(prefix));
     check(b, "--deployment", () -> b.optDeployment(deployment));
     if (instanceId != null) {

@@ -175,6 +175,7 @@ final class TrainerCommand implements Callable<Integer> {
       System.err.println(
           "calmon: trainer running; metrics "
               + (port < 0 ? "off" : "http://" + settings.metricsHost() + ":" + port + "/metrics")
+              + (settings.kafka().isEmpty() ? "" : "; Kafka client properties " + settings.kafka())
               + "; Ctrl-C or SIGTERM stops it");
       while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
         if (!trainer.isRunning()) {
@@ -247,6 +248,7 @@ final class TrainerCommand implements Callable<Integer> {
     TrainerSettings.Builder b =
         TrainerSettings.builder()
             .setBootstrapServers(bootstrap.bootstrapServers)
+            .optKafka(bootstrap.kafka())
             .setBackboneId(
                 modelDir == null
                     ? "unknown"

@@ -1,5 +1,6 @@
 package io.calmon.trainer.service;
 
+import io.calmon.kafka.KafkaClientConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ final class CompactedReader implements AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> consumer;
 
-  CompactedReader(String bootstrapServers, List<String> topics) {
+  CompactedReader(String bootstrapServers, KafkaClientConfig kafka, List<String> topics) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -32,6 +33,7 @@ final class CompactedReader implements AutoCloseable {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    kafka.applyTo(p);
     consumer = new KafkaConsumer<>(p);
     List<TopicPartition> partitions =
         topics.stream()

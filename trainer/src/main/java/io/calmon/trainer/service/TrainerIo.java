@@ -125,6 +125,7 @@ final class TrainerIo implements AutoCloseable {
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    settings.kafka().applyTo(p);
     this.producer = new KafkaProducer<>(p);
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -136,6 +137,7 @@ final class TrainerIo implements AutoCloseable {
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    settings.kafka().applyTo(c);
     KafkaConsumer<String, byte[]> groupConsumer = null;
     CompactedReader reader = null;
     try {
@@ -144,6 +146,7 @@ final class TrainerIo implements AutoCloseable {
       reader =
           new CompactedReader(
               settings.bootstrapServers(),
+              settings.kafka(),
               List.of(
                   topics.promptVersions().name(),
                   topics.classSets().name(),

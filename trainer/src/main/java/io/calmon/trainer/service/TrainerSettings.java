@@ -2,16 +2,19 @@ package io.calmon.trainer.service;
 
 import io.calmon.clip.image.ImageLimits;
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.trainer.tuning.TuningConfig;
 import io.calmon.trainer.tuning.TuningMethod;
 import io.calmon.trainer.tuning.TuningProgress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Everything a {@link TrainerService} runs with, validated once by {@link Builder#build()}.
  *
  * @param bootstrapServers Kafka bootstrap servers
+ * @param kafka the operator's Kafka client properties (security), applied to every client
  * @param topics the topic names (a prefix for tests or side-by-side deployments)
  * @param deployment the deployment served: records of other deployments are skipped
  * @param backboneId name of the frozen backbone, written into each prompt version
@@ -44,6 +47,7 @@ import java.time.Duration;
  */
 public record TrainerSettings(
     String bootstrapServers,
+    KafkaClientConfig kafka,
     CalmonTopics topics,
     String deployment,
     String backboneId,
@@ -85,8 +89,16 @@ public record TrainerSettings(
     return config;
   }
 
-  /** The consumer group of the trainer of {@code deployment}. */
+  /** The consumer group of the trainer of {@link #deployment()}. */
   public String groupId() {
+    return groupId(deployment);
+  }
+
+  /**
+   * The consumer group of the trainer of {@code deployment}, {@code calmon-trainer-<d>}, which is
+   * also its transactional id.
+   */
+  public static String groupId(String deployment) {
     return "calmon-trainer-" + deployment;
   }
 
@@ -106,6 +118,7 @@ public record TrainerSettings(
   /** Sets fields by name; {@link #build()} validates and names the bad value. */
   public static final class Builder {
     private String bootstrapServers;
+    private KafkaClientConfig kafka = KafkaClientConfig.none();
     private CalmonTopics topics = CalmonTopics.standard();
     private String deployment = "default";
     private String backboneId;
@@ -130,6 +143,12 @@ public record TrainerSettings(
     private String metricsHost = "127.0.0.1";
     private ImageLimits imageLimits = ImageLimits.defaults();
     private int metricsPort;
+
+    /** The operator's Kafka client properties (default: none, a plaintext cluster). */
+    public Builder optKafka(KafkaClientConfig v) {
+      kafka = Objects.requireNonNull(v, "kafka");
+      return this;
+    }
 
     public Builder setBootstrapServers(String v) {
       bootstrapServers = v;
@@ -304,6 +323,7 @@ public record TrainerSettings(
           metricsPort);
       return new TrainerSettings(
           bootstrapServers,
+          kafka,
           topics,
           deployment,
           backboneId,

@@ -4,6 +4,7 @@ import io.calmon.cli.CliKafka;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.EmbeddedKafkaBroker;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.MonitorService;
@@ -256,6 +257,7 @@ final class DemoRun implements AutoCloseable {
             Map.of(CalibrationGroup.BASE, rule, CalibrationGroup.NEW, rule));
     return new MonitorSettings(
         bootstrap,
+        KafkaClientConfig.none(),
         "calmon-demo-monitor-" + topics.prefix(),
         topics,
         work.resolve("monitor-state"),

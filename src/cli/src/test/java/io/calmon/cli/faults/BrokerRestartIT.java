@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.EmbeddedKafkaBroker;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.monitor.MonitorConfig;
@@ -75,7 +76,9 @@ class BrokerRestartIT {
     Instant t0 = Instant.ofEpochMilli(now / WINDOW.toMillis() * WINDOW.toMillis());
     List<AutoCloseable> running = new ArrayList<>();
     try (ClipModel clip = ClipModel.load(DefaultModel.path());
-        WorldFeed feed = new WorldFeed(bootstrap, topics, 11, t0, STEP, LABEL_DELAY, 0.8)) {
+        WorldFeed feed =
+            new WorldFeed(
+                bootstrap, KafkaClientConfig.none(), topics, 11, t0, STEP, LABEL_DELAY, 0.8)) {
       ClassSet classes = feed.classSet();
       try (var producer = WorldFeed.producer(bootstrap)) {
         producer
@@ -172,6 +175,7 @@ class BrokerRestartIT {
             Map.of());
     return new MonitorSettings(
         bootstrap,
+        KafkaClientConfig.none(),
         "calmon-bounce-monitor",
         topics,
         dir.resolve("monitor-state"),

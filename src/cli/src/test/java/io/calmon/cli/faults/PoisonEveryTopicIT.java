@@ -8,6 +8,7 @@ import io.calmon.cli.Calmon;
 import io.calmon.cli.CliKafka;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.EmbeddedKafkaBroker;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.ClassProbability;
@@ -96,7 +97,8 @@ class PoisonEveryTopicIT {
         "" + PARTITIONS);
     long now = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
     t0 = Instant.ofEpochMilli(now / WINDOW.toMillis() * WINDOW.toMillis());
-    feed = new WorldFeed(bootstrap, TOPICS, 23, t0, STEP, LABEL_DELAY, 0.8);
+    feed =
+        new WorldFeed(bootstrap, KafkaClientConfig.none(), TOPICS, 23, t0, STEP, LABEL_DELAY, 0.8);
     cli(
         "classes",
         "set",

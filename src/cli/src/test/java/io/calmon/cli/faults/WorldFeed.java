@@ -2,6 +2,7 @@ package io.calmon.cli.faults;
 
 import io.calmon.cli.CliKafka;
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Label;
@@ -60,13 +61,14 @@ final class WorldFeed implements AutoCloseable {
    */
   WorldFeed(
       String bootstrap,
+      KafkaClientConfig kafka,
       CalmonTopics topics,
       long seed,
       Instant t0,
       Duration step,
       Duration labelDelay,
       double labelledShare) {
-    this.producer = producer(bootstrap);
+    this.producer = CliKafka.producer(bootstrap, kafka);
     this.topics = topics;
     this.task = WorldTask.defaultTask(seed);
     this.traffic =
