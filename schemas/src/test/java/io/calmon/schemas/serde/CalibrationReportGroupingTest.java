@@ -65,7 +65,7 @@ class CalibrationReportGroupingTest {
   }
 
   /** {@code written} (current schema) rewritten as a single-object record of {@code old}. */
-  private static byte[] reencode(byte[] written, Schema old, AvroCodec<CalibrationReport> current) {
+  private static byte[] reencode(byte[] written, Schema old) {
     try {
       GenericRecord asOld =
           new GenericDatumReader<GenericRecord>(CalibrationReport.getClassSchema(), old)
