@@ -9,8 +9,8 @@ import io.calmon.kafka.TopicAdmin;
 import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.MonitorService;
 import io.calmon.monitor.MonitorSettings;
+import io.calmon.monitor.ReportGroup;
 import io.calmon.monitor.alerting.EceAlertRule;
-import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.scorer.ScorerConfig;
@@ -254,7 +254,7 @@ final class DemoRun implements AutoCloseable {
             Duration.ofMinutes(5),
             window.multipliedBy(3),
             Duration.ofSeconds(1),
-            Map.of(CalibrationGroup.BASE, rule, CalibrationGroup.NEW, rule));
+            Map.of(ReportGroup.BASE, rule, ReportGroup.NEW, rule));
     return new MonitorSettings(
         bootstrap,
         KafkaClientConfig.none(),
