@@ -103,7 +103,11 @@ final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--cooldown", description = "Quiet time after an alert (default: 30m).")
   String cooldown;
 
-  @Option(names = "--alert-groups", description = "base,new,all or none (default: base,new).")
+  @Option(
+      names = "--alert-groups",
+      description =
+          "Groups the ECE rule watches: true-base, true-new (images of base / new classes),"
+              + " base, new (predicted as base / new), all, or none (default: true-base,true-new).")
   String alertGroups;
 
   @Option(

@@ -5,6 +5,7 @@ import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaAuthenticationException;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.kafka.service.Durations;
+import io.calmon.monitor.ReportGroup;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.serde.RecordDecodingException;
@@ -170,7 +171,7 @@ final class ReportsCommand {
           r.getWindowStart(),
           r.getDeployment(),
           r.getPromptVersion(),
-          r.getGroup().name().toLowerCase(Locale.ROOT),
+          ReportGroup.of(r).label(),
           r.getFinal$() ? "final" : "provisional",
           r.getScoredCount(),
           r.getLabelledCount(),

@@ -3,6 +3,7 @@ package io.calmon.cli.demo;
 import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.schemas.Alert;
+import io.calmon.schemas.CalibrationGrouping;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.PromptVersion;
@@ -129,7 +130,9 @@ final class DemoObserver implements Runnable, AutoCloseable {
           } else if (topic.equals(topics.calibrationReports().name())) {
             CalibrationReport report = reportCodec.decode(record.value());
             reports.incrementAndGet();
-            timeline.add(report);
+            if (report.getGrouping() == CalibrationGrouping.PREDICTED_CLASS) {
+              timeline.add(report); // the demo watches the groups by predicted class
+            }
           } else if (topic.equals(topics.calibrationAlerts().name())) {
             alertCodec.decode(record.value());
             alerts.incrementAndGet();
