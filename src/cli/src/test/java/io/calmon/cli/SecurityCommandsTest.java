@@ -38,6 +38,18 @@ class SecurityCommandsTest {
   }
 
   @Test
+  void shouldRefuseTheDemosMissingKafkaConfigForAnExistingCluster(@TempDir Path dir) {
+    Path missing = dir.resolve("client.properties");
+
+    CliRun run =
+        CliRun.run(
+            "demo", "--bootstrap-servers", "127.0.0.1:1", "--kafka-config", missing.toString());
+
+    assertEquals(2, run.exitCode, run.err.toString());
+    assertEquals("calmon: --kafka-config " + missing + ": no such file\n", run.err.toString());
+  }
+
+  @Test
   void shouldRefuseTheMonitorsMissingKafkaConfigNamingTheKeyAndThePath(@TempDir Path dir) {
     Path missing = dir.resolve("client.properties");
 

@@ -1,8 +1,10 @@
 package io.calmon.cli.demo;
 
+import io.calmon.cli.KafkaConfigOption;
 import io.calmon.cli.UserError;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.trainer.tuning.TuningMethod;
 import io.calmon.world.DefaultModel;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -50,6 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--bootstrap-servers",
       description = "Use this Kafka cluster instead of starting the embedded broker.")
   String bootstrapServers;
+
+  @Mixin KafkaConfigOption kafka = new KafkaConfigOption();
 
   @Option(names = "--rate", defaultValue = "12", description = "Image events per second.")
   double rate;
@@ -179,8 +184,19 @@ public final class DemoCommand implements Callable<Integer> {
         DemoSettings.Loop.defaults()
             .withAlertRule(alertEce, alertWindows)
             .withBootstrap(first, bootstrapEpochs);
+    // The embedded broker is plaintext: client properties are for an existing cluster only.
+    KafkaClientConfig clients = bootstrapServers == null ? KafkaClientConfig.none() : kafka.get();
     return new DemoSettings(
-        runFor, windowLength, rate, kind, seed, bootstrapServers, summaryJson, reportHtml, loop);
+        runFor,
+        windowLength,
+        rate,
+        kind,
+        seed,
+        bootstrapServers,
+        clients,
+        summaryJson,
+        reportHtml,
+        loop);
   }
 
   private static Path defaultModel() {

@@ -2,6 +2,7 @@ package io.calmon.cli.demo;
 
 import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGrouping;
 import io.calmon.schemas.CalibrationReport;
@@ -57,22 +58,29 @@ final class DemoObserver implements Runnable, AutoCloseable {
   private volatile long versionAtDrift = -1;
   private volatile long servingVersion;
 
-  DemoObserver(String bootstrapServers, CalmonTopics topics, DemoTimeline timeline, int bins) {
+  DemoObserver(
+      String bootstrapServers,
+      KafkaClientConfig kafka,
+      CalmonTopics topics,
+      DemoTimeline timeline,
+      int bins) {
     this.topics = topics;
     this.timeline = timeline;
     this.consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "calmon-demo-observer-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
+            kafka.applyTo(
+                new HashMap<String, Object>(
+                    Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "calmon-demo-observer-" + System.nanoTime(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false))),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     consumer.subscribe(

@@ -89,7 +89,8 @@ final class DemoRun implements AutoCloseable {
     bootstrapServers = bootstrap;
     CalmonTopics topics = CalmonTopics.withPrefix("demo-" + started.getEpochSecond() + "-");
     this.topics = topics;
-    try (TopicAdmin admin = TopicAdmin.connect(bootstrap, Duration.ofSeconds(30))) {
+    try (TopicAdmin admin =
+        TopicAdmin.connect(bootstrap, settings.kafka(), Duration.ofSeconds(30))) {
       admin.createAll(topics, 3, (short) 1);
     }
     say("topics created on " + bootstrap + " with prefix " + topics.prefix());
@@ -102,7 +103,7 @@ final class DemoRun implements AutoCloseable {
     new TaskExporter(task, WorldConfig.defaults())
         .export(dataset, new TaskExporter.Sizes(settings.loop().shots(), 4, 4));
 
-    publishClassSet(bootstrap, topics, task);
+    publishClassSet(bootstrap, settings.kafka(), topics, task);
     say("class set published: " + task.classes().size() + " classes (20 base, 20 new)");
 
     MonitorService monitor = new MonitorService(monitorSettings(bootstrap, topics, work)).start();
@@ -131,7 +132,7 @@ final class DemoRun implements AutoCloseable {
     }
     say("two scorers running");
 
-    DemoObserver observer = new DemoObserver(bootstrap, topics, timeline, BINS);
+    DemoObserver observer = new DemoObserver(bootstrap, settings.kafka(), topics, timeline, BINS);
     resources.add(observer);
     Thread observing = start("calmon-demo-observer", observer);
 
@@ -140,6 +141,7 @@ final class DemoRun implements AutoCloseable {
     TrafficGenerator traffic =
         new TrafficGenerator(
             bootstrap,
+            settings.kafka(),
             topics.imageEvents().name(),
             topics.labels().name(),
             "default",
@@ -210,7 +212,8 @@ final class DemoRun implements AutoCloseable {
    * Every class of the task, base and new, so scorers serve the new ones zero-shot from the start
    * and the monitor knows every label; the trainer sees a class set exists and keeps it.
    */
-  private static void publishClassSet(String bootstrap, CalmonTopics topics, WorldTask task)
+  private static void publishClassSet(
+      String bootstrap, KafkaClientConfig kafka, CalmonTopics topics, WorldTask task)
       throws Exception {
     ClassSet classes =
         ClassSet.newBuilder()
@@ -219,7 +222,7 @@ final class DemoRun implements AutoCloseable {
             .setCreatedAt(Instant.now())
             .setClassNames(task.classes().stream().map(WorldClass::name).toList())
             .build();
-    try (KafkaProducer<String, byte[]> producer = CliKafka.producer(bootstrap)) {
+    try (KafkaProducer<String, byte[]> producer = CliKafka.producer(bootstrap, kafka)) {
       producer
           .send(
               new ProducerRecord<>(
@@ -257,7 +260,7 @@ final class DemoRun implements AutoCloseable {
             Map.of(ReportGroup.BASE, rule, ReportGroup.NEW, rule));
     return new MonitorSettings(
         bootstrap,
-        KafkaClientConfig.none(),
+        settings.kafka(),
         "calmon-demo-monitor-" + topics.prefix(),
         topics,
         work.resolve("monitor-state"),
@@ -280,6 +283,7 @@ final class DemoRun implements AutoCloseable {
             .build();
     return TrainerSettings.builder()
         .setBootstrapServers(bootstrap)
+        .optKafka(settings.kafka())
         .setBackboneId(modelDir.getFileName().toString())
         .optTopics(topics)
         .optDataset(dataset)
@@ -303,6 +307,7 @@ final class DemoRun implements AutoCloseable {
   private ScorerConfig scorerConfig(String bootstrap, CalmonTopics topics, int instance) {
     return ScorerConfig.builder()
         .setBootstrapServers(bootstrap)
+        .optKafka(settings.kafka())
         .optTopics(topics)
         .optInstanceId("demo-scorer-" + instance)
         .build();

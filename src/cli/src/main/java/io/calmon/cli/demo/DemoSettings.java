@@ -1,5 +1,6 @@
 package io.calmon.cli.demo;
 
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.trainer.tuning.TuningMethod;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.time.Duration;
  * @param drift what changes at 40% of the run
  * @param seed task and traffic seed
  * @param bootstrapServers an existing cluster, or null for the embedded broker
+ * @param kafka the Kafka client properties for an existing cluster (none for the embedded broker)
  * @param summaryJson where the summary goes, or null
  * @param reportHtml where the HTML report goes
  * @param loop the closed loop's knobs that the command does not expose
@@ -24,6 +26,7 @@ record DemoSettings(
     Drift drift,
     long seed,
     String bootstrapServers,
+    KafkaClientConfig kafka,
     Path summaryJson,
     Path reportHtml,
     Loop loop) {
@@ -45,6 +48,7 @@ record DemoSettings(
         drift,
         seed,
         bootstrapServers,
+        KafkaClientConfig.none(),
         summaryJson,
         reportHtml,
         Loop.defaults());

@@ -1,5 +1,6 @@
 package io.calmon.cli.demo;
 
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.serde.AvroCodec;
@@ -9,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -47,6 +49,7 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
 
   TrafficGenerator(
       String bootstrapServers,
+      KafkaClientConfig kafka,
       String imageTopic,
       String labelTopic,
       String deployment,
@@ -61,15 +64,17 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
     }
     this.producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.LINGER_MS_CONFIG,
-                5),
+            kafka.applyTo(
+                new HashMap<String, Object>(
+                    Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5))),
             new StringSerializer(),
             new ByteArraySerializer());
     this.imageTopic = imageTopic;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.clip.ClipModel;
+import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.Prediction;
@@ -63,6 +64,7 @@ class DemoRunIT {
             DemoSettings.Drift.NEW_CLASSES,
             7,
             bootstrapServers,
+            KafkaClientConfig.none(),
             dir.resolve("summary.json"),
             dir.resolve("report.html"),
             new DemoSettings.Loop(
