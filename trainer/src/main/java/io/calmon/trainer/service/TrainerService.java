@@ -491,6 +491,13 @@ public final class TrainerService implements AutoCloseable {
       } else if (topic.equals(topics.labels().name())) {
         Label l = labels.deserialize(topic, r.value());
         if (settings.deployment().equals(l.getDeployment())) {
+          Refusal refused = refusal(l);
+          if (refused != null) {
+            if (!replayed) {
+              deadLetter(r, refused.type(), refused.reason());
+            }
+            return;
+          }
           Input<Label> in = new Input<>(l, tp, r.offset(), replayed);
           join.label(l.getEventId(), in).ifPresent(j -> learn(r, j));
         }
@@ -507,6 +514,35 @@ public final class TrainerService implements AutoCloseable {
         deadLetter(r, e.reason().name(), e.getMessage());
       }
     }
+  }
+
+  /** Why a label cannot be learned from: a dead-letter type and a sentence. */
+  private record Refusal(String type, String reason) {}
+
+  /**
+   * A label without a class (INVALID_LABEL) or of a class outside the deployment's class set
+   * (UNKNOWN_CLASS, as the monitor says) is refused: the class set is the operator's ({@code calmon
+   * classes}); before the first one, any class is taken. Null when the label is fine.
+   */
+  private Refusal refusal(Label label) {
+    String trueClass = label.getTrueClass();
+    if (trueClass == null || trueClass.isBlank()) {
+      return new Refusal("INVALID_LABEL", "event " + label.getEventId() + ": it names no class");
+    }
+    ClassSet served = classSet;
+    if (served != null && !served.getClassNames().contains(trueClass)) {
+      return new Refusal(
+          "UNKNOWN_CLASS",
+          "event "
+              + label.getEventId()
+              + ": true class '"
+              + trueClass
+              + "' is not in class set version "
+              + served.getVersion()
+              + " of deployment "
+              + settings.deployment());
+    }
+    return null;
   }
 
   private void learn(

@@ -324,17 +324,33 @@ class TrainerServiceIT {
               .setLabelledAt(Instant.now())
               .build());
     }
+    // Labels the class set does not know, or that name no class: refused, not learned.
+    for (Map.Entry<String, String> e :
+        Map.of("bad-class", "unicorn", "blank-class", " ").entrySet()) {
+      send(
+          topics.labels(),
+          e.getKey(),
+          Label.newBuilder()
+              .setEventId(e.getKey())
+              .setTrueClass(e.getValue())
+              .setLabelledAt(Instant.now())
+              .build());
+    }
     produceLabelledImages(topics, 2, 300);
     try (TrainerService trainer = new TrainerService(settings(topics), clip).start()) {
       assertTrue(trainer.awaitReady(WAIT), "ready: " + trainer.failure());
       awaitTrue(() -> trainer.counters().eventsJoined() == 8, trainer);
       awaitTrue(() -> trainer.counters().examplesEncoded() == 6, trainer);
-      assertEquals(2, trainer.counters().badRecords());
+      awaitTrue(() -> trainer.counters().badRecords() == 4, trainer);
       assertTrue(trainer.isRunning(), "still running: " + trainer.failure());
     }
     assertEquals(
-        Map.of("bad-corrupt", "CORRUPT_IMAGE", "bad-uri", "URI_NOT_ALLOWED"),
-        deadLetterTypes(topics, 2));
+        Map.of(
+            "bad-corrupt", "CORRUPT_IMAGE",
+            "bad-uri", "URI_NOT_ALLOWED",
+            "bad-class", "UNKNOWN_CLASS",
+            "blank-class", "INVALID_LABEL"),
+        deadLetterTypes(topics, 4));
   }
 
   /**
