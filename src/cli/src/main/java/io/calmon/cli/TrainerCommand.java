@@ -23,9 +23,12 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code calmon trainer}: the trainer service until SIGTERM. Every setting comes from a flag, else
@@ -40,6 +43,7 @@ import picocli.CommandLine.Option;
       "with a new prompt version when the publish gate allows it. Stop with Ctrl-C or SIGTERM."
     })
 final class TrainerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
 
   @Mixin BootstrapOptions bootstrap;
 
@@ -172,11 +176,17 @@ final class TrainerCommand implements Callable<Integer> {
         return stoppedOnError(settings.deployment(), failure);
       }
       int port = trainer.metricsPort();
-      System.err.println(
-          "calmon: trainer running; metrics "
-              + (port < 0 ? "off" : "http://" + settings.metricsHost() + ":" + port + "/metrics")
-              + (settings.kafka().isEmpty() ? "" : "; Kafka client properties " + settings.kafka())
-              + "; Ctrl-C or SIGTERM stops it");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "calmon: trainer running; metrics "
+                  + (port < 0
+                      ? "off"
+                      : "http://" + settings.metricsHost() + ":" + port + "/metrics")
+                  + (settings.kafka().isEmpty()
+                      ? ""
+                      : "; Kafka client properties " + settings.kafka())
+                  + "; Ctrl-C or SIGTERM stops it");
       while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
         if (!trainer.isRunning()) {
           failure = trainer.failure();
@@ -198,12 +208,16 @@ final class TrainerCommand implements Callable<Integer> {
    * One line in words for a trainer that stopped on an error (fenced by a second trainer of its
    * deployment, a broker it cannot reach, ...); the exception with its stack is in the log.
    */
-  private static int stoppedOnError(String deployment, Throwable failure) {
-    System.err.println(
-        "calmon: trainer of deployment "
-            + deployment
-            + " stopped on an error: "
-            + (failure.getMessage() == null ? "see the log" : failure.getMessage()));
+  private int stoppedOnError(String deployment, Throwable failure) {
+    String why =
+        failure instanceof ProducerFencedException
+            ? "another trainer of deployment "
+                + deployment
+                + " started and took over its transactions (one trainer per deployment)"
+            : "stopped on an error: "
+                + (failure.getMessage() == null ? "see the log" : failure.getMessage());
+    spec.commandLine().getErr().println("calmon: trainer of deployment " + deployment + ": " + why);
+    spec.commandLine().getErr().flush();
     return 1;
   }
 

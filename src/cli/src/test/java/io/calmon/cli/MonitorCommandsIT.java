@@ -1,6 +1,7 @@
 package io.calmon.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -265,6 +266,75 @@ class MonitorCommandsIT {
     }
   }
 
+  /**
+   * A second trainer of the same deployment takes its transactions over: the first ends with exit
+   * code 1 and one sentence (no exception class, no stack trace), the second keeps running.
+   */
+  @Test
+  void shouldEndAFencedTrainerWithOneSentenceAndExitCodeOne() throws Exception {
+    String prefix = "fence-";
+    createTopics(prefix);
+    CliRun classes =
+        CliRun.run("classes", "set", "--bootstrap-servers", bootstrap, "--prefix", prefix, "cat");
+    assertEquals(0, classes.exitCode, classes.err.toString());
+    String[] args = {
+      "trainer",
+      "--bootstrap-servers",
+      bootstrap,
+      "--prefix",
+      prefix,
+      "--model",
+      "../clip/src/test/resources/golden/tiny"
+    };
+    CliRun first = new CliRun();
+    Thread firstThread = new Thread(() -> first.exitCode = first.commandLine().execute(args));
+    CliRun second = new CliRun();
+    Thread secondThread = new Thread(() -> second.exitCode = second.commandLine().execute(args));
+    try {
+      firstThread.start();
+      awaitErr(first, "calmon: trainer running");
+      secondThread.start();
+      awaitErr(second, "calmon: trainer running");
+      // Input makes the first trainer use its producer, which the second one has fenced.
+      Path labels = Files.writeString(dir.resolve("fence-labels.csv"), "event_id,label\ne1,cat\n");
+      CliRun sent =
+          CliRun.run(
+              "produce",
+              "labels",
+              "--bootstrap-servers",
+              bootstrap,
+              "--prefix",
+              prefix,
+              "--csv",
+              labels.toString());
+      assertEquals(0, sent.exitCode, sent.err.toString());
+      firstThread.join(PATIENCE.toMillis());
+      assertFalse(firstThread.isAlive(), "the fenced trainer still runs");
+      String err = first.err.toString();
+      assertEquals(1, first.exitCode, err);
+      List<String> lines = err.strip().lines().toList();
+      assertEquals(
+          "calmon: trainer of deployment default: another trainer of deployment default started"
+              + " and took over its transactions (one trainer per deployment)",
+          lines.get(lines.size() - 1),
+          err);
+      assertFalse(err.contains("Exception"), err);
+      assertTrue(secondThread.isAlive(), "the second trainer runs: " + second.err);
+    } finally {
+      secondThread.interrupt();
+      secondThread.join(PATIENCE.toMillis());
+      firstThread.interrupt();
+    }
+  }
+
+  private static void awaitErr(CliRun run, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!run.err.toString().contains(text)) {
+      assertTrue(System.nanoTime() < deadline, "no '" + text + "' in: " + run.err);
+      Thread.sleep(100);
+    }
+  }
+
   private static CliRun run(String command, String[] common, String... flags) {
     List<String> args = new ArrayList<>(List.of(command));
     args.addAll(List.of(common));
@@ -281,15 +351,21 @@ class MonitorCommandsIT {
 
   @Test
   void shouldRunTheMonitorBenchmarkOnItsOwnBroker() {
-    CliRun run = CliRun.run("bench", "monitor", "--events", "200");
+    CliRun run = CliRun.run("bench", "monitor", "--events", "200", "--warmup-events", "100");
     assertEquals(0, run.exitCode, run.err.toString());
     List<String> lines = run.out.text().lines().toList();
-    assertEquals(5, lines.size(), run.out.text());
+    assertEquals(6, lines.size(), run.out.text());
+    assertTrue(lines.get(0).startsWith("warm-up (not measured"), lines.get(0));
     // 200 predictions, 200 labels and one closing pair on the one partition.
-    assertTrue(lines.get(1).startsWith("plain consumer (bound): 402 records"), lines.get(1));
-    assertTrue(lines.get(2).contains(": 402 events read in"), lines.get(2));
-    assertTrue(lines.get(3).matches("ratio monitor/bound: \\d+\\.\\d{3}"), lines.get(3));
-    assertEquals("labelled events counted by the final reports: 200 of 200 (1.0000)", lines.get(4));
+    assertTrue(lines.get(2).startsWith("plain consumer (bound): 402 records in"), lines.get(2));
+    assertTrue(lines.get(3).contains(": 402 records in"), lines.get(3));
+    assertTrue(
+        lines
+            .get(4)
+            .matches(
+                "ratio monitor/bound: \\d+\\.\\d{3} from start \\(\\d+\\.\\d{3} once reading\\)"),
+        lines.get(4));
+    assertEquals("labelled events counted by the final reports: 200 of 200 (1.0000)", lines.get(5));
   }
 
   /** Runs {@code calmon reports --from-beginning} until a JSON line matches. */

@@ -245,7 +245,9 @@ final class MonitorBenchCommand {
           read,
           startSeconds,
           monitorSeconds,
-          (inputRecords - readAtStart) / Math.max(monitorSeconds - startSeconds, 1e-3),
+          readAtStart == inputRecords
+              ? inputRecords / monitorSeconds
+              : (inputRecords - readAtStart) / Math.max(monitorSeconds - startSeconds, 1e-3),
           completeSeconds,
           counted);
     }
@@ -501,8 +503,9 @@ final class MonitorBenchCommand {
         return records / totalSeconds;
       }
 
+      /** As {@link #rate()} when everything came with the first poll (a small backlog). */
       double rateOnceReading() {
-        return afterFirst / Math.max(seconds, 1e-3);
+        return afterFirst == 0 ? rate() : afterFirst / Math.max(seconds, 1e-3);
       }
     }
 
