@@ -221,6 +221,16 @@ final class BatchCommitter {
     return inputs;
   }
 
+  /**
+   * Forgets the open transaction without touching the producer (it was fenced: it can neither
+   * commit nor abort; the broker aborts the transaction) and returns its inputs, to be read again.
+   */
+  List<ConsumerRecord<byte[], byte[]>> forgetOpen() {
+    List<ConsumerRecord<byte[], byte[]>> inputs = inputs(open);
+    clearOpen();
+    return inputs;
+  }
+
   private void clearOpen() {
     open.clear();
     openBytes = 0;

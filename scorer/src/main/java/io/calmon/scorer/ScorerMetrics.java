@@ -34,6 +34,7 @@ public final class ScorerMetrics {
   private final AtomicLong largestBatch = new AtomicLong();
   private final BucketHistogram transactionSizes = new BucketHistogram(TRANSACTION_SIZE_BOUNDS);
   private final LongAdder abortedTransactions = new LongAdder();
+  private final LongAdder producersRecreated = new LongAdder();
   private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> refusedPrompts = new ConcurrentHashMap<>();
   private final LongAdder ignoredPrompts = new LongAdder();
@@ -79,6 +80,14 @@ public final class ScorerMetrics {
 
   void transactionAborted() {
     abortedTransactions.increment();
+  }
+
+  void producerRecreated() {
+    producersRecreated.increment();
+  }
+
+  long producersRecreated() {
+    return producersRecreated.sum();
   }
 
   void promptRefused(String reason) {
@@ -229,6 +238,10 @@ public final class ScorerMetrics {
             "calmon_scorer_transactions_aborted_total",
             "Transactions aborted and their batch re-read.",
             abortedTransactions::sum)
+        .counter(
+            "calmon_scorer_producers_recreated_total",
+            "Producers re-created after being fenced, their open transaction read again.",
+            producersRecreated::sum)
         .counters(
             "calmon_scorer_prompt_versions_refused_total",
             "Prompt versions and class sets refused (the previous one stays live), by reason.",

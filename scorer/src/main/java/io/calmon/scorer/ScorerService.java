@@ -49,10 +49,11 @@ import org.slf4j.LoggerFactory;
  * transaction committed first; when partitions are lost, the open transaction is aborted and every
  * partition it read is rewound to its last committed offset (the next owner re-reads the lost
  * ones). A failed transaction is aborted and the partitions it read are rewound to its first
- * offsets, the last committed ones. A fenced producer (another instance with this transactional id,
- * or a zombie) stops this instance. An instance that dies with a transaction open blocks the
- * partitions it wrote to until the broker aborts it after {@link ScorerConfig#transactionTimeout()}
- * (or a restart with the same id aborts it at once).
+ * offsets, the last committed ones. A fenced producer is re-created and every partition read again
+ * from its committed offset (see {@link #scoreUntilStopped}); another live process with the same
+ * instance id fences this one's group membership too, and this one stops. An instance that dies
+ * with a transaction open blocks the partitions it wrote to until the broker aborts it after {@link
+ * ScorerConfig#transactionTimeout()} (or a restart with the same id aborts it at once).
  *
  * <p>Before the deployment has a class set, nothing is consumed: images wait in Kafka with their
  * offsets uncommitted, and scoring starts when the first class set arrives.
@@ -62,6 +63,11 @@ public final class ScorerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScorerService.class);
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
   private static final Duration CATCH_UP_PATIENCE = Duration.ofSeconds(60);
+
+  /** Fencings within {@link #FENCING_PERIOD} that re-create the producer; one more stops. */
+  static final int MAX_FENCINGS = 3;
+
+  static final Duration FENCING_PERIOD = Duration.ofMinutes(10);
 
   /**
    * The producer's {@code max.request.size}, Kafka's default, set explicitly because dead letters
@@ -242,25 +248,14 @@ public final class ScorerService implements AutoCloseable {
       if (!running || livePrompt.failure() != null) {
         return;
       }
-      producer = newProducer();
-      producer.initTransactions(); // fences an older instance and aborts its open transaction
       consumer = newConsumer();
-      committer =
-          new BatchCommitter(
-              producer,
-              consumer::groupMetadata,
-              scorer,
-              commitHook,
-              metrics,
-              BatchCommitter.Sleeper::real,
-              SEND_ATTEMPTS,
-              SEND_BACKOFF);
+      startProducer();
       consumer.subscribe(List.of(config.topics().imageEvents().name()), new Rebalance());
       if (!running) {
         return;
       }
       try {
-        loop();
+        scoreUntilStopped();
       } catch (WakeupException e) {
         // close() woke the consumer up: a normal stop.
       }
@@ -287,6 +282,94 @@ public final class ScorerService implements AutoCloseable {
     } finally {
       closeClients();
     }
+  }
+
+  /**
+   * A new transactional producer ({@code initTransactions} fences an older one with this id and
+   * aborts its open transaction) and a committer for it.
+   */
+  private void startProducer() {
+    producer = newProducer();
+    producer.initTransactions();
+    committer =
+        new BatchCommitter(
+            producer,
+            consumer::groupMetadata,
+            scorer,
+            commitHook,
+            metrics,
+            BatchCommitter.Sleeper::real,
+            SEND_ATTEMPTS,
+            SEND_BACKOFF);
+  }
+
+  /**
+   * Scores until stopped. A fenced producer is re-created, as Kafka Streams re-creates a task's
+   * producer: its transaction outlived {@code transaction.timeout.ms} (a long pause) and the broker
+   * aborted it, or another process started with this instance id. The open transaction is lost (the
+   * broker aborts it), so every partition is read again from its committed offset. Another live
+   * process with this instance id takes the group membership too ({@code group.instance.id}), and
+   * the consumer of the older one is fenced: that one stops. More than {@value #MAX_FENCINGS}
+   * fencings within {@link #FENCING_PERIOD} stop this instance.
+   */
+  private void scoreUntilStopped() {
+    java.util.ArrayDeque<Long> fencings = new java.util.ArrayDeque<>();
+    while (true) {
+      try {
+        loop();
+        return;
+      } catch (RuntimeException e) {
+        ProducerFencedException fenced = fenced(e);
+        if (fenced == null || !running) {
+          throw e;
+        }
+        long now = System.nanoTime();
+        fencings.addLast(now);
+        while (now - fencings.peekFirst() > FENCING_PERIOD.toNanos()) {
+          fencings.removeFirst();
+        }
+        if (fencings.size() > MAX_FENCINGS) {
+          throw fenced;
+        }
+        recreateProducer(fenced);
+      }
+    }
+  }
+
+  private static ProducerFencedException fenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException fenced) {
+        return fenced;
+      }
+    }
+    return null;
+  }
+
+  private void recreateProducer(ProducerFencedException cause) {
+    LOG.warn(
+        "scorer {}: its producer was fenced ({}): a transaction outlived transaction.timeout.ms"
+            + " ({}), or another process uses instance id {}; re-creating the producer and"
+            + " reading every partition again from its committed offset",
+        config.instanceId(),
+        BatchCommitter.why(cause),
+        config.transactionTimeout(),
+        config.instanceId());
+    metrics.producerRecreated();
+    committer.forgetOpen();
+    Set<TopicPartition> assigned = consumer.assignment();
+    pending.drop(assigned);
+    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+        consumer.committed(assigned);
+    for (TopicPartition tp : assigned) {
+      var offset = committed.get(tp);
+      if (offset != null) {
+        consumer.seek(tp, offset.offset());
+      } else {
+        consumer.seekToBeginning(List.of(tp));
+      }
+    }
+    producer.close(Duration.ZERO);
+    startProducer();
   }
 
   /**

@@ -332,6 +332,46 @@ class ScorerServiceIT {
   }
 
   /**
+   * A process that takes the scorer's transactional id (a zombie, or what the broker does when a
+   * transaction outlives its timeout) fences its producer: the scorer re-creates it, reads its
+   * partitions again from the committed offsets and goes on; every event has one committed
+   * prediction.
+   */
+  @Test
+  void shouldReCreateAFencedProducerAndScoreEveryEventOnce() throws Exception {
+    try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
+      int before = publishAndSend(kafka, "fence", 8);
+      ScorerConfig config = config(kafka, "fence", "s-0").build();
+      ScorerService scorer = new ScorerService(config, clip).start();
+      kafka.readAll(kafka.topics.predictions().name(), before);
+      java.util.Properties p = new java.util.Properties();
+      p.put("bootstrap.servers", bootstrap);
+      p.put("transactional.id", config.transactionalId());
+      try (var zombie =
+          new org.apache.kafka.clients.producer.KafkaProducer<>(
+              p,
+              new org.apache.kafka.common.serialization.ByteArraySerializer(),
+              new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        zombie.initTransactions();
+      }
+      int events = 16;
+      for (int i = before; i < events; i++) {
+        kafka.sendImage("fence", "e-" + i, png(32, i), i);
+      }
+      List<String> ids =
+          kafka.readAll(kafka.topics.predictions().name(), events).stream()
+              .map(ConsumerRecord::key)
+              .toList();
+      await("the producer re-created", () -> scorer.metrics().producersRecreated() == 1);
+      assertTrue(scorer.isRunning(), "still running: " + scorer.failure());
+      scorer.close();
+      assertNull(scorer.failure());
+      assertEquals(events, ids.size(), "one prediction per event, none duplicated: " + ids);
+      assertEquals(events, Set.copyOf(ids).size());
+    }
+  }
+
+  /**
    * Poison that passes the scorer's checks but not the broker's: an event 2 h ahead, accepted by
    * {@code --max-future-skew 3h}, whose prediction the broker refuses (its timestamp is more than
    * {@code log.message.timestamp.after.max.ms}, 1 h, ahead). Its batch fails, is retried, then
