@@ -249,6 +249,14 @@ final class LivePrompt implements AutoCloseable {
     }
   }
 
+  /**
+   * Wakes the reader's consumer up while it runs: the reader dies as on any unexpected error (for
+   * tests of what the scorer does then).
+   */
+  void wakeUpReader() {
+    consumer.wakeup();
+  }
+
   @Override
   public void close() throws InterruptedException {
     running = false;

@@ -201,6 +201,25 @@ public final class ScorerService implements AutoCloseable {
     return failure != null ? failure : livePrompt.failure();
   }
 
+  /** The prompt-version reader (for tests). */
+  LivePrompt livePrompt() {
+    return livePrompt;
+  }
+
+  /**
+   * The prompt-version reader died: scoring stops (the instance fails, the CLI exits 1) rather than
+   * go on serving a prompt version and class set that can no longer change.
+   */
+  static final class PromptReaderFailed extends RuntimeException {
+    PromptReaderFailed(Throwable cause) {
+      super(
+          "the prompt-version reader stopped ("
+              + BatchCommitter.why(cause)
+              + "); scoring stops rather than serve a stale prompt version",
+          cause);
+    }
+  }
+
   /** Whether the scoring thread is still running. */
   public boolean isRunning() {
     return thread.isAlive();
@@ -396,6 +415,9 @@ public final class ScorerService implements AutoCloseable {
     long commitInterval = config.commitInterval().toNanos();
     long openedAt = 0;
     while (running) {
+      if (livePrompt.failure() != null) {
+        throw new PromptReaderFailed(livePrompt.failure());
+      }
       boolean full = pending.size() >= batchSize;
       int polled = 0;
       if (pending.hasRoom()) {

@@ -331,6 +331,25 @@ class ScorerServiceIT {
     }
   }
 
+  /** A prompt-version reader that dies stops the scorer: no stale prompt is served. */
+  @Test
+  void shouldStopScoringWhenThePromptReaderDies() throws Exception {
+    try (ScorerKafka kafka = new ScorerKafka(bootstrap)) {
+      int events = publishAndSend(kafka, "reader", 4);
+      ScorerService scorer =
+          new ScorerService(config(kafka, "reader", "s-0").build(), clip).start();
+      kafka.readAll(kafka.topics.predictions().name(), events);
+      scorer.livePrompt().wakeUpReader();
+      await("the scorer stops", () -> !scorer.isRunning());
+      scorer.close();
+      assertTrue(
+          scorer.failure() instanceof ScorerService.PromptReaderFailed, "" + scorer.failure());
+      assertTrue(
+          scorer.failure().getMessage().startsWith("the prompt-version reader stopped ("),
+          scorer.failure().getMessage());
+    }
+  }
+
   /**
    * A process that takes the scorer's transactional id (a zombie, or what the broker does when a
    * transaction outlives its timeout) fences its producer: the scorer re-creates it, reads its
