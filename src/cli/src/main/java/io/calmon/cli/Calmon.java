@@ -54,6 +54,20 @@ public final class Calmon {
     // every record was refused ("Forbidden io.calmon.schemas.ImageEvent") and dead-lettered.
     System.setProperty(
         AVRO_TRUSTED_PACKAGES, trustedPackages(System.getProperty(AVRO_TRUSTED_PACKAGES)));
+    // Before anything logs: slf4j-simple reads its log file once.
+    java.nio.file.Path log;
+    try {
+      log =
+          RunLog.divert(
+              args,
+              java.nio.file.Path.of(System.getProperty("user.home"), ".calmon", "logs"),
+              java.time.LocalDateTime.now());
+    } catch (java.io.UncheckedIOException e) {
+      log = null; // no writable home: the log stays on stderr
+    }
+    if (log != null) {
+      System.err.println("calmon: log in " + log);
+    }
     System.exit(run(args));
   }
 
