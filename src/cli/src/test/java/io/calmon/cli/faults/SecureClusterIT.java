@@ -248,14 +248,11 @@ class SecureClusterIT {
   }
 
   @Test
-  void shouldEndStartUpWithOneLineAndExitCode2OnAWrongPassword() throws Exception {
+  void shouldEndTheScorersStartUpWithOneLineAndExitCode2OnAWrongPassword() throws Exception {
     Path wrong = certificates.scramClientFile(dir.resolve("wrong.properties"), "scorer", "nope");
-    StringWriter err = new StringWriter();
-    CommandLine cli = Calmon.commandLine();
-    cli.setErr(new PrintWriter(err, true));
 
-    int code =
-        cli.execute(
+    String line =
+        refusedStartUp(
             "scorer",
             "--bootstrap-servers",
             secure,
@@ -266,13 +263,47 @@ class SecureClusterIT {
             "--model",
             DefaultModel.path().toString());
 
+    assertTrue(line.startsWith("calmon: --kafka-config " + wrong + ": "), line);
+  }
+
+  @Test
+  void shouldEndTheMonitorsStartUpWithOneLineAndExitCode2OnAWrongPassword() throws Exception {
+    Path wrong = certificates.scramClientFile(dir.resolve("wrong-m.properties"), "monitor", "nope");
+
+    String line =
+        refusedStartUp(
+            "monitor",
+            "--bootstrap-servers",
+            secure,
+            "--kafka-config",
+            wrong.toString(),
+            "--prefix",
+            PREFIX,
+            "--state-dir",
+            dir.resolve("wrong-state").toString());
+
+    assertTrue(line.startsWith("calmon: kafka-config: Kafka at " + secure), line);
+    assertTrue(line.endsWith("(from " + wrong + ")"), line);
+  }
+
+  /**
+   * Runs a command through the CLI's entry point and returns what it printed, after checking that
+   * it is one line that says why, without a class name or the password, and exit code 2.
+   */
+  private static String refusedStartUp(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Calmon.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+
+    int code = cli.execute(args);
+
     String text = err.toString();
     assertEquals(2, code, text);
     assertEquals(1, text.lines().count(), text);
-    assertTrue(text.startsWith("calmon: --kafka-config " + wrong + ": "), text);
     assertTrue(text.contains("invalid credentials"), text);
     assertFalse(text.contains("Exception") || text.contains("org.apache"), text);
     assertFalse(text.contains("nope"), text);
+    return text.strip();
   }
 
   @Test
