@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.cli.Calmon;
 import io.calmon.cli.CliKafka;
+import io.calmon.kafka.AclAdmin;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.KafkaClientConfig;
@@ -36,7 +37,14 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +59,8 @@ import picocli.CommandLine;
  * properties, and with exactly the ACLs {@code calmon acls --apply} gave that user: the scorer
  * scores, the monitor reports, the trainer commits its transactions. The producer principal's ACLs
  * do not let it write prompt versions, and a wrong password ends start-up with one line and exit
- * code 2. The test itself administers the cluster as the super user on the plaintext listener.
+ * code 2. The super user (the plaintext listener) only makes an administrator, who creates the
+ * topics, the class set and the services' ACLs with calmon's own commands over SASL_SSL.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class SecureClusterIT {
@@ -84,7 +93,29 @@ class SecureClusterIT {
     broker = EmbeddedKafkaBroker.builder().optSaslSsl(certificates.listener()).build().start();
     admin = broker.bootstrapServers();
     secure = broker.secureBootstrapServers();
-    cli("topics", "create", "--bootstrap-servers", admin, "--prefix", PREFIX, "--partitions", "1");
+    // The super user (plaintext listener) makes one administrator; everything else goes through
+    // the SASL_SSL listener with that administrator's client properties, as an operator works.
+    broker.createScramUser("admin", "admin-pw");
+    AclAdmin.create(
+        admin,
+        KafkaClientConfig.none(),
+        PATIENCE,
+        List.of(
+            allowAll(
+                new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL)),
+            allowAll(new ResourcePattern(ResourceType.TOPIC, "*", PatternType.LITERAL))));
+    String asAdmin = clientFile("admin").toString();
+    cli(
+        "topics",
+        "create",
+        "--bootstrap-servers",
+        secure,
+        "--kafka-config",
+        asAdmin,
+        "--prefix",
+        PREFIX,
+        "--partitions",
+        "1");
     long now = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
     t0 = Instant.ofEpochMilli(now / WINDOW.toMillis() * WINDOW.toMillis());
     for (String service : List.of("scorer", "monitor", "trainer", "producer")) {
@@ -99,7 +130,9 @@ class SecureClusterIT {
           PREFIX,
           "--apply",
           "--bootstrap-servers",
-          admin);
+          secure,
+          "--kafka-config",
+          asAdmin);
     }
     feed =
         new WorldFeed(
@@ -115,7 +148,9 @@ class SecureClusterIT {
         "classes",
         "set",
         "--bootstrap-servers",
-        admin,
+        secure,
+        "--kafka-config",
+        asAdmin,
         "--prefix",
         PREFIX,
         String.join(",", feed.classNames()));
@@ -318,7 +353,13 @@ class SecureClusterIT {
     String text = shown.toString();
     assertTrue(text.contains("sasl.jaas.config=" + KafkaClientConfig.REDACTED), "printed at all");
     for (String secret :
-        List.of("scorer-pw", "monitor-pw", "trainer-pw", "producer-pw", certificates.password())) {
+        List.of(
+            "admin-pw",
+            "scorer-pw",
+            "monitor-pw",
+            "trainer-pw",
+            "producer-pw",
+            certificates.password())) {
       assertFalse(text.contains(secret), secret + " was printed");
     }
   }
@@ -348,6 +389,12 @@ class SecureClusterIT {
         copy.write(b, off, len);
       }
     }
+  }
+
+  private static AclBinding allowAll(ResourcePattern resource) {
+    return new AclBinding(
+        resource,
+        new AccessControlEntry("User:admin", "*", AclOperation.ALL, AclPermissionType.ALLOW));
   }
 
   /** The client properties file of SCRAM user {@code user} (password {@code <user>-pw}). */
