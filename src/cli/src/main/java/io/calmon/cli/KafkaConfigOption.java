@@ -2,6 +2,7 @@ package io.calmon.cli;
 
 import io.calmon.kafka.KafkaAuthenticationException;
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.kafka.KafkaClientConfigException;
 import io.calmon.kafka.KafkaUnreachableException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -64,10 +65,14 @@ public final class KafkaConfigOption {
   }
 
   /**
-   * The line a command ends with when the cluster could not be used: a refused login names this
-   * option (the credentials are in its file), anything else the bootstrap servers.
+   * The line a command ends with when the cluster could not be used: refused client properties or a
+   * refused login name this option (the credentials are in its file), anything else the bootstrap
+   * servers.
    */
   UserError unreachable(KafkaUnreachableException e) {
+    if (e instanceof KafkaClientConfigException) {
+      return new UserError(source() + ": " + e.reason(), e);
+    }
     if (e instanceof KafkaAuthenticationException) {
       return new UserError(
           source()

@@ -1,6 +1,7 @@
 package io.calmon.cli;
 
 import io.calmon.kafka.KafkaAuthenticationException;
+import io.calmon.kafka.KafkaClientConfigException;
 import io.calmon.kafka.KafkaUnreachableException;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.TopicMismatchException;
@@ -208,11 +209,14 @@ final class MonitorCommand implements Callable<Integer> {
         TopicAdmin.connect(
             settings.bootstrapServers(), settings.kafka(), TopicAdmin.DEFAULT_TIMEOUT)) {
       admin.createAll(settings.topics(), settings.partitions(), settings.replicationFactor());
-    } catch (KafkaAuthenticationException e) {
+    } catch (KafkaAuthenticationException | KafkaClientConfigException e) {
+      String what =
+          e instanceof KafkaAuthenticationException
+              ? "Kafka at " + e.bootstrapServers() + " refused the credentials: "
+              : "";
       throw new UserError(
-          "kafka-config: Kafka at "
-              + e.bootstrapServers()
-              + " refused the credentials: "
+          "kafka-config: "
+              + what
               + e.reason()
               + " (from "
               + settings.kafka().file().map(Object::toString).orElse("no file")

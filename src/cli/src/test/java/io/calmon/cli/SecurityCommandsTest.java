@@ -38,6 +38,32 @@ class SecurityCommandsTest {
   }
 
   @Test
+  void shouldBlameTheKafkaConfigForAPropertyTheClientRefuses(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("c.properties"),
+            "security.protocol=NOPE\nssl.truststore.password=tr-secret\n");
+
+    CliRun run =
+        CliRun.run(
+            "topics",
+            "list",
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--timeout",
+            "2",
+            "--kafka-config",
+            file.toString());
+
+    String err = run.err.toString();
+    assertEquals(2, run.exitCode, err);
+    assertEquals(1, err.lines().count(), err);
+    assertTrue(err.startsWith("calmon: --kafka-config " + file + ": "), err);
+    assertTrue(err.contains("security.protocol"), err);
+    assertTrue(!err.contains("tr-secret"), err);
+  }
+
+  @Test
   void shouldRefuseTheDemosMissingKafkaConfigForAnExistingCluster(@TempDir Path dir) {
     Path missing = dir.resolve("client.properties");
 

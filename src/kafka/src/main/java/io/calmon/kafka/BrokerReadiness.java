@@ -26,6 +26,7 @@ final class BrokerReadiness {
    * @return the number of brokers the cluster reports
    * @throws KafkaUnreachableException if none answered within the timeout, or the address is bad
    * @throws KafkaAuthenticationException if the cluster refused the client's credentials
+   * @throws KafkaClientConfigException if the client refused the operator's client properties
    */
   static int await(String bootstrapServers, KafkaClientConfig kafka, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -66,7 +67,11 @@ final class BrokerReadiness {
       while (root.getCause() != null) {
         root = root.getCause();
       }
-      throw new KafkaUnreachableException(bootstrapServers, kafka.scrub(root.getMessage()), e);
+      String reason = kafka.scrub(root.getMessage());
+      if (kafka.isNamedIn(reason)) {
+        throw new KafkaClientConfigException(bootstrapServers, reason, e);
+      }
+      throw new KafkaUnreachableException(bootstrapServers, reason, e);
     }
     // The last error (often "timed out waiting for a node") stays in the cause, out of the message.
     throw new KafkaUnreachableException(

@@ -195,6 +195,17 @@ public final class KafkaClientConfig {
         "(?i)((password|secret|token)[A-Za-z_.]*\\s*=\\s*)(\"[^\"]*\"|\\S+)", "$1" + REDACTED);
   }
 
+  /**
+   * True if {@code message} (a Kafka client's refusal) is about these properties: it names one of
+   * their keys, or the JAAS configuration they give.
+   */
+  public boolean isNamedIn(String message) {
+    if (message == null || properties.isEmpty()) {
+      return false;
+    }
+    return message.contains("JAAS") || properties.keySet().stream().anyMatch(message::contains);
+  }
+
   /** The source and the redacted properties: safe to log. */
   @Override
   public String toString() {

@@ -1,8 +1,10 @@
 package io.calmon.kafka;
 
 /**
- * No Kafka broker answered at the given bootstrap servers within the allowed time, or (the subclass
- * {@link KafkaAuthenticationException}) one answered and refused the client.
+ * Kafka at the given bootstrap servers cannot be used: no broker answered within the allowed time,
+ * or (subclasses) one answered and refused the client's credentials ({@link
+ * KafkaAuthenticationException}), or the client itself refused the operator's client properties
+ * ({@link KafkaClientConfigException}).
  */
 public class KafkaUnreachableException extends RuntimeException {
   private static final long serialVersionUID = 1L;

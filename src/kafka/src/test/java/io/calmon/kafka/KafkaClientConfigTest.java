@@ -105,6 +105,16 @@ class KafkaClientConfigTest {
   }
 
   @Test
+  void shouldKnowAMessageAboutItsOwnProperties() {
+    KafkaClientConfig config = KafkaClientConfig.of(null, Map.of("security.protocol", "NOPE"));
+
+    assertTrue(config.isNamedIn("Invalid value NOPE for configuration security.protocol: ..."));
+    assertTrue(config.isNamedIn("Value not specified for key 'x' in JAAS config"));
+    assertFalse(config.isNamedIn("Invalid url in bootstrap.servers: foo"));
+    assertFalse(KafkaClientConfig.none().isNamedIn("security.protocol"));
+  }
+
+  @Test
   void shouldMarkKeysWithSecretNamesAsSecret() {
     assertTrue(KafkaClientConfig.isSecret("ssl.key.password"));
     assertTrue(KafkaClientConfig.isSecret("sasl.jaas.config"));
