@@ -143,8 +143,52 @@ public final class TopicAdmin implements AutoCloseable {
       (createdNow.contains(topic.name()) ? created : alreadyThere).add(topic.name());
     }
     checkCleanupPolicies(topics.all());
+    awaitLeaders(createdNow);
     LOG.info("topics at {}: created {}, existing {}", bootstrapServers, created, alreadyThere);
     return new CreateResult(List.copyOf(created), List.copyOf(alreadyThere));
+  }
+
+  /**
+   * Waits until every partition of {@code topics} has a leader and an in-sync replica: a topic
+   * whose creation has returned may still be electing them, and a producer that writes at once gets
+   * {@code NotLeaderOrFollowerException}s (with an idempotent producer on a single broker, seen to
+   * end in {@code OutOfOrderSequenceException} and records expired after the delivery timeout).
+   */
+  private void awaitLeaders(Set<String> topics) {
+    if (topics.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<String> waiting = new ArrayList<>();
+      try {
+        await(admin.describeTopics(topics).allTopicNames(), "describe " + topics)
+            .forEach(
+                (name, description) -> {
+                  boolean ready =
+                      description.partitions().stream()
+                          .allMatch(p -> p.leader() != null && !p.isr().isEmpty());
+                  if (!ready) {
+                    waiting.add(name);
+                  }
+                });
+      } catch (ExecutionException e) {
+        waiting.addAll(topics); // not in the broker's metadata yet
+      }
+      if (waiting.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "topics " + waiting + " at " + bootstrapServers + " have no leader after " + timeout);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for topic leaders", e);
+      }
+    }
   }
 
   /** The names of all non-internal topics of the cluster, sorted. */
