@@ -1,5 +1,5 @@
 #!/bin/bash
-# Dev-only: the one prepared check run on a lent GPU machine (PyTorch, no Java, no network).
+# Dev-only: the one prepared check run on a GPU machine (PyTorch, no Java, no network).
 # Expects .gpu/ carried (see README.md beside this file): a jlinked Temurin JRE, the world's jars
 # and the compiled DumpPretraining. Writes to $OUT: bench.md, train.log and one
 # model.safetensors + gpu_pretrain.json per run. MINUTES: training budget per run.
@@ -19,7 +19,8 @@ nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv
 [ -n "${SKIP_BENCH:-}" ] || { python3 "$here/gpu_bench.py" > "$OUT/bench.md" 2>&1; cat "$OUT/bench.md"; }
 export PYTHONUNBUFFERED=1
 P="python3 $here/gpu_pretrain.py --data /tmp/dump --init src/world/model${MINUTES:+ --minutes $MINUTES}"
-# RUNS: "LABEL:ARGS;LABEL:ARGS;..." (first session's: the three below)
+# RUNS: "LABEL:ARGS;LABEL:ARGS;...". Default: runs A, B, C of src/world/model/README.md (A and B
+# continued from --init, which then held the three-stage CPU model, not the shipped one).
 RUNS=${RUNS:-"A:--batch 64 --lr 5e-4 --warmup 50 --seed 31;B:--batch 256 --lr 5e-4 --warmup 50 --seed 32;C:--batch 256 --lr 1e-3 --warmup 500 --seed 33 --scratch"}
 labels=()
 IFS=';' read -ra specs <<< "$RUNS"
