@@ -18,13 +18,15 @@ public enum ModelPreset {
   TINY(8, 32, 1, 2, 32, 1, 2, 32, List.of()),
   /**
    * Vision and text width 128, four layers of four heads each, embedding 128, patch 8 (16 patches
-   * at the world's 32 px): the model shipped until the third session. It learned colour but no
-   * shape (the predicted shape right 25-31% of the time, chance 25%; src/world/model/README.md).
+   * at the world's 32 px): the plain ViT of the first world model. It learned colour but no shape
+   * (the predicted shape right 25-31% of the time, chance 25%;
+   * docs/results/world-model-earlier.md).
    */
   SMALL(8, 128, 4, 4, 128, 4, 4, 128, List.of()),
   /**
    * {@link #SMALL} with patch 4 (64 patches at 32 px; a step costs about 2-3x): a candidate for
-   * seeing shape, not yet shown to (docs/WORLD.md, "What was tried").
+   * seeing shape, not shown to (docs/results/world-model-earlier.md, "What was tried on the plain
+   * ViT").
    */
   SMALL4(4, 128, 4, 4, 128, 4, 4, 128, List.of()),
   /**
@@ -33,9 +35,9 @@ public enum ModelPreset {
    * same 16 tokens at 32 px for about 20% more compute. Told the shape directly (supervised), it
    * learned shape faster than {@link #SMALL} on easy images (24% against 17% after 750 steps) but
    * not on the default ones (both at chance), where a small CNN reached 42%
-   * (src/world/model/README.md, "Is it the architecture?"). The shipped model's image tower:
-   * pretrained contrastively with batches of 256 it sees shape (zero-shot shape right 70-90% on the
-   * default task, chance 25%); the shipped text tower is 8 blocks deep ({@code --text-layers 8}).
+   * (docs/results/world-model-earlier.md, "Is it the architecture?"). The shipped model's image
+   * tower: pretrained contrastively with batches of 256 it sees shape (zero-shot shape right 70-90%
+   * on the default task, chance 25%); its text tower has 8 blocks ({@code --text-layers 8}).
    */
   SMALL_STEM(8, 128, 4, 4, 128, 4, 4, 128, List.of(32, 64, 128));
 
