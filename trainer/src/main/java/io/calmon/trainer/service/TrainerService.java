@@ -14,6 +14,7 @@ import io.calmon.schemas.Label;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.schemas.serde.RecordDecodingException;
+import io.calmon.schemas.signing.SigningKey;
 import io.calmon.schemas.state.FewShotSample;
 import io.calmon.trainer.loop.EvidenceWait;
 import io.calmon.trainer.loop.RetrainGate;
@@ -773,7 +774,7 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private void publish(Retrainer.Outcome o, boolean bootstrap) {
-    PromptVersion v = o.candidate();
+    PromptVersion v = sign(o.candidate());
     if (o.rejection().isPresent()) {
       counters.retrainsRejected.incrementAndGet();
       String reason = o.rejection().get();
@@ -813,7 +814,7 @@ public final class TrainerService implements AutoCloseable {
           counters.versionsPublished.incrementAndGet();
           LOG.info(
               "trainer {}: published prompt version {} (parent {}, trigger {}, {}base classes {},"
-                  + " held-out n={} acc {} -> {}, ece {} -> {}, T={})",
+                  + " held-out n={} acc {} -> {}, ece {} -> {}, T={}, {})",
               settings.deployment(),
               v.getVersion(),
               v.getParentVersion(),
@@ -825,8 +826,22 @@ public final class TrainerService implements AutoCloseable {
               o.candidateScore().accuracy(),
               o.currentScore().ece(),
               o.candidateScore().ece(),
-              v.getTemperature());
+              v.getTemperature(),
+              v.getSigningKeyId() == null ? "unsigned" : "signed by key " + v.getSigningKeyId());
         });
+  }
+
+  /**
+   * The version as published: signed with the settings' key (over its final content, after any
+   * change such as a refitted temperature), or, without a key, with no signature at all (a
+   * recalibrated copy of a signed version must not carry the old signature).
+   */
+  private PromptVersion sign(PromptVersion v) {
+    SigningKey key = settings.signingKey();
+    if (key != null) {
+      return key.sign(v);
+    }
+    return PromptVersion.newBuilder(v).setSigningKeyId(null).setSignature(null).build();
   }
 
   private void deadLetter(ConsumerRecord<String, byte[]> r, String type, String reason) {

@@ -3,6 +3,7 @@ package io.calmon.trainer.service;
 import io.calmon.clip.image.ImageLimits;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.schemas.signing.SigningKey;
 import io.calmon.trainer.tuning.TuningConfig;
 import io.calmon.trainer.tuning.TuningMethod;
 import io.calmon.trainer.tuning.TuningProgress;
@@ -44,6 +45,11 @@ import java.util.Objects;
  * @param imageLimits what labelled images may be: the scorer's limits (pixel and byte budget;
  *     {@code file://} claim checks only under the allowed roots, none by default). An image over
  *     them, or corrupt, is skipped, counted and dead-lettered; the trainer goes on
+ * @param signingKey the Ed25519 key every published prompt version is signed with, or null to
+ *     publish them unsigned (scorers refuse those unless told to allow them). The default, {@link
+ *     SigningKey#inProcess()}, is a key made for this JVM, which only scorers built in the same
+ *     process trust by default (the demo, tests); {@code calmon trainer} signs with {@code
+ *     --signing-key FILE} or not at all
  */
 public record TrainerSettings(
     String bootstrapServers,
@@ -71,7 +77,8 @@ public record TrainerSettings(
     TuningProgress progress,
     String metricsHost,
     int metricsPort,
-    ImageLimits imageLimits) {
+    ImageLimits imageLimits,
+    SigningKey signingKey) {
 
   /**
    * The configuration of a tuning run that makes version 1 when {@code bootstrap}, else a later
@@ -143,6 +150,7 @@ public record TrainerSettings(
     private String metricsHost = "127.0.0.1";
     private ImageLimits imageLimits = ImageLimits.defaults();
     private int metricsPort;
+    private SigningKey signingKey = SigningKey.inProcess();
 
     /** The operator's Kafka client properties (default: none, a plaintext cluster). */
     public Builder optKafka(KafkaClientConfig v) {
@@ -280,6 +288,15 @@ public record TrainerSettings(
     }
 
     /**
+     * The key prompt versions are signed with; null publishes them unsigned (default: {@link
+     * SigningKey#inProcess()}).
+     */
+    public Builder optSigningKey(SigningKey v) {
+      signingKey = v;
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the setting and its bad value
      */
     public TrainerSettings build() {
@@ -347,7 +364,8 @@ public record TrainerSettings(
           progress == null ? TuningProgress.NONE : progress,
           metricsHost,
           metricsPort,
-          imageLimits);
+          imageLimits,
+          signingKey);
     }
 
     private static void require(boolean ok, String what, Object value) {

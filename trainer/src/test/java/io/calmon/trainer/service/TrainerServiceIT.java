@@ -18,6 +18,10 @@ import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
+import io.calmon.schemas.signing.KeyFiles;
+import io.calmon.schemas.signing.PromptCheck;
+import io.calmon.schemas.signing.SigningKey;
+import io.calmon.schemas.signing.TrustedKeys;
 import io.calmon.trainer.tuning.TuningConfig;
 import io.calmon.trainer.tuning.TuningMethod;
 import java.awt.Color;
@@ -128,8 +132,11 @@ class TrainerServiceIT {
   }
 
   @Test
-  void shouldPublishAVersionPerAcceptedRequestAndIgnoreADuplicate() throws Exception {
+  void shouldPublishAVersionPerAcceptedRequestAndIgnoreADuplicate(@TempDir Path keys)
+      throws Exception {
     CalmonTopics topics = topics("t-retrain-");
+    KeyFiles.generate(keys, "trainer-it");
+    TrustedKeys trusted = TrustedKeys.read(keys);
     // "tree" is served but never labelled: no automatic version 1 from the reservoir.
     send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
     produceLabelledImages(topics, 10, 0);
@@ -140,6 +147,7 @@ class TrainerServiceIT {
             .optMetricsPort(metricsPort)
             .optBootstrapMethod(TuningMethod.parse("coop"))
             .optBootstrapEpochs(3)
+            .optSigningKey(SigningKey.read(keys.resolve("trainer-it.key")))
             .build();
     try (TrainerService trainer = new TrainerService(settings, clip).start()) {
       assertEquals(metricsPort, trainer.metricsPort());
@@ -155,6 +163,9 @@ class TrainerServiceIT {
       assertEquals(List.of("bird", "cat", "dog"), v1.getBaseClasses().stream().sorted().toList());
       assertTrue(v1.getMetrics().get("heldout_n") > 0, "held-out examples: " + v1.getMetrics());
       assertTrue(v1.getTemperature() > 0);
+      // Signed over what was published: a scorer trusting the public key serves it.
+      assertEquals("trainer-it", v1.getSigningKeyId());
+      assertEquals(PromptCheck.SIGNED, trusted.check(v1));
 
       send(topics.retrainRequests(), request(first, 0));
       awaitTrue(() -> trainer.counters().retrainsDeduped() == 1, trainer);
@@ -165,6 +176,8 @@ class TrainerServiceIT {
       assertEquals("coop+dor", v2.getMethod());
       assertEquals("2", v2.getHyperParameters().get("epochs"));
       assertEquals(second, v2.getTriggerId());
+      assertEquals(PromptCheck.SIGNED, trusted.check(v2));
+      assertEquals(PromptCheck.UNKNOWN_KEY, TrustedKeys.inProcess().check(v2));
       assertEquals(2, trainer.counters().versionsPublished());
       assertEquals(2, trainer.counters().retrainsAccepted());
       assertEquals(1, trainer.counters().retrainsDeduped());
@@ -243,6 +256,8 @@ class TrainerServiceIT {
       PromptVersion v1 = awaitVersion(topics, 1, trainer);
       assertEquals(0, trainer.counters().retrainWaiting());
       assertEquals("evidence start " + evidence, v1.getHyperParameters().get("heldout_from"));
+      // Without a key file, the settings' default key: one made for this JVM.
+      assertEquals(PromptCheck.SIGNED, TrustedKeys.inProcess().check(v1));
       // Which events are held out is a pure function of their ids: the judge half is half of the
       // held-out examples of the new events only (rounded down).
       long seed = settings.tuning().seed();
