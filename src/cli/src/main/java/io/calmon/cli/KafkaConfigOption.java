@@ -42,9 +42,10 @@ public final class KafkaConfigOption {
         source = FLAG + " (none given)";
         loaded = KafkaClientConfig.none();
       } else {
+        String name = file != null ? FLAG : "$" + KafkaClientConfig.ENV;
         Path path = file != null ? file : Path.of(env.trim());
-        source = (file != null ? FLAG : "$" + KafkaClientConfig.ENV) + " " + path;
-        loaded = load(path, file != null ? FLAG : "$" + KafkaClientConfig.ENV);
+        source = name + " " + path;
+        loaded = load(path, name);
       }
     }
     return loaded;
