@@ -4,6 +4,7 @@ import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
+import io.calmon.schemas.signing.PromptCheck;
 import io.calmon.scorer.ScoringContextCompiler.RefusedException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +32,16 @@ import org.slf4j.LoggerFactory;
  * keeps polling. Text features are recomputed once per change of either record (per poll, not per
  * record), on this thread, and swapped in atomically.
  *
- * <p>A prompt version tuned on other weights, or with a context of the wrong shape, is refused
- * (logged, counted) and the previous one stays live. Prompt versions only move forward: a version
- * not newer than the one served or already read in the same poll (a replay, an older version
- * re-published) is ignored and counted ({@code calmon_scorer_prompt_versions_ignored_total}).
- * Undecodable records on these topics are logged and counted but not dead-lettered: every scorer
- * instance reads them, so each would dead-letter the same record.
+ * <p>A prompt version is served only if a trusted key signed it ({@link ScorerConfig#trustedKeys()}
+ * ; unsigned ones too where {@link ScorerConfig#allowUnsignedPrompts()}) and its numbers are
+ * finite: else it is refused (one log line, counted by {@link PromptCheck} reason) before anything
+ * else is read from it, its version number included. A prompt version tuned on other weights, or
+ * with a context of the wrong shape, is refused (logged, counted) and the previous one stays live.
+ * Prompt versions only move forward: a version not newer than the one served or already read in the
+ * same poll (a replay, an older version re-published) is ignored and counted ({@code
+ * calmon_scorer_prompt_versions_ignored_total}). Undecodable records on these topics are logged and
+ * counted but not dead-lettered: every scorer instance reads them, so each would dead-letter the
+ * same record.
  */
 final class LivePrompt implements AutoCloseable {
 
@@ -171,6 +176,9 @@ final class LivePrompt implements AutoCloseable {
         return true;
       }
       PromptVersion prompt = promptCodec.decode(r.value());
+      if (!trusted(r, prompt)) {
+        return false;
+      }
       PromptVersion newest = offeredPrompt != null ? offeredPrompt : acceptedPrompt;
       if (newest != null && prompt.getVersion() <= newest.getVersion()) {
         metrics.promptVersionIgnored();
@@ -205,6 +213,29 @@ final class LivePrompt implements AutoCloseable {
           current.get(),
           e.getMessage());
     }
+    return false;
+  }
+
+  /**
+   * Whether the version is signed by a trusted key (or unsigned where that is allowed) with finite
+   * numbers; if not, it is counted and logged in one line, and the served context stays.
+   */
+  private boolean trusted(ConsumerRecord<String, byte[]> r, PromptVersion prompt) {
+    PromptCheck check = config.trustedKeys().check(prompt);
+    if (check == PromptCheck.SIGNED
+        || (check == PromptCheck.UNSIGNED && config.allowUnsignedPrompts())) {
+      return true;
+    }
+    metrics.promptRefused(check.name());
+    LOG.warn(
+        "{}-{}@{}: prompt version {} refused ({}): {}; still serving {}",
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        prompt.getVersion(),
+        check,
+        check.describe(prompt),
+        current.get());
     return false;
   }
 

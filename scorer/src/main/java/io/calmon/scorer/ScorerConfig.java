@@ -5,6 +5,7 @@ import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.schemas.serde.AvroLimits;
+import io.calmon.schemas.signing.TrustedKeys;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -63,6 +64,12 @@ import java.util.regex.Pattern;
  *     batch
  * @param decodeThreads threads that decode and preprocess images ahead of the model (a bounded
  *     pipeline, order kept); 0 decodes on the scoring thread, between batches
+ * @param trustedKeys the public keys a prompt version's signature is checked against: a version
+ *     signed by none of them, or whose signature does not match its content, is never served. The
+ *     default, {@link TrustedKeys#inProcess()}, trusts only the key trainers built in this JVM sign
+ *     with by default (the demo, tests); {@code calmon scorer} takes {@code --trusted-keys}
+ * @param allowUnsignedPrompts serve prompt versions that carry no signature (an explicit opt-out,
+ *     e.g. while trainers are given keys); a signature, when present, is still checked
  */
 public record ScorerConfig(
     String bootstrapServers,
@@ -84,7 +91,9 @@ public record ScorerConfig(
     int metricsPort,
     Duration transactionTimeout,
     Duration commitInterval,
-    int decodeThreads) {
+    int decodeThreads,
+    TrustedKeys trustedKeys,
+    boolean allowUnsignedPrompts) {
 
   public static final String DEFAULT_DEPLOYMENT = "default";
   public static final String DEFAULT_TEMPLATE = "a photo of a {}.";
@@ -179,6 +188,7 @@ public record ScorerConfig(
     require(
         decodeThreads >= 0 && decodeThreads <= 64,
         "decode threads must be in 0..64, got " + decodeThreads);
+    Objects.requireNonNull(trustedKeys, "trustedKeys");
   }
 
   /** A builder with every default set; only the bootstrap servers are required. */
@@ -266,6 +276,8 @@ public record ScorerConfig(
     private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private int decodeThreads = DEFAULT_DECODE_THREADS;
+    private TrustedKeys trustedKeys = TrustedKeys.inProcess();
+    private boolean allowUnsignedPrompts;
 
     private Builder() {}
 
@@ -374,6 +386,18 @@ public record ScorerConfig(
       return this;
     }
 
+    /** The keys prompt versions must be signed by (default: {@link TrustedKeys#inProcess()}). */
+    public Builder optTrustedKeys(TrustedKeys trustedKeys) {
+      this.trustedKeys = trustedKeys;
+      return this;
+    }
+
+    /** Serve prompt versions without a signature too (default: false, they are refused). */
+    public Builder optAllowUnsignedPrompts(boolean allowUnsignedPrompts) {
+      this.allowUnsignedPrompts = allowUnsignedPrompts;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first bad value
      */
@@ -401,7 +425,9 @@ public record ScorerConfig(
           metricsPort,
           transactionTimeout,
           commitInterval,
-          decodeThreads);
+          decodeThreads,
+          trustedKeys,
+          allowUnsignedPrompts);
     }
   }
 }

@@ -175,6 +175,11 @@ public final class ScorerService implements AutoCloseable {
         Engine.getInstance().defaultDevice(),
         Engine.getInstance().getGpuCount(),
         config.groupId());
+    LOG.info(
+        "scorer {}: prompt versions served only if signed by one of the keys {}{}",
+        config.instanceId(),
+        config.trustedKeys().keyIds(),
+        config.allowUnsignedPrompts() ? ", or unsigned (unsigned prompt versions allowed)" : "");
     running = true;
     livePrompt.start();
     thread.start();

@@ -11,6 +11,7 @@ import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.signing.SigningKey;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -154,9 +155,16 @@ final class ScorerKafka implements AutoCloseable {
   /** A deterministic noisy PNG, {@code side x side}. */
   /**
    * A prompt version of deployment "shop" with CoOp's "a photo of a" context, declared {@code
-   * ctxDim} wide, tuned on the weights {@code sha}.
+   * ctxDim} wide, tuned on the weights {@code sha}, signed by {@link SigningKey#inProcess()} (which
+   * scorers built with the default settings trust).
    */
   static byte[] prompt(ClipModel clip, long version, String sha, int ctxDim) {
+    PromptVersion p = SigningKey.inProcess().sign(unsignedPrompt(clip, version, sha, ctxDim));
+    return AvroCodec.of(PromptVersion.class).encode(p);
+  }
+
+  /** {@link #prompt} without a signature. */
+  static PromptVersion unsignedPrompt(ClipModel clip, long version, String sha, int ctxDim) {
     float[] ctx = ContextPrompts.initialContext(clip, "a photo of a", 4);
     List<Float> values = new ArrayList<>(ctx.length);
     for (float v : ctx) {
@@ -176,7 +184,7 @@ final class ScorerKafka implements AutoCloseable {
             .setContextVectors(values)
             .setBaseClasses(List.of("cat", "dog", "bird"))
             .build();
-    return AvroCodec.of(PromptVersion.class).encode(p);
+    return p;
   }
 
   static byte[] png(int side, long seed) {

@@ -12,6 +12,7 @@ import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -133,6 +134,27 @@ class ScorerServiceIT {
       await(
           "the wrong-shape prompt refused",
           () -> scorers.stream().allMatch(s -> s.metrics().promptsRefused("CONTEXT_SHAPE") == 1));
+      // Whoever can write prompt-versions cannot serve a version of their own: neither an
+      // unsigned one nor a signed one altered afterwards (both numbered above the good one below,
+      // which would be ignored as stale had either been taken in).
+      kafka.send(
+          kafka.topics.promptVersions().name(),
+          "shop",
+          AvroCodec.of(PromptVersion.class).encode(ScorerKafka.unsignedPrompt(clip, 7, sha(), 32)));
+      PromptVersion signed = AvroCodec.of(PromptVersion.class).decode(prompt(8, sha(), 32));
+      kafka.send(
+          kafka.topics.promptVersions().name(),
+          "shop",
+          AvroCodec.of(PromptVersion.class)
+              .encode(PromptVersion.newBuilder(signed).setTemperature(0.01).build()));
+      await(
+          "the unsigned and the altered prompt refused",
+          () ->
+              scorers.stream()
+                  .allMatch(
+                      s ->
+                          s.metrics().promptsRefused("UNSIGNED") == 1
+                              && s.metrics().promptsRefused("BAD_SIGNATURE") == 1));
       assertTrue(scorers.stream().allMatch(s -> s.metrics().promptVersion() == 0));
       kafka.sendImage("shop", "still-zs", png(32, 11), 11);
       good.add("still-zs");
@@ -152,7 +174,7 @@ class ScorerServiceIT {
       await("tuned predictions", () -> predicted(scorers) == good.size());
 
       // What Prometheus would scrape: 16 predictions, 4 dead letters, 1 event of another
-      // deployment, 2 refusals, version 2 of the prompt on version 1 of the class set.
+      // deployment, 4 refusals, version 2 of the prompt on version 1 of the class set.
       // Each instance serves its own share; per-instance facts (the versions served, the
       // refusals, which every instance sees) are checked on each, counts on their sum.
       Map<String, String> scrapedA = MetricsScrape.scrape(metricsPort);
@@ -174,7 +196,8 @@ class ScorerServiceIT {
             "1", sum.apply("calmon_scorer_dead_letters_total{reason=\"" + reason + "\"}"), reason);
       }
       for (Map<String, String> scraped : List.of(scrapedA, scrapedB)) {
-        for (String reason : List.of("WEIGHTS_MISMATCH", "CONTEXT_SHAPE")) {
+        for (String reason :
+            List.of("WEIGHTS_MISMATCH", "CONTEXT_SHAPE", "UNSIGNED", "BAD_SIGNATURE")) {
           assertEquals(
               "1",
               scraped.get("calmon_scorer_prompt_versions_refused_total{reason=\"" + reason + "\"}"),

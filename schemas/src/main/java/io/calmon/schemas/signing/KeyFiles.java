@@ -118,6 +118,9 @@ public final class KeyFiles {
   /** The private key of a PKCS#8 PEM file, with its key id. */
   static SigningKey readPrivate(Path file) {
     List<PemKey> keys = read(file, "PRIVATE KEY");
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException(file + ": no PEM block BEGIN PRIVATE KEY");
+    }
     if (keys.size() != 1) {
       throw new IllegalArgumentException(
           file + ": holds " + keys.size() + " private keys; a signing key file holds one");
