@@ -12,8 +12,8 @@ import java.util.Map;
  * Examples alternate between the halves class after class (fit, judge, fit, ... through the first
  * class's examples, then on through the next class's): deterministic, every class with two or more
  * examples is in both halves, and the judge half holds {@code floor(n / 2)} of {@code n} examples
- * however they are spread over classes. (Alternating within each class instead, as before the fifth
- * session, sent every class's single example to the fit half: with 60 recent examples over 40
+ * however they are spread over classes. (Alternating within each class instead, as an earlier
+ * version did, sent every class's single example to the fit half: with 60 recent examples over 40
  * classes the judge half held 21, and the gate rejected the repair for too few.)
  *
  * @param fit where temperatures are fitted
