@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       TrainerCommand.class,
+      KeysCommand.class,
       DemoCommand.class,
     })
 public final class Calmon {

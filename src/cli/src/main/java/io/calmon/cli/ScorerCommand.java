@@ -5,6 +5,7 @@ import io.calmon.clip.ClipModel;
 import io.calmon.kafka.CalmonTopic;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.TopicAdmin;
+import io.calmon.schemas.signing.TrustedKeys;
 import io.calmon.scorer.ScorerConfig;
 import io.calmon.scorer.ScorerService;
 import java.io.UncheckedIOException;
@@ -165,6 +166,22 @@ final class ScorerCommand implements Callable<Integer> {
       description = "Topic name prefix, as given to 'calmon topics create' (default: none).")
   String prefix;
 
+  @Option(
+      names = "--trusted-keys",
+      paramLabel = "FILE_OR_DIR",
+      description =
+          "Public keys (PEM, with their key ids) of the trainers whose prompt versions may be"
+              + " served: a file, or a directory of *.pub files ('calmon keys generate' writes"
+              + " them). A version signed by no trusted key is refused and counted.")
+  Path trustedKeys;
+
+  @Option(
+      names = "--allow-unsigned-prompts",
+      description =
+          "Serve prompt versions that carry no signature (an explicit opt-out of signature"
+              + " checks; signatures that are present are still checked).")
+  boolean allowUnsignedPrompts;
+
   /**
    * The model used without {@code --model}. None yet: switch this line to {@code
    * Optional.of(io.calmon.world.DefaultModel.path())} when the world-pretrained model ships.
@@ -285,7 +302,27 @@ final class ScorerCommand implements Callable<Integer> {
         b,
         "--commit-interval",
         () -> b.optCommitInterval(duration("--commit-interval", commitInterval)));
-    return b.build();
+    return b.optTrustedKeys(trustedKeys()).optAllowUnsignedPrompts(allowUnsignedPrompts).build();
+  }
+
+  /**
+   * The keys of {@code --trusted-keys}; without them, none, which only {@code
+   * --allow-unsigned-prompts} makes a choice rather than a mistake.
+   */
+  private TrustedKeys trustedKeys() {
+    if (trustedKeys == null) {
+      if (!allowUnsignedPrompts) {
+        throw new UserError(
+            "prompt versions must be signed: give --trusted-keys FILE_OR_DIR (the trainers'"
+                + " public keys), or --allow-unsigned-prompts to serve unsigned ones");
+      }
+      return TrustedKeys.none();
+    }
+    try {
+      return TrustedKeys.read(trustedKeys);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--trusted-keys " + e.getMessage(), e);
+    }
   }
 
   /** Starts the service; a metrics port that cannot be bound is the user's to fix. */

@@ -3,6 +3,7 @@ package io.calmon.cli;
 import io.calmon.clip.ClipModel;
 import io.calmon.clip.image.ImageLimits;
 import io.calmon.clip.image.ImagePreprocessor;
+import io.calmon.schemas.signing.SigningKey;
 import io.calmon.trainer.service.TrainerService;
 import io.calmon.trainer.service.TrainerSettings;
 import io.calmon.trainer.tuning.OptimizerKind;
@@ -137,6 +138,15 @@ final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--metrics-host", description = "Address to bind (default: 127.0.0.1).")
   String metricsHost;
 
+  @Option(
+      names = "--signing-key",
+      paramLabel = "FILE",
+      description =
+          "Ed25519 private key (PKCS#8 PEM, 'calmon keys generate' writes one) every published"
+              + " prompt version is signed with; scorers serve only versions signed by a key they"
+              + " trust (default: none, versions are published unsigned).")
+  Path signingKey;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file of settings.")
   Path config;
 
@@ -186,6 +196,10 @@ final class TrainerCommand implements Callable<Integer> {
                   + (settings.kafka().isEmpty()
                       ? ""
                       : "; Kafka client properties " + settings.kafka())
+                  + (settings.signingKey() == null
+                      ? "; prompt versions published unsigned (scorers refuse them unless started"
+                          + " with --allow-unsigned-prompts)"
+                      : "; prompt versions signed with key " + settings.signingKey().keyId())
                   + "; Ctrl-C or SIGTERM stops it");
       while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
         if (!trainer.isRunning()) {
@@ -296,7 +310,8 @@ final class TrainerCommand implements Callable<Integer> {
                     ImagePreprocessor.DEFAULT_MAX_PIXELS,
                     ImageLimits.DEFAULT_MAX_BYTES,
                     parseText(imageRoots, "image-roots", TrainerCommand::paths, List.of())))
-            .optProgress(TuningProgress.printingTo(err, "calmon: trainer"));
+            .optProgress(TuningProgress.printingTo(err, "calmon: trainer"))
+            .optSigningKey(signingKey());
     TrainerSettings settings;
     try {
       settings = b.build();
@@ -310,6 +325,19 @@ final class TrainerCommand implements Callable<Integer> {
       throw new UserError("--dataset " + settings.dataset() + " is not a directory");
     }
     return settings;
+  }
+
+  /** {@code --signing-key} (or {@code signing-key} in the file); none: unsigned versions. */
+  private SigningKey signingKey() {
+    Path file = pick(signingKey, "signing-key", Path::of, null);
+    if (file == null) {
+      return null;
+    }
+    try {
+      return SigningKey.read(file);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--signing-key " + e.getMessage(), e);
+    }
   }
 
   /** Comma-separated directories, made absolute. */

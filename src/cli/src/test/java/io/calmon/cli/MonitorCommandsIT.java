@@ -257,7 +257,15 @@ class MonitorCommandsIT {
               dir.resolve("ports-state").toString(),
               "--metrics-port",
               port);
-      CliRun scorer = run("scorer", common, "--model", tiny, "--metrics-port", port);
+      CliRun scorer =
+          run(
+              "scorer",
+              common,
+              "--model",
+              tiny,
+              "--metrics-port",
+              port,
+              "--allow-unsigned-prompts");
       CliRun trainer = run("trainer", common, "--model", tiny, "--metrics-port", port);
       String where = "cannot serve metrics on 127.0.0.1:" + port + " (";
       assertOneLine(monitor, "calmon: metrics-port: " + where);

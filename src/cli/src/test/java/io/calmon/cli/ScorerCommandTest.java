@@ -3,8 +3,13 @@ package io.calmon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad flags of {@code calmon scorer} end with exit code 2 and one line naming the flag. */
 class ScorerCommandTest {
@@ -57,17 +62,43 @@ class ScorerCommandTest {
   }
 
   @Test
+  void shouldStopWithoutTrustedKeysUnlessUnsignedPromptsAreAllowed() {
+    CliRun run = CliRun.run("scorer", "--model", TINY);
+    assertOneLineError(
+        run,
+        "prompt versions must be signed: give --trusted-keys FILE_OR_DIR (the trainers' public"
+            + " keys), or --allow-unsigned-prompts to serve unsigned ones");
+  }
+
+  @Test
+  void shouldNameTrustedKeysThatCannotBeRead(@TempDir Path dir) throws Exception {
+    assertOneLineError(
+        run("--model", TINY, "--trusted-keys", "no/such/keys"),
+        "--trusted-keys no/such/keys: no such file or directory");
+    Path notAKey = Files.writeString(dir.resolve("scorer.pub"), "not a key\n");
+    assertOneLineError(
+        run("--model", TINY, "--trusted-keys", notAKey.toString()),
+        "--trusted-keys " + notAKey + ": no PEM block BEGIN PUBLIC KEY");
+  }
+
+  @Test
   void shouldParseMaxWaitInMillisecondsOrSeconds() {
     assertEquals(Duration.ofMillis(50), ScorerCommand.duration("--max-wait", "50ms"));
     assertEquals(Duration.ofMillis(50), ScorerCommand.duration("--max-wait", "50"));
     assertEquals(Duration.ofSeconds(2), ScorerCommand.duration("--max-wait", "2s"));
   }
 
+  /**
+   * {@code calmon scorer} with these flags, and {@code --allow-unsigned-prompts} unless they name
+   * trusted keys, so that only the flag under test is wrong.
+   */
   private static CliRun run(String... flags) {
-    String[] args = new String[flags.length + 1];
-    args[0] = "scorer";
-    System.arraycopy(flags, 0, args, 1, flags.length);
-    return CliRun.run(args);
+    List<String> args = new ArrayList<>(List.of("scorer"));
+    args.addAll(List.of(flags));
+    if (!args.contains("--trusted-keys")) {
+      args.add("--allow-unsigned-prompts");
+    }
+    return CliRun.run(args.toArray(String[]::new));
   }
 
   private static void assertOneLineError(CliRun run, String flag) {

@@ -88,6 +88,29 @@ class TrainerCommandTest {
   }
 
   @Test
+  void shouldNameASigningKeyThatIsNoPrivateKeyGivenByFlagOrConfigFile() throws Exception {
+    CliRun keys = CliRun.run("keys", "generate", "--out", dir.toString(), "--key-id", "t");
+    assertEquals(0, keys.exitCode, keys.err.toString());
+    String publicKey = dir.resolve("t.pub").toString();
+    assertUserError(
+        "--signing-key " + publicKey + ": no PEM block BEGIN PRIVATE KEY",
+        "trainer",
+        "--model",
+        dir.toString(),
+        "--signing-key",
+        publicKey);
+    Path config = dir.resolve("trainer.properties");
+    Files.writeString(config, "signing-key=" + dir.resolve("missing.key") + "\n");
+    assertUserError(
+        "--signing-key " + dir.resolve("missing.key") + ": cannot read it",
+        "trainer",
+        "--model",
+        dir.toString(),
+        "--config",
+        config.toString());
+  }
+
+  @Test
   void shouldParseCooldowns() {
     assertEquals(Duration.ofMinutes(10), TrainerCommand.duration("cooldown", "10m"));
     assertEquals(Duration.ofSeconds(30), TrainerCommand.duration("cooldown", "30s"));

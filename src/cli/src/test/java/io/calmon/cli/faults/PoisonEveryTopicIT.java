@@ -108,6 +108,8 @@ class PoisonEveryTopicIT {
         PREFIX,
         String.join(",", feed.classNames()));
 
+    // Signed prompt versions, as in production: poison on prompt-versions meets the checks.
+    cli("keys", "generate", "--out", dir.resolve("keys").toString(), "--key-id", "trainer");
     Path fifo = dir.resolve("fifo");
     assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor(), "mkfifo");
     String roots = dir + ",/dev"; // /dev/zero is under an allowed root, and no regular file
@@ -138,7 +140,16 @@ class PoisonEveryTopicIT {
     commands.add(
         OperatorCommand.start(
             "scorer",
-            concat(common, "--model", model, "--image-roots", roots, "--instance-id", "poison-1")));
+            concat(
+                common,
+                "--model",
+                model,
+                "--image-roots",
+                roots,
+                "--instance-id",
+                "poison-1",
+                "--trusted-keys",
+                dir.resolve("keys").toString())));
     commands.add(
         OperatorCommand.start(
             "trainer",
@@ -146,6 +157,8 @@ class PoisonEveryTopicIT {
                 common,
                 "--model",
                 model,
+                "--signing-key",
+                dir.resolve("keys/trainer.key").toString(),
                 "--image-roots",
                 roots,
                 "--shots",
