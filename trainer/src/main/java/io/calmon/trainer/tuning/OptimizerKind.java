@@ -7,8 +7,8 @@ public enum OptimizerKind {
   /** CoOp's: SGD with momentum and weight decay (Dassl defaults 0.9 and 5e-4). */
   SGD,
   /**
-   * Adam: the tiny world model's context does not move under SGD at CoOp's learning rate
-   * (shared/WORLD-NOTES.md), Adam's does.
+   * Adam: the tiny world model's context does not move under SGD at CoOp's learning rate (as a
+   * first miniature-world prototype found), Adam's does.
    */
   ADAM;
 

@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Everything one tuning run uses, validated once. Defaults are the paper's (shared/PAPER.md): M = 4
- * context vectors from "a photo of a", SGD at 0.002 with a cosine schedule after one warm-up epoch
- * at 1e-5, batch 32, KgCoOp weight w = 8, DOR weight lambda = 8 with CoOp and 2 otherwise, B =
- * number of base classes. Unpublished for DOR and therefore only defaults: epochs (50), SGD
- * momentum 0.9 and weight decay 5e-4 (Dassl's, which CoOp uses).
+ * Everything one tuning run uses, validated once. Defaults are the paper's (DOR, arXiv 2410.02681,
+ * on CoOp's setup): M = 4 context vectors from "a photo of a", SGD at 0.002 with a cosine schedule
+ * after one warm-up epoch at 1e-5, batch 32, KgCoOp weight w = 8, DOR weight lambda = 8 with CoOp
+ * and 2 otherwise, B = number of base classes. Unpublished for DOR and therefore only defaults:
+ * epochs (50), SGD momentum 0.9 and weight decay 5e-4 (Dassl's, which CoOp uses).
  *
  * @param method the tuning method
  * @param nCtx number of context vectors M

@@ -265,7 +265,8 @@ public final class ContrastivePretrainer {
             .optClipGradientNorm(1f)
             .optDecay(name -> !name.contains("embedding") && !name.equals("logit_scale"))
             // Adam moves ln(scale) by about one rate per step: at 1e-3 a short run could not take
-            // it from CLIP's 14.3 to 100 even if the data asked for it (WORLD-NOTES: 17-33).
+            // it from CLIP's 14.3 to 100 even if the data asked for it (a first prototype's tiny
+            // models ended at 17-33).
             .optRateScale("logit_scale", LOGIT_SCALE_RATE_FACTOR);
     try (AdamW adam = adamBuilder.build(root, params)) {
       for (int step = 0; step < steps; step++) {
