@@ -91,10 +91,18 @@ public final class KafkaClientConfig {
     Properties loaded = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       loaded.load(reader);
-    } catch (IOException | IllegalArgumentException e) {
-      // IllegalArgumentException: a malformed \\uXXXX escape. Neither message holds a value.
+    } catch (IOException e) {
       throw new IllegalArgumentException(
-          file + ": cannot read it (" + e.getClass().getSimpleName() + ")", e);
+          file
+              + ": cannot read it ("
+              + (e instanceof java.nio.charset.CharacterCodingException
+                  ? "it is not UTF-8 text"
+                  : "an input/output error")
+              + ")",
+          e);
+    } catch (IllegalArgumentException e) {
+      // A malformed \\uXXXX escape; the message would quote no value, but say it in words.
+      throw new IllegalArgumentException(file + ": cannot read it (a malformed \\u escape)", e);
     }
     Map<String, String> properties = new LinkedHashMap<>();
     for (String key : loaded.stringPropertyNames()) {
