@@ -156,6 +156,7 @@ class SecureClusterIT {
         String.join(",", feed.classNames()));
 
     String model = DefaultModel.path().toString();
+    cli("keys", "generate", "--out", dir.resolve("keys").toString(), "--key-id", "trainer");
     commands.add(
         OperatorCommand.start(
             "monitor",
@@ -187,7 +188,9 @@ class SecureClusterIT {
                 "--model",
                 model,
                 "--instance-id",
-                "sec-1")));
+                "sec-1",
+                "--trusted-keys",
+                dir.resolve("keys").toString())));
     commands.add(
         OperatorCommand.start(
             "trainer",
@@ -203,7 +206,9 @@ class SecureClusterIT {
                 "--shots",
                 "10000",
                 "--min-shots",
-                "10000")));
+                "10000",
+                "--signing-key",
+                dir.resolve("keys/trainer.key").toString())));
     for (OperatorCommand c : commands) {
       c.awaitRunning(PATIENCE);
     }
@@ -296,7 +301,8 @@ class SecureClusterIT {
             "--prefix",
             PREFIX,
             "--model",
-            DefaultModel.path().toString());
+            DefaultModel.path().toString(),
+            "--allow-unsigned-prompts");
 
     assertTrue(line.startsWith("calmon: --kafka-config " + wrong + ": "), line);
   }
