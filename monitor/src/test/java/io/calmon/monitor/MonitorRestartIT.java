@@ -488,6 +488,9 @@ class MonitorRestartIT {
     // Partitions without the closing tick go idle and stop holding windows open.
     flags.put("idle-timeout", "10s");
     flags.put("bins", "10");
+    // The groups by predicted class: these runs publish no prompt version, so there are no
+    // groups by true class (the default rule's) to alert on.
+    flags.put("alert-groups", "base,new");
     flags.put("ece-threshold", "0.05");
     flags.put("min-labelled", "10");
     flags.put("consecutive-windows", "2");
