@@ -175,7 +175,7 @@ public final class TopicAdmin implements AutoCloseable {
       } catch (ExecutionException e) {
         waiting.addAll(topics); // not in the broker's metadata yet
       }
-      if (waiting.isEmpty()) {
+      if (waiting.isEmpty() && leadersAnswer(topics)) {
         return;
       }
       if (System.nanoTime() > deadline) {
@@ -188,6 +188,32 @@ public final class TopicAdmin implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for topic leaders", e);
       }
+    }
+  }
+
+  /**
+   * Whether the leader of every partition of {@code topics} answers a request only a leader answers
+   * (the latest offset): the broker's metadata can name a leader a moment before that broker acts
+   * as one.
+   */
+  private boolean leadersAnswer(Set<String> topics) {
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+        new java.util.HashMap<>();
+    try {
+      await(admin.describeTopics(topics).allTopicNames(), "describe " + topics)
+          .forEach(
+              (name, description) ->
+                  description
+                      .partitions()
+                      .forEach(
+                          p ->
+                              latest.put(
+                                  new org.apache.kafka.common.TopicPartition(name, p.partition()),
+                                  org.apache.kafka.clients.admin.OffsetSpec.latest())));
+      await(admin.listOffsets(latest).all(), "list offsets of " + topics);
+      return true;
+    } catch (ExecutionException e) {
+      return false;
     }
   }
 
