@@ -1,5 +1,6 @@
 package io.calmon.monitor.topology;
 
+import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
@@ -182,6 +183,9 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
       }
       if (isBlank(prediction.getDeployment()) || isBlank(prediction.getPredictedClass())) {
         return "deployment and predicted class must not be empty";
+      }
+      if (prediction.getGroup() == CalibrationGroup.ALL) {
+        return "group ALL names every prediction in a report; a prediction is BASE or NEW";
       }
       List<Float> probabilities = prediction.getClassProbabilities();
       if (probabilities != null) {

@@ -601,6 +601,7 @@ class MonitorTopologyTest {
     Prediction short1 = prediction("short", T0, "red circle", 0.9, CalibrationGroup.NEW, 3);
     short1.setClassProbabilities(List.of(0.9f, 0.1f));
     pipePrediction(short1);
+    pipePrediction(prediction("all", T0, "red circle", 0.9, CalibrationGroup.ALL, 3));
     Prediction later = prediction("later", T0, "purple hexagon", 0.9, CalibrationGroup.NEW, 3);
     later.setClassSetVersion(2); // a class set this monitor has not read: not checked
     pipePrediction(later);
@@ -609,7 +610,8 @@ class MonitorTopologyTest {
     Map<String, DeadLetter> dead =
         deadLetters.readKeyValuesToList().stream()
             .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
-    assertEquals(2, dead.size(), dead.toString());
+    assertEquals(3, dead.size(), dead.toString());
+    assertEquals("INVALID_PREDICTION", dead.get("all").getErrorType());
     assertEquals("UNKNOWN_CLASS", dead.get("unknown").getErrorType());
     assertTrue(dead.get("unknown").getErrorMessage().contains("'purple hexagon'"));
     assertEquals("INVALID_PREDICTION", dead.get("short").getErrorType());
