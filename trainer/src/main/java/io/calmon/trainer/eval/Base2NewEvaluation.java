@@ -3,6 +3,7 @@ package io.calmon.trainer.eval;
 import io.calmon.clip.ClipModel;
 import io.calmon.clip.prompt.ContextPrompts;
 import io.calmon.core.calibration.TopLabelRows;
+import io.calmon.core.prompt.TextFeatureShift;
 import io.calmon.trainer.data.DatasetException;
 import io.calmon.trainer.data.FeatureCache;
 import io.calmon.trainer.data.FewShotSampler;
@@ -114,13 +115,30 @@ public final class Base2NewEvaluation {
       SeedResult mean,
       List<SeedResult> seeds,
       TopLabelRows baseRows,
-      TopLabelRows newRows) {
+      TopLabelRows newRows,
+      List<SeedShift> shifts) {
+
+    /** Without text feature shifts (none measured). */
+    public MethodResult(
+        String method,
+        SeedResult mean,
+        List<SeedResult> seeds,
+        TopLabelRows baseRows,
+        TopLabelRows newRows) {
+      this(method, mean, seeds, baseRows, newRows, List.of());
+    }
 
     /** The sample standard deviation over seeds of every figure; see {@link SeedResult#std}. */
     public SeedResult std() {
       return SeedResult.std(seeds);
     }
   }
+
+  /**
+   * How one seed's prompt moved the text features of the base and of the new class names from their
+   * zero-shot features ({@link TextFeatureShift}): measured without an image or a label.
+   */
+  public record SeedShift(long seed, TextFeatureShift base, TextFeatureShift fresh) {}
 
   /**
    * What to run.
@@ -188,10 +206,13 @@ public final class Base2NewEvaluation {
                   plan.poolSize());
       log.printf("outlier pool: %s%n", pool.stats());
     }
+    float[][] zeroShotBase = zeroShotText(base, plan.config());
+    float[][] zeroShotNew = zeroShotText(fresh, plan.config());
     PromptTuner tuner = new PromptTuner(clip, "eval");
     List<MethodResult> results = new ArrayList<>();
     for (TuningMethod method : plan.methods()) {
       List<SeedResult> seeds = new ArrayList<>();
+      List<SeedShift> shifts = new ArrayList<>();
       List<TopLabelRows> baseRows = new ArrayList<>();
       List<TopLabelRows> newRows = new ArrayList<>();
       for (long seed : plan.seeds()) {
@@ -225,6 +246,12 @@ public final class Base2NewEvaluation {
         ClassifierMetrics b = ClassifierMetrics.of(bRows, config.bins());
         ClassifierMetrics nw = ClassifierMetrics.of(nRows, config.bins());
         SeedResult s = SeedResult.of(seed, b, nw);
+        SeedShift shift =
+            new SeedShift(
+                seed,
+                TextFeatureShift.of(baseText, zeroShotBase),
+                TextFeatureShift.of(newText, zeroShotNew));
+        shifts.add(shift);
         log.printf(
             "%s seed %d: base acc %.2f new acc %.2f H %.2f base ECE %.2f new ECE %.2f"
                 + " base conf %.2f new conf %.2f (few-shot train set: acc %.2f ECE %.2f)%n",
@@ -239,14 +266,38 @@ public final class Base2NewEvaluation {
             100 * nRows.meanConfidence(),
             100 * r.metrics().getOrDefault("train_acc", Double.NaN),
             100 * r.metrics().getOrDefault("train_ece", Double.NaN));
+        log.printf(
+            "%s seed %d: text features, base divergence %.4f (zero-shot %.4f, ratio %.3f)"
+                + " deviation %.4f; new divergence %.4f (zero-shot %.4f, ratio %.3f) deviation"
+                + " %.4f%n",
+            method,
+            seed,
+            shift.base().divergence(),
+            shift.base().zeroShotDivergence(),
+            shift.base().divergenceRatio(),
+            shift.base().deviation(),
+            shift.fresh().divergence(),
+            shift.fresh().zeroShotDivergence(),
+            shift.fresh().divergenceRatio(),
+            shift.fresh().deviation());
         log.flush();
         seeds.add(s);
       }
       results.add(
           new MethodResult(
-              method.name(), SeedResult.mean(seeds), seeds, pooled(baseRows), pooled(newRows)));
+              method.name(),
+              SeedResult.mean(seeds),
+              seeds,
+              pooled(baseRows),
+              pooled(newRows),
+              shifts));
     }
     return results;
+  }
+
+  /** Normalised text features of {@code names} with the hand-written template. */
+  private float[][] zeroShotText(List<String> names, TuningConfig config) {
+    return normalised(clip.textFeatures(names.stream().map(config::prompt).toList()));
   }
 
   /** Normalised text features of {@code names}: the template for zero-shot, else the context. */
@@ -259,6 +310,10 @@ public final class Base2NewEvaluation {
         f = p.features(r.ctx());
       }
     }
+    return normalised(f);
+  }
+
+  private static float[][] normalised(float[][] f) {
     for (float[] row : f) {
       double s = 0;
       for (float v : row) {

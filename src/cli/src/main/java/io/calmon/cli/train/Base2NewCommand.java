@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.calmon.cli.UserError;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
+import io.calmon.core.prompt.TextFeatureShift;
 import io.calmon.trainer.data.ImageDataset;
 import io.calmon.trainer.eval.Base2NewEvaluation;
 import io.calmon.trainer.eval.Base2NewEvaluation.MethodResult;
@@ -211,10 +212,15 @@ final class Base2NewCommand implements Callable<Integer> {
       put(m, r.mean());
       put(m.putObject("std"), r.std());
       ArrayNode seeds = m.putArray("seeds");
-      for (SeedResult s : r.seeds()) {
+      for (int i = 0; i < r.seeds().size(); i++) {
+        SeedResult s = r.seeds().get(i);
         ObjectNode o = seeds.addObject();
         o.put("seed", s.seed());
         put(o, s);
+        if (i < r.shifts().size()) {
+          put(o, "base", r.shifts().get(i).base());
+          put(o, "new", r.shifts().get(i).fresh());
+        }
       }
     }
     try {
@@ -235,6 +241,13 @@ final class Base2NewCommand implements Callable<Integer> {
     o.put("new_ace", 100 * s.newAce());
     o.put("base_mce", 100 * s.baseMce());
     o.put("new_mce", 100 * s.newMce());
+  }
+
+  private static void put(ObjectNode o, String group, TextFeatureShift shift) {
+    o.put(group + "_divergence", shift.divergence());
+    o.put(group + "_zero_shot_divergence", shift.zeroShotDivergence());
+    o.put(group + "_divergence_ratio", shift.divergenceRatio());
+    o.put(group + "_deviation", shift.deviation());
   }
 
   static String markdown(List<MethodResult> results) {
@@ -261,6 +274,29 @@ final class Base2NewCommand implements Callable<Integer> {
     p.printf(
         "%s %d seed(s); percent; MCE unweighted (textbook).%n",
         nSeeds > 1 ? "Mean ± sample standard deviation (n - 1) over" : "One run of", nSeeds);
+    if (results.stream().anyMatch(r -> !r.shifts().isEmpty())) {
+      p.println();
+      p.println(
+          "| method | base divergence ratio | new divergence ratio | base deviation | new"
+              + " deviation |");
+      p.println("|---|---|---|---|---|");
+      for (MethodResult r : results) {
+        p.printf(
+            Locale.ROOT,
+            "| %s | %.3f | %.3f | %.4f | %.4f |%n",
+            r.method(),
+            r.shifts().stream().mapToDouble(s -> s.base().divergenceRatio()).average().orElse(0),
+            r.shifts().stream().mapToDouble(s -> s.fresh().divergenceRatio()).average().orElse(0),
+            r.shifts().stream().mapToDouble(s -> s.base().deviation()).average().orElse(0),
+            r.shifts().stream().mapToDouble(s -> s.fresh().deviation()).average().orElse(0));
+      }
+      p.println();
+      p.println(
+          "Text features of the class names (no image, no label): divergence ratio = mean pairwise"
+              + " cosine distance of the tuned features over the zero-shot ones; deviation = mean"
+              + " cosine distance of each class's tuned feature from its zero-shot one. Means over"
+              + " seeds.");
+    }
     p.flush();
     return w.toString();
   }

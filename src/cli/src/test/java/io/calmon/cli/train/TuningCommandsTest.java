@@ -132,6 +132,14 @@ class TuningCommandsTest {
       assertEquals(1, seeds.size());
       assertEquals(1, seeds.get(0).get("seed").asLong());
       assertEquals(m.get("h").asDouble(), seeds.get(0).get("h").asDouble(), 1e-9);
+      double deviation = seeds.get(0).get("new_deviation").asDouble(Double.NaN);
+      if (m.get("method").asText().equals("zeroshot")) {
+        // The template's own features: no shift at all.
+        assertEquals(0, deviation, 1e-6, m.toString());
+        assertEquals(1, seeds.get(0).get("new_divergence_ratio").asDouble(), 1e-6, m.toString());
+      } else {
+        assertTrue(deviation > 0, "a tuned context moves the new classes' features: " + m);
+      }
     }
     assertEquals(List.of("zeroshot", "coop", "coop+dor"), names);
   }
@@ -149,8 +157,11 @@ class TuningCommandsTest {
                 "--reliability-dir",
                 pngs.toString()));
     assertEquals(0, run.code(), run.err());
-    List<String> rows = run.out().lines().filter(l -> l.startsWith("| ")).toList();
+    List<String> rows =
+        run.out().lines().takeWhile(l -> !l.isBlank()).filter(l -> l.startsWith("| ")).toList();
     assertEquals(3, rows.size(), run.out());
+    assertTrue(
+        run.out().contains("| method | base divergence ratio | new divergence ratio |"), run.out());
     for (String row : rows.subList(1, 3)) {
       // Nine cells "mean ± std" after the method name.
       assertEquals(9, row.split("±", -1).length - 1, row);

@@ -1,0 +1,96 @@
+package io.calmon.core.prompt;
+
+/**
+ * How far a prompt moved the text features of a set of class names from the hand-written template's
+ * (zero-shot) features, measured on the features alone: no image, no label.
+ *
+ * <ul>
+ *   <li><b>Textual label divergence</b>: the mean pairwise cosine distance {@code 1 - cos(t_i,
+ *       t_j)} over the class pairs of a set, for the tuned features and for the zero-shot ones.
+ *       Prompt tuning that pushes class features apart widens logit gaps, and with them confidence:
+ *       the cause DOR (arXiv 2410.02681) names for CoOp's overconfidence on new classes. The paper
+ *       gives no formula; this is the mean pairwise distance of the L2-normalised features.
+ *   <li><b>Deviation from zero-shot</b>: the mean over classes of {@code 1 - cos(t_i, z_i)}, how
+ *       far each class's tuned feature moved from its zero-shot one (what DOR's regulariser holds
+ *       down for outlier words, and KgCoOp's for the base classes).
+ * </ul>
+ *
+ * Features need not be normalised; each row is normalised here. A set of one class has no pairs:
+ * its divergences are 0.
+ *
+ * @param divergence mean pairwise cosine distance of the tuned features
+ * @param zeroShotDivergence the same for the zero-shot features
+ * @param deviation mean cosine distance of each class's tuned feature from its zero-shot one
+ */
+public record TextFeatureShift(double divergence, double zeroShotDivergence, double deviation) {
+
+  /**
+   * The shift of {@code tuned} from {@code zeroShot}, row {@code i} of each the same class.
+   *
+   * @throws IllegalArgumentException when the two have different shapes, or a row is all zeros
+   */
+  public static TextFeatureShift of(float[][] tuned, float[][] zeroShot) {
+    if (tuned.length != zeroShot.length) {
+      throw new IllegalArgumentException(
+          tuned.length + " tuned rows against " + zeroShot.length + " zero-shot rows");
+    }
+    double[][] t = normalised(tuned);
+    double[][] z = normalised(zeroShot);
+    double deviation = 0;
+    for (int i = 0; i < t.length; i++) {
+      if (t[i].length != z[i].length) {
+        throw new IllegalArgumentException(
+            "row " + i + ": width " + t[i].length + " against " + z[i].length);
+      }
+      deviation += 1 - dot(t[i], z[i]);
+    }
+    return new TextFeatureShift(
+        divergence(t), divergence(z), t.length == 0 ? 0 : deviation / t.length);
+  }
+
+  /** Tuned divergence over zero-shot divergence: above 1 when the prompt pushed classes apart. */
+  public double divergenceRatio() {
+    return zeroShotDivergence == 0 ? Double.NaN : divergence / zeroShotDivergence;
+  }
+
+  private static double divergence(double[][] rows) {
+    int n = rows.length;
+    if (n < 2) {
+      return 0;
+    }
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        sum += 1 - dot(rows[i], rows[j]);
+      }
+    }
+    return sum / ((double) n * (n - 1) / 2);
+  }
+
+  private static double[][] normalised(float[][] rows) {
+    double[][] out = new double[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      double norm = 0;
+      for (float v : rows[i]) {
+        norm += (double) v * v;
+      }
+      if (!(norm > 0) || !Double.isFinite(norm)) {
+        throw new IllegalArgumentException("row " + i + " has no direction (zero or not finite)");
+      }
+      double inv = 1 / Math.sqrt(norm);
+      out[i] = new double[rows[i].length];
+      for (int j = 0; j < rows[i].length; j++) {
+        out[i][j] = rows[i][j] * inv;
+      }
+    }
+    return out;
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int k = 0; k < a.length; k++) {
+      s += a[k] * b[k];
+    }
+    return s;
+  }
+}

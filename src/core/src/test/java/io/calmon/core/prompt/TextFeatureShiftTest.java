@@ -1,0 +1,51 @@
+package io.calmon.core.prompt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class TextFeatureShiftTest {
+
+  @Test
+  void shouldMeasureDivergenceAndDeviationOnAHandComputedCase() {
+    // Zero-shot: three unit vectors 60 degrees apart in a plane (cos 0.5 for (0,1) and (1,2),
+    // cos -0.5 for (0,2)); tuned: the x, y and z axes (cos 0 for every pair).
+    float s = (float) Math.sqrt(3) / 2;
+    float[][] zeroShot = {{1, 0, 0}, {0.5f, s, 0}, {-0.5f, s, 0}};
+    float[][] tuned = {{2, 0, 0}, {0, 3, 0}, {0, 0, 1}}; // unnormalised on purpose
+    TextFeatureShift shift = TextFeatureShift.of(tuned, zeroShot);
+    // zero-shot pairs: 1 - 0.5, 1 - (-0.5), 1 - 0.5 -> mean (0.5 + 1.5 + 0.5) / 3
+    assertEquals(2.5 / 3, shift.zeroShotDivergence(), 1e-6);
+    assertEquals(1.0, shift.divergence(), 1e-12);
+    assertEquals(1.0 / (2.5 / 3), shift.divergenceRatio(), 1e-6);
+    // deviation: class 0 unchanged (0), class 1 cos = sqrt(3)/2, class 2 cos = 0
+    assertEquals((0 + (1 - Math.sqrt(3) / 2) + 1) / 3, shift.deviation(), 1e-6);
+  }
+
+  @Test
+  void shouldSeeNoShiftWhenTheFeaturesAreTheZeroShotOnes() {
+    float[][] z = {{1, 2, 3}, {-1, 0, 2}, {0.5f, 0.5f, -1}};
+    TextFeatureShift shift = TextFeatureShift.of(z, z);
+    assertEquals(0, shift.deviation(), 1e-7);
+    assertEquals(1, shift.divergenceRatio(), 1e-12);
+  }
+
+  @Test
+  void shouldGiveASingleClassNoPairs() {
+    TextFeatureShift shift = TextFeatureShift.of(new float[][] {{1, 0}}, new float[][] {{0, 1}});
+    assertEquals(0, shift.divergence());
+    assertEquals(1, shift.deviation(), 1e-12);
+    assertEquals(Double.NaN, shift.divergenceRatio());
+  }
+
+  @Test
+  void shouldRefuseMismatchedOrDirectionlessFeatures() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TextFeatureShift.of(new float[][] {{1, 0}}, new float[][] {{1, 0}, {0, 1}}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TextFeatureShift.of(new float[][] {{0, 0}}, new float[][] {{1, 0}}));
+  }
+}
