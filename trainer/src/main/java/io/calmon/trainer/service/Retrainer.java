@@ -1,6 +1,7 @@
 package io.calmon.trainer.service;
 
 import io.calmon.clip.ClipModel;
+import io.calmon.core.prompt.TextFeatureShift;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.trainer.loop.CandidateChoice;
 import io.calmon.trainer.loop.HeldOutSplit;
@@ -106,7 +107,13 @@ final class Retrainer {
     Map<String, Double> tunedMetrics = new LinkedHashMap<>(tuned.getMetrics());
     tunedMetrics.put("train_examples", (double) data.trainSize());
     PromptVersion retuned =
-        successor(job, withTemperature, tunedMetrics, hyper, currentScore, candidateScore);
+        successor(
+            job,
+            withTemperature,
+            withTextShift(tunedMetrics, withTemperature, job.classSet()),
+            hyper,
+            currentScore,
+            candidateScore);
     if (!job.gated()) {
       return new Outcome(retuned, currentScore, candidateScore, Optional.empty());
     }
@@ -129,7 +136,7 @@ final class Retrainer {
           successor(
               job,
               recalibrated,
-              recalibrated.getMetrics(),
+              withTextShift(recalibrated.getMetrics(), recalibrated, job.classSet()),
               why,
               currentScore,
               recalibratedScore.get());
@@ -158,6 +165,50 @@ final class Retrainer {
         .setVersion(version)
         .setTemperature(temperature)
         .build();
+  }
+
+  /**
+   * {@code metrics} and how far {@code version} moves the text features of its base classes and of
+   * the other served classes from the template's ({@link TextFeatureShift}), measured without an
+   * image or a label: {@code text_<base|new>_divergence}, {@code ..._zero_shot_divergence}, {@code
+   * ..._divergence_ratio} and {@code ..._deviation}. A group with no class is left out.
+   */
+  private Map<String, Double> withTextShift(
+      Map<String, Double> metrics, PromptVersion version, List<String> served) {
+    Map<String, Double> out = new LinkedHashMap<>(metrics);
+    if (version.getContextVectors().isEmpty() || served.isEmpty()) {
+      return out;
+    }
+    float[][] tuned = evaluator.textFeatures(version, served);
+    float[][] zeroShot = evaluator.textFeatures(null, served);
+    List<Integer> base = new ArrayList<>();
+    List<Integer> fresh = new ArrayList<>();
+    for (int i = 0; i < served.size(); i++) {
+      (version.getBaseClasses().contains(served.get(i)) ? base : fresh).add(i);
+    }
+    putShift(out, "base", base, tuned, zeroShot);
+    putShift(out, "new", fresh, tuned, zeroShot);
+    return out;
+  }
+
+  private static void putShift(
+      Map<String, Double> metrics,
+      String group,
+      List<Integer> rows,
+      float[][] tuned,
+      float[][] zeroShot) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    float[][] t = rows.stream().map(i -> tuned[i]).toArray(float[][]::new);
+    float[][] z = rows.stream().map(i -> zeroShot[i]).toArray(float[][]::new);
+    TextFeatureShift shift = TextFeatureShift.of(t, z);
+    metrics.put("text_" + group + "_divergence", shift.divergence());
+    metrics.put("text_" + group + "_zero_shot_divergence", shift.zeroShotDivergence());
+    if (rows.size() > 1) {
+      metrics.put("text_" + group + "_divergence_ratio", shift.divergenceRatio());
+    }
+    metrics.put("text_" + group + "_deviation", shift.deviation());
   }
 
   /** {@code candidate} as the child of the served version, triggered by the job's request. */

@@ -162,6 +162,12 @@ class TrainerServiceIT {
       assertEquals(first, v1.getTriggerId());
       assertEquals(List.of("bird", "cat", "dog"), v1.getBaseClasses().stream().sorted().toList());
       assertTrue(v1.getMetrics().get("heldout_n") > 0, "held-out examples: " + v1.getMetrics());
+      // How far the context moved the text features: base (bird, cat, dog) and new (tree).
+      assertTrue(v1.getMetrics().get("text_base_deviation") > 0, "" + v1.getMetrics());
+      assertTrue(v1.getMetrics().get("text_base_divergence_ratio") > 0, "" + v1.getMetrics());
+      assertTrue(v1.getMetrics().get("text_new_deviation") > 0, "" + v1.getMetrics());
+      assertFalse(
+          v1.getMetrics().containsKey("text_new_divergence_ratio"), "one new class has no pairs");
       assertTrue(v1.getTemperature() > 0);
       // Signed over what was published: a scorer trusting the public key serves it.
       assertEquals("trainer-it", v1.getSigningKeyId());
