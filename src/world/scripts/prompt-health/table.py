@@ -29,7 +29,7 @@ def spearman(xs, ys):
     cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
     vx = sum((a - mx) ** 2 for a in rx)
     vy = sum((b - my) ** 2 for b in ry)
-    return cov / (vx * vy) ** 0.5
+    return cov / (vx * vy) ** 0.5 if vx > 0 and vy > 0 else float("nan")
 
 
 rows = []
