@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
@@ -152,9 +153,41 @@ final class TrainerCommand implements Callable<Integer> {
 
   private Properties file = new Properties();
 
+  /**
+   * The keys a {@code --config} file may set: the flag names without their dashes. Any other key is
+   * refused at start-up (a typo must not fall back to a default without a word).
+   */
+  static final Set<String> FILE_KEYS =
+      Set.of(
+          "bootstrap-servers",
+          "kafka-config",
+          "bootstrap-method",
+          "cooldown",
+          "dataset",
+          "deployment",
+          "epochs",
+          "evidence-wait",
+          "image-roots",
+          "lr",
+          "max-accuracy-drop",
+          "max-ece-rise",
+          "method",
+          "metrics-host",
+          "metrics-port",
+          "min-judged",
+          "min-shots",
+          "model",
+          "optimizer",
+          "outliers",
+          "prefix",
+          "shots",
+          "signing-key",
+          "template");
+
   @Override
   public Integer call() throws InterruptedException {
     file = loadConfig();
+    fromFileUnlessGiven();
     TrainerSettings settings = settings();
     Path modelDir = pick(model, "model", Path::of, null);
     if (modelDir == null || !Files.isDirectory(modelDir)) {
@@ -374,6 +407,9 @@ final class TrainerCommand implements Callable<Integer> {
 
   /** The flag's value, else the config file's (parsed), else the default; names the bad one. */
   private <T> T pick(T flag, String key, Function<String, T> parse, T fallback) {
+    if (!FILE_KEYS.contains(key)) {
+      throw new IllegalStateException("setting '" + key + "' is missing from FILE_KEYS");
+    }
     if (flag != null) {
       return flag;
     }
@@ -397,8 +433,38 @@ final class TrainerCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new UserError("--config " + config + ": cannot read it (" + e.getMessage() + ")", e);
       }
+      for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
+        if (!FILE_KEYS.contains(key)) {
+          throw new UserError(
+              "--config "
+                  + config
+                  + ": unknown key '"
+                  + key
+                  + "' (keys are the trainer's flag names without their dashes)");
+        }
+      }
     }
     return p;
+  }
+
+  /**
+   * The Kafka connection from the file when neither a flag nor the environment gives it: flags,
+   * then {@code CALMON_BOOTSTRAP_SERVERS} / {@code CALMON_KAFKA_CONFIG}, then the file.
+   */
+  private void fromFileUnlessGiven() {
+    var parsed = spec.commandLine().getParseResult();
+    String servers = file.getProperty("bootstrap-servers");
+    if (servers != null
+        && !parsed.hasMatchedOption("--bootstrap-servers")
+        && System.getenv("CALMON_BOOTSTRAP_SERVERS") == null) {
+      bootstrap.bootstrapServers = servers.trim();
+    }
+    String kafkaConfig = file.getProperty("kafka-config");
+    if (kafkaConfig != null
+        && bootstrap.kafka.file == null
+        && System.getenv(io.calmon.kafka.KafkaClientConfig.ENV) == null) {
+      bootstrap.kafka.file = Path.of(kafkaConfig.trim());
+    }
   }
 
   private static OptimizerKind optimizer(String s) {

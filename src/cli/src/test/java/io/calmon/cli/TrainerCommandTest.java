@@ -111,6 +111,35 @@ class TrainerCommandTest {
   }
 
   @Test
+  void shouldRefuseAnUnknownKeyInTheConfigFile() throws Exception {
+    Path config = dir.resolve("typo.properties");
+    Files.writeString(config, "epochs=5\nmin-shot=3\n");
+    assertUserError(
+        "unknown key 'min-shot'",
+        "trainer",
+        "--model",
+        dir.toString(),
+        "--config",
+        config.toString());
+  }
+
+  @Test
+  void shouldTakeTheBootstrapServersFromTheConfigFileWhenNoFlagGivesThem() throws Exception {
+    Path config = dir.resolve("servers.properties");
+    Files.writeString(config, "bootstrap-servers=127.0.0.1:1\n");
+    // Nothing listens there: the one line names the servers the file gave.
+    assertUserError(
+        "127.0.0.1:1",
+        "trainer",
+        "--model",
+        dir.toString(),
+        "--config",
+        config.toString(),
+        "--timeout",
+        "1");
+  }
+
+  @Test
   void shouldParseCooldowns() {
     assertEquals(Duration.ofMinutes(10), TrainerCommand.duration("cooldown", "10m"));
     assertEquals(Duration.ofSeconds(30), TrainerCommand.duration("cooldown", "30s"));
