@@ -19,7 +19,9 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -149,10 +151,12 @@ public final class TopicAdmin implements AutoCloseable {
   }
 
   /**
-   * Waits until every partition of {@code topics} has a leader and an in-sync replica: a topic
-   * whose creation has returned may still be electing them, and a producer that writes at once gets
-   * {@code NotLeaderOrFollowerException}s (with an idempotent producer on a single broker, seen to
-   * end in {@code OutOfOrderSequenceException} and records expired after the delivery timeout).
+   * Waits until the leader of every partition of {@code topics} answers a request only a leader
+   * answers (the latest offset). A topic whose creation has returned may still be electing its
+   * leaders, and the broker's metadata can name a leader a moment before that broker acts as one: a
+   * producer writing at once got {@code NotLeaderOrFollowerException}s (with an idempotent producer
+   * on a single broker, seen to end in {@code OutOfOrderSequenceException} and records expired
+   * after the delivery timeout).
    */
   private void awaitLeaders(Set<String> topics) {
     if (topics.isEmpty()) {
@@ -160,27 +164,25 @@ public final class TopicAdmin implements AutoCloseable {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      List<String> waiting = new ArrayList<>();
       try {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         await(admin.describeTopics(topics).allTopicNames(), "describe " + topics)
             .forEach(
-                (name, description) -> {
-                  boolean ready =
-                      description.partitions().stream()
-                          .allMatch(p -> p.leader() != null && !p.isr().isEmpty());
-                  if (!ready) {
-                    waiting.add(name);
-                  }
-                });
-      } catch (ExecutionException e) {
-        waiting.addAll(topics); // not in the broker's metadata yet
-      }
-      if (waiting.isEmpty() && leadersAnswer(topics)) {
+                (name, description) ->
+                    description
+                        .partitions()
+                        .forEach(
+                            p ->
+                                latest.put(
+                                    new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        await(admin.listOffsets(latest).all(), "list offsets of " + topics);
         return;
+      } catch (ExecutionException e) {
+        // Not in the broker's metadata yet, or a leader not acting as one yet.
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "topics " + waiting + " at " + bootstrapServers + " have no leader after " + timeout);
+            "topics " + topics + " at " + bootstrapServers + " have no leader after " + timeout);
       }
       try {
         Thread.sleep(50);
@@ -188,32 +190,6 @@ public final class TopicAdmin implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for topic leaders", e);
       }
-    }
-  }
-
-  /**
-   * Whether the leader of every partition of {@code topics} answers a request only a leader answers
-   * (the latest offset): the broker's metadata can name a leader a moment before that broker acts
-   * as one.
-   */
-  private boolean leadersAnswer(Set<String> topics) {
-    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
-        new java.util.HashMap<>();
-    try {
-      await(admin.describeTopics(topics).allTopicNames(), "describe " + topics)
-          .forEach(
-              (name, description) ->
-                  description
-                      .partitions()
-                      .forEach(
-                          p ->
-                              latest.put(
-                                  new org.apache.kafka.common.TopicPartition(name, p.partition()),
-                                  org.apache.kafka.clients.admin.OffsetSpec.latest())));
-      await(admin.listOffsets(latest).all(), "list offsets of " + topics);
-      return true;
-    } catch (ExecutionException e) {
-      return false;
     }
   }
 
