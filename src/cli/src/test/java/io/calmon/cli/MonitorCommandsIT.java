@@ -196,18 +196,7 @@ class MonitorCommandsIT {
           csv.append("e").append(i).append(',').append(correct[i] ? "cat" : "dog").append('\n');
         }
         producer.flush();
-        Path labels = Files.writeString(dir.resolve("labels.csv"), csv);
-        CliRun sent =
-            CliRun.run(
-                "produce",
-                "labels",
-                "--bootstrap-servers",
-                bootstrap,
-                "--prefix",
-                prefix,
-                "--csv",
-                labels.toString());
-        assertEquals(0, sent.exitCode, sent.err.toString());
+        CliRun sent = produceLabels(prefix, "labels.csv", csv.toString());
         assertEquals("sent 5 labels to mon-labels\n", sent.out.text());
 
         awaitReport(prefix, r -> r.get("labelled_count").asLong() == confidences.length);
@@ -304,18 +293,7 @@ class MonitorCommandsIT {
       secondThread.start();
       awaitErr(second, "calmon: trainer running");
       // Input makes the first trainer use its producer, which the second one has fenced.
-      Path labels = Files.writeString(dir.resolve("fence-labels.csv"), "event_id,label\ne1,cat\n");
-      CliRun sent =
-          CliRun.run(
-              "produce",
-              "labels",
-              "--bootstrap-servers",
-              bootstrap,
-              "--prefix",
-              prefix,
-              "--csv",
-              labels.toString());
-      assertEquals(0, sent.exitCode, sent.err.toString());
+      produceLabels(prefix, "fence-labels.csv", "event_id,label\ne1,cat\n");
       firstThread.join(PATIENCE.toMillis());
       assertFalse(firstThread.isAlive(), "the fenced trainer still runs");
       String err = first.err.toString();
@@ -333,6 +311,24 @@ class MonitorCommandsIT {
       secondThread.join(PATIENCE.toMillis());
       firstThread.interrupt();
     }
+  }
+
+  /** Sends {@code csv} ({@code event_id,label} rows) with {@code calmon produce labels}. */
+  private CliRun produceLabels(String prefix, String fileName, String csv)
+      throws java.io.IOException {
+    Path labels = Files.writeString(dir.resolve(fileName), csv);
+    CliRun sent =
+        CliRun.run(
+            "produce",
+            "labels",
+            "--bootstrap-servers",
+            bootstrap,
+            "--prefix",
+            prefix,
+            "--csv",
+            labels.toString());
+    assertEquals(0, sent.exitCode, sent.err.toString());
+    return sent;
   }
 
   private static void awaitErr(CliRun run, String text) throws InterruptedException {
