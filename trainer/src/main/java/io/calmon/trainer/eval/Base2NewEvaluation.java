@@ -232,8 +232,8 @@ public final class Base2NewEvaluation {
                 config,
                 pool,
                 TuningProgress.printingTo(log, method + " seed " + seed));
-        float[][] baseText = text(base, r, config);
-        float[][] newText = text(fresh, r, config);
+        float[][] baseText = text(base, zeroShotBase, r, config);
+        float[][] newText = text(fresh, zeroShotNew, r, config);
         double scale = Math.exp(clip.logitScale());
         TopLabelRows bRows =
             ClassifierMetrics.rows(
@@ -300,17 +300,18 @@ public final class Base2NewEvaluation {
     return normalised(clip.textFeatures(names.stream().map(config::prompt).toList()));
   }
 
-  /** Normalised text features of {@code names}: the template for zero-shot, else the context. */
-  private float[][] text(List<String> names, TuningResult r, TuningConfig config) {
-    float[][] f;
+  /**
+   * Normalised text features of {@code names}: {@code zeroShot} (theirs with the template) for
+   * zero-shot, else the tuned context's.
+   */
+  private float[][] text(
+      List<String> names, float[][] zeroShot, TuningResult r, TuningConfig config) {
     if (!config.method().tunes()) {
-      f = clip.textFeatures(names.stream().map(config::prompt).toList());
-    } else {
-      try (ContextPrompts p = ContextPrompts.of(clip, names, config.nCtx())) {
-        f = p.features(r.ctx());
-      }
+      return zeroShot;
     }
-    return normalised(f);
+    try (ContextPrompts p = ContextPrompts.of(clip, names, config.nCtx())) {
+      return normalised(p.features(r.ctx()));
+    }
   }
 
   private static float[][] normalised(float[][] f) {
