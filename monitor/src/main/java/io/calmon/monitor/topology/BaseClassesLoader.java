@@ -30,7 +30,7 @@ final class BaseClassesLoader extends GlobalLoader<PromptVersion> {
   }
 
   @Override
-  void load(String key, PromptVersion version, long timestamp) {
+  void load(String key, PromptVersion version, byte[] bytes, long timestamp) {
     baseClasses.put(
         key(version.getDeployment(), version.getVersion()),
         VersionBaseClasses.newBuilder()

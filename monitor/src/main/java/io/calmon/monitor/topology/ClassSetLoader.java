@@ -2,15 +2,14 @@ package io.calmon.monitor.topology;
 
 import io.calmon.schemas.ClassSet;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps each deployment's latest class set (the compacted class-sets topic, keyed by deployment); a
  * tombstone removes it. Undecodable records are skipped ({@link GlobalLoader}).
  */
 final class ClassSetLoader extends GlobalLoader<ClassSet> {
-  private TimestampedKeyValueStore<String, ClassSet> classSets;
+  private KeyValueStore<String, byte[]> classSets;
 
   ClassSetLoader(MonitorCounters counters) {
     super(ClassSet.class, "class set", counters);
@@ -23,8 +22,8 @@ final class ClassSetLoader extends GlobalLoader<ClassSet> {
   }
 
   @Override
-  void load(String deployment, ClassSet classSet, long timestamp) {
-    classSets.put(deployment, ValueAndTimestamp.make(classSet, timestamp));
+  void load(String deployment, ClassSet classSet, byte[] bytes, long timestamp) {
+    classSets.put(deployment, bytes);
   }
 
   @Override

@@ -45,8 +45,8 @@ abstract class GlobalLoader<T extends SpecificRecord>
     this.context = context;
   }
 
-  /** Keeps a decoded record. */
-  abstract void load(String key, T value, long timestamp);
+  /** Keeps a record that decoded: {@code value}, decoded from {@code bytes}. */
+  abstract void load(String key, T value, byte[] bytes, long timestamp);
 
   /** A tombstone (null value) for {@code key}. */
   abstract void remove(String key);
@@ -62,7 +62,7 @@ abstract class GlobalLoader<T extends SpecificRecord>
       return;
     }
     try {
-      load(record.key(), codec.decode(record.value()), record.timestamp());
+      load(record.key(), codec.decode(record.value()), record.value(), record.timestamp());
     } catch (RecordDecodingException e) {
       skip(record, e.reason() + ": " + e.getMessage());
     }

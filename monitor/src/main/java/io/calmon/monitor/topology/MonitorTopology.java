@@ -6,7 +6,6 @@ import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.alerting.AlertPolicy;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationReport;
-import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
@@ -53,7 +52,13 @@ import org.apache.kafka.streams.state.Stores;
 public final class MonitorTopology {
   static final String PENDING_STORE = "pending-joins";
   static final String EXPIRY_STORE = "pending-expiry";
-  static final String CLASS_SETS_STORE = "class-sets";
+
+  /**
+   * Class sets by deployment, as the topic's bytes (named apart from the earlier timestamped store
+   * of decoded records, "class-sets", whose files a restarted monitor must not read as bytes).
+   */
+  static final String CLASS_SETS_STORE = "class-set-bytes";
+
   static final String BASE_CLASSES_STORE = "prompt-base-classes";
   static final String JOIN_WATERMARK_STORE = "join-watermarks";
   static final String PARTIAL_WINDOW_STORE = "partial-windows";
@@ -89,10 +94,10 @@ public final class MonitorTopology {
     Produced<String, DeadLetter> toDeadLetters = Produced.with(Serdes.String(), deadLetterSerde);
 
     builder.addGlobalStore(
-        Stores.timestampedKeyValueStoreBuilder(
-                Stores.persistentTimestampedKeyValueStore(CLASS_SETS_STORE),
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CLASS_SETS_STORE),
                 Serdes.String(),
-                AvroSerde.of(ClassSet.class))
+                Serdes.ByteArray())
             .withLoggingDisabled(),
         topics.classSets().name(),
         Consumed.with(Serdes.String(), Serdes.ByteArray())

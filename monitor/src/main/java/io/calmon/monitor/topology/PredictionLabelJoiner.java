@@ -31,7 +31,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * One join task, for one input partition: joins predictions with their labels by event id,
@@ -76,7 +75,7 @@ final class PredictionLabelJoiner
   private ProcessorContext<String, Decoded<WindowPartial>> context;
   private KeyValueStore<String, PendingJoin> pending;
   private KeyValueStore<String, String> expiry;
-  private KeyValueStore<String, ValueAndTimestamp<ClassSet>> classSets;
+  private ClassSets classSets;
   private KeyValueStore<String, VersionBaseClasses> baseClasses;
   private InputWatermarks watermarks;
   private PartialWindows parts;
@@ -100,7 +99,7 @@ final class PredictionLabelJoiner
     this.context = context;
     this.pending = context.getStateStore(MonitorTopology.PENDING_STORE);
     this.expiry = context.getStateStore(MonitorTopology.EXPIRY_STORE);
-    this.classSets = context.getStateStore(MonitorTopology.CLASS_SETS_STORE);
+    this.classSets = new ClassSets(context.getStateStore(MonitorTopology.CLASS_SETS_STORE));
     this.baseClasses = context.getStateStore(MonitorTopology.BASE_CLASSES_STORE);
     this.watermarks =
         new InputWatermarks(
@@ -356,10 +355,8 @@ final class PredictionLabelJoiner
   }
 
   private List<String> classNames(String deployment) {
-    ValueAndTimestamp<ClassSet> classSet = classSets.get(deployment);
-    return classSet == null || classSet.value() == null
-        ? List.of()
-        : classSet.value().getClassNames();
+    ClassSet classSet = classSets.get(deployment);
+    return classSet == null ? List.of() : classSet.getClassNames();
   }
 
   private static CalibrationObservation observation(

@@ -13,8 +13,6 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Decodes and validates raw input values. Anything wrong becomes a dead letter carrying the
@@ -40,7 +38,7 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
   private final LongAdder read;
   private final Duration maxFutureSkew;
   FixedKeyProcessorContext<String, Decoded<T>> context;
-  private KeyValueStore<String, ValueAndTimestamp<ClassSet>> classSets;
+  private ClassSets classSets;
 
   RecordDecoder(
       AvroCodec<?> codec, Duration maxFutureSkew, MonitorCounters counters, LongAdder read) {
@@ -53,13 +51,12 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
   @Override
   public void init(FixedKeyProcessorContext<String, Decoded<T>> context) {
     this.context = context;
-    this.classSets = context.getStateStore(MonitorTopology.CLASS_SETS_STORE);
+    this.classSets = new ClassSets(context.getStateStore(MonitorTopology.CLASS_SETS_STORE));
   }
 
   /** The deployment's latest class set, or null while the monitor has read none. */
   ClassSet classSet(String deployment) {
-    ValueAndTimestamp<ClassSet> classSet = classSets.get(deployment);
-    return classSet == null ? null : classSet.value();
+    return classSets.get(deployment);
   }
 
   @Override

@@ -681,7 +681,7 @@ class MonitorTopologyTest {
     assertEquals(
         Set.of(
             "alert-streaks",
-            "class-sets",
+            "class-set-bytes",
             "confidence-reference",
             "join-watermarks",
             "merge-progress",

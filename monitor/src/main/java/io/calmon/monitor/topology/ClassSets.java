@@ -1,0 +1,42 @@
+package io.calmon.monitor.topology;
+
+import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.serde.AvroCodec;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Each deployment's latest class set, read from the global store that {@link ClassSetLoader} fills
+ * with the topic's bytes. Every prediction and label is checked against its class set, so the
+ * decoded class set is kept and decoded again only when the store's bytes change (the global thread
+ * replaces them as new class sets arrive).
+ */
+final class ClassSets {
+  private record Seen(byte[] bytes, ClassSet classSet) {}
+
+  private final KeyValueStore<String, byte[]> store;
+  private final AvroCodec<ClassSet> codec = AvroCodec.of(ClassSet.class);
+  private final Map<String, Seen> seen = new HashMap<>();
+
+  ClassSets(KeyValueStore<String, byte[]> store) {
+    this.store = store;
+  }
+
+  /** The deployment's latest class set, or null while the monitor has read none. */
+  ClassSet get(String deployment) {
+    byte[] bytes = store.get(deployment);
+    if (bytes == null) {
+      seen.remove(deployment);
+      return null;
+    }
+    Seen last = seen.get(deployment);
+    if (last != null && Arrays.equals(last.bytes(), bytes)) {
+      return last.classSet();
+    }
+    ClassSet classSet = codec.decode(bytes); // the loader stored only bytes that decoded
+    seen.put(deployment, new Seen(bytes, classSet));
+    return classSet;
+  }
+}
