@@ -39,4 +39,20 @@ final class ClassSets {
     seen.put(deployment, new Seen(bytes, classSet));
     return classSet;
   }
+
+  /**
+   * Whether {@code className} is in the deployment's latest class set or in one the loader read
+   * before it ({@link ClassSetLoader#everServedKey}).
+   */
+  boolean everServed(String deployment, String className) {
+    ClassSet latest = get(deployment);
+    if (latest == null) {
+      return false;
+    }
+    if (latest.getClassNames().contains(className)) {
+      return true;
+    }
+    ClassSet union = get(ClassSetLoader.everServedKey(deployment));
+    return union != null && union.getClassNames().contains(className);
+  }
 }

@@ -29,7 +29,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *       against the deployment's latest class set, the predicted class must be in it
  *       (UNKNOWN_CLASS) and shipped probabilities one per class (INVALID_PREDICTION).
  *   <li>Labels: a non-empty deployment and true class (INVALID_LABEL); when the deployment's class
- *       set is known, the true class must be in it (UNKNOWN_CLASS).
+ *       set is known, the true class must be in it or in one it replaced since start-up
+ *       (UNKNOWN_CLASS).
  * </ul>
  */
 abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte[], Decoded<T>> {
@@ -57,6 +58,11 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
   /** The deployment's latest class set, or null while the monitor has read none. */
   ClassSet classSet(String deployment) {
     return classSets.get(deployment);
+  }
+
+  /** Whether the class is in the deployment's latest class set or one read before it. */
+  boolean everServed(String deployment, String className) {
+    return classSets.everServed(deployment, className);
   }
 
   @Override
@@ -218,16 +224,17 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
       if (classSet == null) {
         return null; // nothing to check against yet
       }
-      return classSet.getClassNames().contains(label.getTrueClass())
+      return everServed(label.getDeployment(), label.getTrueClass())
           ? null
           : new Problem(
               "UNKNOWN_CLASS",
               "true class '"
                   + label.getTrueClass()
-                  + "' is not in class set version "
+                  + "' is in none of the class sets of deployment "
+                  + label.getDeployment()
+                  + " (latest: version "
                   + classSet.getVersion()
-                  + " of deployment "
-                  + label.getDeployment());
+                  + ")");
     }
   }
 }

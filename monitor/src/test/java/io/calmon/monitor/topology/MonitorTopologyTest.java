@@ -102,6 +102,10 @@ class MonitorTopologyTest {
     alerts = output(topics.calibrationAlerts().name(), Alert.class);
     retrains = output(topics.retrainRequests().name(), RetrainRequest.class);
     deadLetters = output(topics.deadLetters().name(), DeadLetter.class);
+    publishClassSet(1, CLASSES, T0);
+  }
+
+  private void publishClassSet(long version, List<String> classes, Instant at) {
     driver
         .createInputTopic(
             topics.classSets().name(),
@@ -111,11 +115,11 @@ class MonitorTopologyTest {
             "default",
             ClassSet.newBuilder()
                 .setDeployment("default")
-                .setVersion(1)
-                .setCreatedAt(T0)
-                .setClassNames(CLASSES)
+                .setVersion(version)
+                .setCreatedAt(at)
+                .setClassNames(classes)
                 .build(),
-            T0);
+            at);
   }
 
   private <T extends org.apache.avro.specific.SpecificRecord> TestOutputTopic<String, T> output(
@@ -616,6 +620,22 @@ class MonitorTopologyTest {
     assertTrue(dead.get("unknown").getErrorMessage().contains("'purple hexagon'"));
     assertEquals("INVALID_PREDICTION", dead.get("short").getErrorType());
     assertEquals(1, finalReport(CalibrationGroup.NEW, 3).getScoredCount());
+  }
+
+  @Test
+  void shouldCountALateLabelOfAClassTheClassSetNoLongerHas() {
+    predict("before-move", T0, "red circle", 0.9);
+    // The operator moves the deployment to other classes before the event's label arrives.
+    publishClassSet(2, List.of("red square", "purple hexagon"), T0.plusSeconds(1));
+    label("before-move", "red circle", T0.plusSeconds(20));
+    label("never", "orange moon", T0.plusSeconds(21));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    List<DeadLetter> dead = deadLetters.readValuesToList();
+    assertEquals(1, dead.size(), dead.toString());
+    assertEquals("UNKNOWN_CLASS", dead.get(0).getErrorType());
+    assertTrue(dead.get(0).getErrorMessage().contains("'orange moon'"), dead.toString());
+    assertEquals(1, finalReport(CalibrationGroup.NEW, 3).getLabelledCount());
   }
 
   @Test
