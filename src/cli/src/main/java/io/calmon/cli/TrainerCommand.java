@@ -65,6 +65,22 @@ final class TrainerCommand implements Callable<Integer> {
               + " CoOp first and let retrainings by --method follow it).")
   String bootstrapMethod;
 
+  @Option(
+      names = "--posthoc-temperature",
+      description =
+          "heldout: fit each tuned version's temperature on held-out labelled examples of the"
+              + " served classes (default); none: serve versions at temperature 1, as tuned.")
+  String posthocTemperature;
+
+  @Option(
+      names = "--retrain-classes",
+      description =
+          "ready: a retraining tunes on every class with --min-shots examples (default);"
+              + " version-base: only on the serving version's base classes, so that no label of"
+              + " another class is tuned on (the base-to-new protocol; with coop+dor the other"
+              + " classes keep text features near zero-shot's).")
+  String retrainClasses;
+
   @Option(names = "--dataset", paramLabel = "DIR", description = "CoOp-format dataset for v1.")
   Path dataset;
 
@@ -179,6 +195,8 @@ final class TrainerCommand implements Callable<Integer> {
           "model",
           "optimizer",
           "outliers",
+          "posthoc-temperature",
+          "retrain-classes",
           "prefix",
           "shots",
           "signing-key",
@@ -336,6 +354,18 @@ final class TrainerCommand implements Callable<Integer> {
                     t -> duration("evidence-wait", t),
                     Duration.ofMinutes(15)))
             .optDataset(pick(dataset, "dataset", Path::of, null))
+            .optPosthocTemperature(
+                parseText(
+                    posthocTemperature,
+                    "posthoc-temperature",
+                    TrainerCommand::posthocTemperature,
+                    true))
+            .optRetrainClasses(
+                parseText(
+                    retrainClasses,
+                    "retrain-classes",
+                    TrainerCommand::retrainClasses,
+                    TrainerSettings.RetrainClasses.READY))
             .optMetricsPort(metricsPort())
             .optMetricsHost(pick(metricsHost, "metrics-host", s -> s, "127.0.0.1"))
             .optImageLimits(
@@ -465,6 +495,22 @@ final class TrainerCommand implements Callable<Integer> {
         && System.getenv(io.calmon.kafka.KafkaClientConfig.ENV) == null) {
       bootstrap.kafka.file = Path.of(kafkaConfig.trim());
     }
+  }
+
+  private static boolean posthocTemperature(String s) {
+    return switch (s.trim()) {
+      case "heldout" -> true;
+      case "none" -> false;
+      default -> throw new UserError("--posthoc-temperature must be heldout or none, got " + s);
+    };
+  }
+
+  private static TrainerSettings.RetrainClasses retrainClasses(String s) {
+    return switch (s.trim()) {
+      case "ready" -> TrainerSettings.RetrainClasses.READY;
+      case "version-base" -> TrainerSettings.RetrainClasses.VERSION_BASE;
+      default -> throw new UserError("--retrain-classes must be ready or version-base, got " + s);
+    };
   }
 
   private static OptimizerKind optimizer(String s) {

@@ -42,6 +42,7 @@ final class DatasetBootstrap {
         null,
         null,
         List.copyOf(served),
+        List.copyOf(served),
         dataset.baseClasses(),
         train,
         val,

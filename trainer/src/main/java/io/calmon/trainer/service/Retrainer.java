@@ -29,13 +29,16 @@ import java.util.Optional;
 final class Retrainer {
 
   /**
-   * What to train on. {@code val} may hold empty arrays; {@code heldOutFrom} says which held-out
-   * examples {@code heldOut} holds (recorded in the version's hyper-parameters).
+   * What to train on. {@code classSet} is what scorers serve (the temperature is fitted and the
+   * candidates judged over it); {@code knownClasses} every class name the trainer knows, none of
+   * which may be a DOR outlier. {@code val} may hold empty arrays; {@code heldOutFrom} says which
+   * held-out examples {@code heldOut} holds (recorded in the version's hyper-parameters).
    */
   record Job(
       String triggerId,
       PromptVersion current,
       List<String> classSet,
+      List<String> knownClasses,
       List<String> baseClasses,
       List<float[][]> train,
       List<float[][]> val,
@@ -79,12 +82,14 @@ final class Retrainer {
         settings.tuningFor(job.current() == null).toBuilder().temperatureScaling(false).build();
     FewShotFeatures data = new FewShotFeatures(job.baseClasses(), job.train(), job.val());
     OutlierPool outliers =
-        config.method().dor() ? outlierPool(job.baseClasses(), job.classSet(), config) : null;
+        config.method().dor() ? outlierPool(job.baseClasses(), job.knownClasses(), config) : null;
     TuningResult result = tuner.run(data, config, outliers, settings.progress());
 
     HeldOutSplit heldOut = HeldOutSplit.of(job.heldOut());
     double temperature =
-        evaluator.fitTemperature(result.ctx(), config.nCtx(), job.classSet(), heldOut.fit());
+        settings.posthocTemperature()
+            ? evaluator.fitTemperature(result.ctx(), config.nCtx(), job.classSet(), heldOut.fit())
+            : 1.0;
     long version = job.current() == null ? 1 : job.current().getVersion() + 1;
     PromptVersion tuned =
         result.toPromptVersion(
@@ -102,7 +107,7 @@ final class Retrainer {
     Map<String, String> hyper = new LinkedHashMap<>(tuned.getHyperParameters());
     hyper.put("shots", Integer.toString(settings.shots()));
     hyper.put("min_shots", Integer.toString(settings.minShots()));
-    hyper.put("posthoc_temperature", "heldout");
+    hyper.put("posthoc_temperature", settings.posthocTemperature() ? "heldout" : "none");
     hyper.put("heldout_from", job.heldOutFrom());
     Map<String, Double> tunedMetrics = new LinkedHashMap<>(tuned.getMetrics());
     tunedMetrics.put("train_examples", (double) data.trainSize());
@@ -148,11 +153,13 @@ final class Retrainer {
   /**
    * The served version with its temperature refitted on the held-out fit half: same context, same
    * base classes, the next version number. Null when nothing tuned is served (zero-shot has no
-   * context to keep).
+   * context to keep) or temperatures are not fitted.
    */
   private PromptVersion recalibrated(Job job, HeldOutSplit heldOut, long version) {
     PromptVersion current = job.current();
-    if (current == null || current.getContextVectors().isEmpty()) {
+    if (!settings.posthocTemperature()
+        || current == null
+        || current.getContextVectors().isEmpty()) {
       return null;
     }
     float[] ctx = new float[current.getContextVectors().size()];

@@ -22,11 +22,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,6 +110,13 @@ public final class TrainerService implements AutoCloseable {
   private EventLabelJoin<Input<ImageEvent>, Input<Label>> join;
   private volatile PromptVersion current;
   private volatile ClassSet classSet;
+
+  /**
+   * Every class of the deployment's class sets read since start-up: a label of a class the operator
+   * has since dropped is still learned from (its event was scored while it was served).
+   */
+  private final Set<String> classesEverServed = new HashSet<>();
+
   private Future<Retrainer.Outcome> inFlight;
   private Retrainer.Job inFlightJob;
   private Waiting waiting;
@@ -385,6 +394,7 @@ public final class TrainerService implements AutoCloseable {
     join = new EventLabelJoin<>(settings.pendingCapacity());
     current = null;
     classSet = null;
+    classesEverServed.clear();
     inFlight = null; // a run still going on the tuning thread finishes unheard
     inFlightJob = null;
     waiting = null;
@@ -455,6 +465,9 @@ public final class TrainerService implements AutoCloseable {
             && (classSet == null || c.getVersion() >= classSet.getVersion())) {
           classSet = c;
         }
+        if (settings.deployment().equals(c.getDeployment())) {
+          classesEverServed.addAll(c.getClassNames());
+        }
       } else {
         store.restore(samples.deserialize(r.topic(), r.value()));
       }
@@ -521,9 +534,11 @@ public final class TrainerService implements AutoCloseable {
   private record Refusal(String type, String reason) {}
 
   /**
-   * A label without a class (INVALID_LABEL) or of a class outside the deployment's class set
+   * A label without a class (INVALID_LABEL) or of a class in none of the deployment's class sets
    * (UNKNOWN_CLASS, as the monitor says) is refused: the class set is the operator's ({@code calmon
-   * classes}); before the first one, any class is taken. Null when the label is fine.
+   * classes}); before the first one, any class is taken. A class of an earlier class set is taken
+   * (a label arrives after its event, perhaps after the class set moved on). Null when the label is
+   * fine.
    */
   private Refusal refusal(Label label) {
     String trueClass = label.getTrueClass();
@@ -531,17 +546,20 @@ public final class TrainerService implements AutoCloseable {
       return new Refusal("INVALID_LABEL", "event " + label.getEventId() + ": it names no class");
     }
     ClassSet served = classSet;
-    if (served != null && !served.getClassNames().contains(trueClass)) {
+    if (served != null
+        && !served.getClassNames().contains(trueClass)
+        && !classesEverServed.contains(trueClass)) {
       return new Refusal(
           "UNKNOWN_CLASS",
           "event "
               + label.getEventId()
               + ": true class '"
               + trueClass
-              + "' is not in class set version "
+              + "' is in none of the class sets of deployment "
+              + settings.deployment()
+              + " (latest: version "
               + served.getVersion()
-              + " of deployment "
-              + settings.deployment());
+              + ")");
     }
     return null;
   }
@@ -614,10 +632,18 @@ public final class TrainerService implements AutoCloseable {
       LOG.info("trainer {}: retrain {} skipped: {}", settings.deployment(), id, skip);
       return;
     }
-    List<String> base = store.readyClasses(settings.minShots());
+    List<String> base = retrainClasses();
     if (base.isEmpty()) {
       counters.retrainsRejected.incrementAndGet();
-      String reason = "no class has " + settings.minShots() + " examples in the reservoir yet";
+      String reason =
+          "no "
+              + (settings.retrainClasses() == TrainerSettings.RetrainClasses.VERSION_BASE
+                      && current != null
+                  ? "base class of prompt version " + current.getVersion()
+                  : "class")
+              + " has "
+              + settings.minShots()
+              + " examples in the reservoir yet";
       LOG.info("trainer {}: retrain {} rejected: {}", settings.deployment(), id, reason);
       io.alert(settings, current, reason, 0, 0);
       return;
@@ -679,7 +705,7 @@ public final class TrainerService implements AutoCloseable {
     waiting = null;
     counters.retrainWaiting.set(0);
     String id = q.getRequestId().toString();
-    List<String> base = store.readyClasses(settings.minShots());
+    List<String> base = retrainClasses();
     LOG.info(
         "trainer {}: retrain {}: tuning {} on base classes {}, held-out examples: {} ({})",
         settings.deployment(),
@@ -705,17 +731,50 @@ public final class TrainerService implements AutoCloseable {
       val.add(new float[0][]);
     }
     return new Retrainer.Job(
-        triggerId, current, servedClasses(), base, train, val, heldOut, heldOutFrom, gated);
+        triggerId,
+        current,
+        servedClasses(),
+        knownClasses(),
+        base,
+        train,
+        val,
+        heldOut,
+        heldOutFrom,
+        gated);
+  }
+
+  /** What scorers serve: the class set's classes, or before one exists every class known. */
+  private List<String> servedClasses() {
+    return classSet != null ? List.copyOf(classSet.getClassNames()) : knownClasses();
+  }
+
+  /** The version of the class set read last; 0 before one. */
+  long classSetVersion() {
+    ClassSet c = classSet;
+    return c == null ? 0 : c.getVersion();
   }
 
   /** The class set's classes, then classes the reservoir knows that it lacks. */
-  private List<String> servedClasses() {
+  private List<String> knownClasses() {
     LinkedHashSet<String> all = new LinkedHashSet<>();
     if (classSet != null) {
       all.addAll(classSet.getClassNames());
     }
     all.addAll(store.knownClasses());
     return List.copyOf(all);
+  }
+
+  /**
+   * The classes a retraining tunes on: those with {@code minShots} reservoir examples, only the
+   * serving version's base classes among them when the settings say so.
+   */
+  private List<String> retrainClasses() {
+    List<String> ready = store.readyClasses(settings.minShots());
+    if (settings.retrainClasses() != TrainerSettings.RetrainClasses.VERSION_BASE
+        || current == null) {
+      return ready;
+    }
+    return ready.stream().filter(current.getBaseClasses()::contains).toList();
   }
 
   private void submit(Retrainer.Job job) {
@@ -762,7 +821,7 @@ public final class TrainerService implements AutoCloseable {
     if (current != null || inFlight != null || settings.dataset() != null) {
       return;
     }
-    List<String> classes = servedClasses();
+    List<String> classes = knownClasses();
     List<String> ready = store.readyClasses(settings.minShots());
     if (classes.size() >= 2 && ready.containsAll(classes)) {
       LOG.info(

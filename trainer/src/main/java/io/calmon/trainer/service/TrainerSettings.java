@@ -45,6 +45,11 @@ import java.util.Objects;
  * @param imageLimits what labelled images may be: the scorer's limits (pixel and byte budget;
  *     {@code file://} claim checks only under the allowed roots, none by default). An image over
  *     them, or corrupt, is skipped, counted and dead-lettered; the trainer goes on
+ * @param posthocTemperature fit each tuned version's temperature on held-out labelled examples of
+ *     the served classes (and consider the served context with a refitted temperature as a
+ *     candidate); false serves every version at temperature 1, as tuned (the paper's protocol: no
+ *     label of a class outside the tuning shots is used)
+ * @param retrainClasses which classes a retraining tunes on
  * @param signingKey the Ed25519 key every published prompt version is signed with, or null to
  *     publish them unsigned (scorers refuse those unless told to allow them). The default, {@link
  *     SigningKey#inProcess()}, is a key made for this JVM, which only scorers built in the same
@@ -78,7 +83,21 @@ public record TrainerSettings(
     String metricsHost,
     int metricsPort,
     ImageLimits imageLimits,
+    boolean posthocTemperature,
+    RetrainClasses retrainClasses,
     SigningKey signingKey) {
+
+  /** Which classes a retraining tunes on. */
+  public enum RetrainClasses {
+    /** Every class with at least {@code minShots} reservoir examples (the default). */
+    READY,
+    /**
+     * Only the serving version's base classes (those with {@code minShots} reservoir examples): the
+     * classes served beyond them stay as their text features put them, which DOR keeps near
+     * zero-shot, and no label of them is tuned on.
+     */
+    VERSION_BASE
+  }
 
   /**
    * The configuration of a tuning run that makes version 1 when {@code bootstrap}, else a later
@@ -150,6 +169,8 @@ public record TrainerSettings(
     private String metricsHost = "127.0.0.1";
     private ImageLimits imageLimits = ImageLimits.defaults();
     private int metricsPort;
+    private boolean posthocTemperature = true;
+    private RetrainClasses retrainClasses = RetrainClasses.READY;
     private SigningKey signingKey = SigningKey.inProcess();
 
     /** The operator's Kafka client properties (default: none, a plaintext cluster). */
@@ -287,6 +308,18 @@ public record TrainerSettings(
       return this;
     }
 
+    /** Fit post-hoc temperatures on held-out examples (default true); false: temperature 1. */
+    public Builder optPosthocTemperature(boolean v) {
+      posthocTemperature = v;
+      return this;
+    }
+
+    /** Which classes a retraining tunes on (default {@link RetrainClasses#READY}). */
+    public Builder optRetrainClasses(RetrainClasses v) {
+      retrainClasses = v;
+      return this;
+    }
+
     /**
      * The key prompt versions are signed with; null publishes them unsigned (default: {@link
      * SigningKey#inProcess()}).
@@ -334,6 +367,7 @@ public record TrainerSettings(
           pollTimeout);
       require(metricsHost != null && !metricsHost.isBlank(), "metrics host", metricsHost);
       require(imageLimits != null, "image limits", null);
+      require(retrainClasses != null, "retrain classes", null);
       require(
           metricsPort >= 0 && metricsPort <= 65535,
           "metrics port (0..65535, 0 = off)",
@@ -365,6 +399,8 @@ public record TrainerSettings(
           metricsHost,
           metricsPort,
           imageLimits,
+          posthocTemperature,
+          retrainClasses,
           signingKey);
     }
 

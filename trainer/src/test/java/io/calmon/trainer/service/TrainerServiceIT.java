@@ -216,6 +216,51 @@ class TrainerServiceIT {
   }
 
   @Test
+  void shouldRetrainOnlyOnTheServedVersionsBaseClassesAndServeItAsTunedWhenTold() throws Exception {
+    CalmonTopics topics = topics("t-base-only-");
+    send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
+    produceLabelledImages(topics, List.of("cat", "dog"), 10, 0);
+    TrainerSettings settings =
+        builder(topics)
+            .optRetrainClasses(TrainerSettings.RetrainClasses.VERSION_BASE)
+            .optPosthocTemperature(false)
+            .build();
+    try (TrainerService trainer = new TrainerService(settings, clip).start()) {
+      assertTrue(trainer.awaitReady(WAIT), "ready: " + trainer.failure());
+      awaitTrue(() -> trainer.counters().eventsJoined() == 20, trainer);
+      send(topics.retrainRequests(), request(UUID.randomUUID().toString(), 0));
+      PromptVersion v1 = awaitVersion(topics, 1, trainer);
+      assertEquals(List.of("cat", "dog"), v1.getBaseClasses().stream().sorted().toList());
+      assertEquals(1.0, v1.getTemperature());
+      assertEquals("none", v1.getHyperParameters().get("posthoc_temperature"));
+
+      // The operator moves the class set to classes v1 never saw, and their labels arrive.
+      send(topics.classSets(), classSet(2, List.of("bird", "tree")));
+      awaitTrue(() -> trainer.classSetVersion() == 2, trainer);
+      produceLabelledImages(topics, List.of("bird"), 10, 100);
+      // Late labels of events scored under class set 1: learned, not refused as unknown.
+      produceLabelledImages(topics, List.of("cat"), 5, 200);
+      awaitTrue(() -> trainer.counters().eventsJoined() == 35, trainer);
+      send(topics.retrainRequests(), request(UUID.randomUUID().toString(), 1));
+      PromptVersion v2 = awaitVersion(topics, 2, trainer);
+      // Tuned on v1's base classes alone: bird has its shots but is not learned.
+      assertEquals(List.of("cat", "dog"), v2.getBaseClasses().stream().sorted().toList());
+      assertEquals(1.0, v2.getTemperature());
+      assertEquals(8.0, v2.getMetrics().get("train_examples"), "4 shots x 2 classes");
+      // Judged over what scorers serve now: bird's held-out examples only, not cat's.
+      long birdsHeldOut = 0;
+      for (int i = 0; i < 10; i++) {
+        birdsHeldOut +=
+            HeldOutBuffer.isHeldOut("bird-" + (100 + i), settings.tuning().seed(), 5) ? 1 : 0;
+      }
+      assertEquals(
+          birdsHeldOut - birdsHeldOut / 2,
+          v2.getMetrics().get("heldout_n").longValue(),
+          "" + v2.getMetrics());
+    }
+  }
+
+  @Test
   void shouldCountRequestsInsideTheCooldownAsCooledDown() throws Exception {
     CalmonTopics topics = topics("t-cooldown-");
     send(topics.classSets(), classSet(List.of("cat", "dog", "bird", "tree")));
@@ -617,8 +662,13 @@ class TrainerServiceIT {
   /** Per class, {@code n} images; labels go first for every other event. */
   private static void produceLabelledImages(CalmonTopics topics, int n, int idBase)
       throws IOException {
+    produceLabelledImages(topics, List.of("cat", "dog", "bird"), n, idBase);
+  }
+
+  private static void produceLabelledImages(
+      CalmonTopics topics, List<String> classes, int n, int idBase) throws IOException {
     Random rng = new Random(idBase);
-    for (String c : List.of("cat", "dog", "bird")) {
+    for (String c : classes) {
       for (int i = 0; i < n; i++) {
         String id = c + "-" + (idBase + i);
         ImageEvent image = image(id, CLASSES.get(c), rng);
@@ -659,9 +709,13 @@ class TrainerServiceIT {
   }
 
   private static ClassSet classSet(List<String> names) {
+    return classSet(1, names);
+  }
+
+  private static ClassSet classSet(long version, List<String> names) {
     return ClassSet.newBuilder()
         .setDeployment("default")
-        .setVersion(1)
+        .setVersion(version)
         .setCreatedAt(Instant.now())
         .setClassNames(names)
         .build();
