@@ -5,6 +5,7 @@ import io.calmon.schemas.state.SamplePool;
 import io.calmon.trainer.loop.FewShotReservoir;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -191,9 +192,16 @@ final class FeatureStore {
     return m;
   }
 
-  /** Held-out examples whose event time is {@code since} or later (epoch millis). */
-  int heldOutSince(long since) {
-    return heldOutByClass(since).values().stream().mapToInt(List::size).sum();
+  /**
+   * How many held-out examples of {@code classes} have an event time of {@code since} or later: the
+   * examples a candidate served with those classes can be judged on.
+   */
+  int heldOutSince(long since, Collection<String> classes) {
+    int n = 0;
+    for (Map.Entry<String, List<float[]>> e : heldOutByClass(since).entrySet()) {
+      n += classes.contains(e.getKey()) ? e.getValue().size() : 0;
+    }
+    return n;
   }
 
   int reservoirSize() {

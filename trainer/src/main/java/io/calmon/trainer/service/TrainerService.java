@@ -661,7 +661,7 @@ public final class TrainerService implements AutoCloseable {
           settings.evidenceWait(),
           evidenceWait.needed(),
           q.getEvidenceFrom(),
-          store.heldOutSince(q.getEvidenceFrom().toEpochMilli()));
+          store.heldOutSince(q.getEvidenceFrom().toEpochMilli(), servedClasses()));
     }
   }
 
@@ -678,7 +678,8 @@ public final class TrainerService implements AutoCloseable {
     }
     RetrainRequest q = w.request();
     Long from = q.getEvidenceFrom() == null ? null : q.getEvidenceFrom().toEpochMilli();
-    long available = from == null ? 0 : store.heldOutSince(from);
+    // Only examples of the served classes can judge a candidate (a class set may have moved on).
+    long available = from == null ? 0 : store.heldOutSince(from, servedClasses());
     Duration waited = Duration.between(w.since(), Instant.now());
     EvidenceWait.Step step = evidenceWait.decide(from, available, waited);
     if (step == EvidenceWait.Step.WAIT) {
@@ -847,9 +848,11 @@ public final class TrainerService implements AutoCloseable {
       io.alert(settings, current, reason, numbers[0], numbers[1]);
       return;
     }
+    // A version's base classes are served, except those the operator has dropped from the class
+    // set (a retraining on the served version's base classes keeps classes no longer served).
     List<String> served = new ArrayList<>(servedClasses());
     for (String c : v.getBaseClasses()) {
-      if (!served.contains(c)) {
+      if (!served.contains(c) && !classesEverServed.contains(c)) {
         served.add(c);
       }
     }

@@ -17,6 +17,22 @@ public interface TuningProgress {
   /** Reports nothing. */
   TuningProgress NONE = (e, n, lr, t, d) -> {};
 
+  /**
+   * {@code inner} told of the first and the last epoch and of at most one epoch per {@code every}
+   * between them (by the run's elapsed time), so a long run shows progress without a line per
+   * epoch.
+   */
+  static TuningProgress throttled(Duration every, TuningProgress inner) {
+    long[] lastMillis = {-1};
+    return (epoch, epochs, lr, terms, elapsed) -> {
+      long ms = elapsed.toMillis();
+      if (epoch <= 1 || epoch == epochs || ms - lastMillis[0] >= every.toMillis()) {
+        lastMillis[0] = epoch <= 1 ? 0 : ms;
+        inner.epoch(epoch, epochs, lr, terms, elapsed);
+      }
+    };
+  }
+
   /** One line per epoch: epoch, lr, loss terms, elapsed, ETA. */
   static TuningProgress printingTo(java.io.PrintWriter out, String label) {
     return (epoch, epochs, lr, terms, elapsed) -> {

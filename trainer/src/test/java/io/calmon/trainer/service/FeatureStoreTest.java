@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class FeatureStoreTest {
+  private static final List<String> BOTH = List.of("cat", "dog");
 
   @Test
   void shouldComputeFeaturesOnlyForKeptExamples() {
@@ -54,7 +55,8 @@ class FeatureStoreTest {
     assertEquals(store.heldOutSize(), restored.heldOutSize());
     // Event times travel with the held-out rows: the same examples are newer than any time.
     for (long since : new long[] {0, 5_000, 12_000, 19_000, 20_000}) {
-      assertEquals(store.heldOutSince(since), restored.heldOutSince(since), "since " + since);
+      assertEquals(
+          store.heldOutSince(since, BOTH), restored.heldOutSince(since, BOTH), "since " + since);
       assertEquals(
           store.heldOutByClass(since).keySet(),
           restored.heldOutByClass(since).keySet(),
@@ -78,11 +80,14 @@ class FeatureStoreTest {
       }
     }
     assertTrue(heldOut > 10 && heldOut < 30, "about half held out: " + heldOut);
-    assertEquals(heldOut, store.heldOutSince(Long.MIN_VALUE));
+    assertEquals(heldOut, store.heldOutSince(Long.MIN_VALUE, BOTH));
     long since = 20_000;
     long newer = heldOutTimes.stream().filter(t -> t >= since).count();
     assertTrue(newer > 0 && newer < heldOut, "some held-out examples on each side of the time");
-    assertEquals(newer, store.heldOutSince(since));
+    assertEquals(newer, store.heldOutSince(since, BOTH));
+    // Only the served classes' examples count (a class set that moved on leaves the others).
+    long newerCats = store.heldOutByClass(since).getOrDefault("cat", List.of()).size();
+    assertEquals(newerCats, store.heldOutSince(since, List.of("cat", "bird")));
     int rows = 0;
     for (List<float[]> r : store.heldOutByClass(since).values()) {
       for (float[] f : r) {
@@ -91,7 +96,7 @@ class FeatureStoreTest {
       }
     }
     assertEquals(newer, rows);
-    assertEquals(0, store.heldOutSince(40_000));
+    assertEquals(0, store.heldOutSince(40_000, BOTH));
     assertTrue(store.heldOutByClass(40_000).isEmpty(), "no class without examples");
   }
 
@@ -111,6 +116,6 @@ class FeatureStoreTest {
     store.restore(legacy);
     assertEquals(2, store.heldOutSize());
     assertEquals(2, store.heldOutByClass().get("cat").size(), "kept for requests without a time");
-    assertEquals(0, store.heldOutSince(1));
+    assertEquals(0, store.heldOutSince(1, List.of("cat")));
   }
 }

@@ -246,6 +246,8 @@ class TrainerServiceIT {
       // Tuned on v1's base classes alone: bird has its shots but is not learned.
       assertEquals(List.of("cat", "dog"), v2.getBaseClasses().stream().sorted().toList());
       assertEquals(1.0, v2.getTemperature());
+      assertEquals(0, trainer.counters().classSetsPublished(), "the operator's class set is kept");
+      assertEquals(2, trainer.classSetVersion());
       assertEquals(8.0, v2.getMetrics().get("train_examples"), "4 shots x 2 classes");
       // Judged over what scorers serve now: bird's held-out examples only, not cat's.
       long birdsHeldOut = 0;
