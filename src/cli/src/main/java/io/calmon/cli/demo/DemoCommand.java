@@ -35,11 +35,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
-      defaultValue = "240s",
       description =
-          "How long traffic runs (e.g. 90s, 5m; default ${DEFAULT-VALUE}). The drift starts at"
-              + " two fifths of it; a retraining takes about a minute on two cores, so much less"
-              + " than the default leaves no time to see the retrained version.")
+          "How long traffic runs (e.g. 90s, 5m; default 240s, 480s for open-vocabulary). The"
+              + " change starts at two fifths of it (a quarter for open-vocabulary); a retraining"
+              + " takes about a minute on two cores (three for open-vocabulary's 200 epochs of CoOp + DOR), so"
+              + " much less than the default leaves no time to see the retrained version.")
   String duration;
 
   @Option(
@@ -66,30 +66,32 @@ public final class DemoCommand implements Callable<Integer> {
   String window;
 
   @Option(
-      names = "--drift",
+      names = {"--scenario", "--drift"},
       defaultValue = "noise",
       description =
           "What changes mid-run: noise (images get noisier and blurrier: the model stays"
-              + " confident while its accuracy falls) or new-classes (traffic shifts to classes"
-              + " never tuned on). Default ${DEFAULT-VALUE}.")
-  String drift;
+              + " confident while its accuracy falls), new-classes (traffic shifts to classes"
+              + " never tuned on, all 40 served throughout) or open-vocabulary (the paper's"
+              + " base-to-new protocol: version 1 is CoOp tuned on the base classes, which are"
+              + " served first; then the class set moves to the new classes, CoOp's"
+              + " overconfidence on them raises an alert, and the retraining by CoOp + DOR on the"
+              + " same base shots repairs it). Default ${DEFAULT-VALUE}.")
+  String scenario;
 
   @Option(
       names = "--bootstrap-method",
-      defaultValue = "coop+dor",
       description =
-          "Version 1's tuning method: coop+dor (default), coop, kgcoop or kgcoop+dor;"
-              + " retrainings use coop+dor.")
+          "Version 1's tuning method: coop+dor (default; coop for open-vocabulary), coop, kgcoop"
+              + " or kgcoop+dor; retrainings use coop+dor.")
   String bootstrapMethod;
 
   @Option(
       names = "--bootstrap-epochs",
-      defaultValue = "20",
       description =
-          "Version 1's tuning epochs (default ${DEFAULT-VALUE}, as every retraining); CoOp"
-              + " becomes overconfident on new classes only after many more (the reproduction"
-              + " uses 200).")
-  int bootstrapEpochs;
+          "Version 1's tuning epochs (default 20, as every retraining; 200 for open-vocabulary,"
+              + " whose retrainings take 200 too); CoOp becomes overconfident on new classes only"
+              + " after many (the reproduction uses 200).")
+  Integer bootstrapEpochs;
 
   @Option(
       names = "--alert-ece",
@@ -106,8 +108,17 @@ public final class DemoCommand implements Callable<Integer> {
           "Consecutive windows above --alert-ece before an alert (default ${DEFAULT-VALUE}).")
   int alertWindows;
 
-  @Option(names = "--seed", defaultValue = "7", description = "Seed of the task and traffic.")
-  long seed;
+  @Option(
+      names = "--seed",
+      description = "Seed of the world task and the traffic (default 7; 1 for open-vocabulary).")
+  Long seed;
+
+  @Option(
+      names = "--tuning-seed",
+      description =
+          "Seed of the prompt tunings: which shots, the context's start, the batches (default:"
+              + " the --seed).")
+  Long tuningSeed;
 
   @Option(
       names = "--summary-json",
@@ -140,36 +151,39 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private DemoSettings settings() {
-    Duration runFor = parse("--duration", duration);
+    DemoSettings.Scenario kind = DemoSettings.Scenario.of(scenario);
+    if (kind == null) {
+      throw new UserError(
+          "--scenario must be noise, new-classes or open-vocabulary, got '" + scenario + "'");
+    }
+    boolean open = kind == DemoSettings.Scenario.OPEN_VOCABULARY;
+    Duration runFor = parse("--duration", duration != null ? duration : open ? "480s" : "240s");
     Duration windowLength = parse("--window", window);
     if (runFor.compareTo(windowLength.multipliedBy(6)) < 0) {
       throw new UserError(
           "--duration must be at least 6 windows ("
               + windowLength.multipliedBy(6)
               + "), got "
-              + duration);
+              + runFor);
     }
     if (!(rate > 0 && rate <= 500)) {
       throw new UserError("--rate must be in (0, 500] events per second, got " + rate);
     }
-    DemoSettings.Drift kind =
-        switch (drift) {
-          case "new-classes" -> DemoSettings.Drift.NEW_CLASSES;
-          case "noise" -> DemoSettings.Drift.NOISE;
-          default ->
-              throw new UserError("--drift must be new-classes or noise, got '" + drift + "'");
-        };
     if (!(alertEce > 0 && alertEce < 1)) {
       throw new UserError("--alert-ece must be in (0, 1), got " + alertEce);
     }
     if (alertWindows < 1 || alertWindows > 100) {
       throw new UserError("--alert-windows must be in 1..100, got " + alertWindows);
     }
-    TuningMethod first;
-    try {
-      first = TuningMethod.parse(bootstrapMethod);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--bootstrap-method: " + e.getMessage(), e);
+    DemoSettings.Loop defaults =
+        open ? DemoSettings.Loop.openVocabulary() : DemoSettings.Loop.defaults();
+    TuningMethod first = defaults.bootstrapMethod();
+    if (bootstrapMethod != null) {
+      try {
+        first = TuningMethod.parse(bootstrapMethod);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--bootstrap-method: " + e.getMessage(), e);
+      }
     }
     if (!first.tunes()) {
       throw new UserError(
@@ -177,13 +191,13 @@ public final class DemoCommand implements Callable<Integer> {
               + bootstrapMethod
               + "'");
     }
-    if (bootstrapEpochs < 1 || bootstrapEpochs > 1000) {
-      throw new UserError("--bootstrap-epochs must be in 1..1000, got " + bootstrapEpochs);
+    int firstEpochs = bootstrapEpochs != null ? bootstrapEpochs : defaults.bootstrapEpochs();
+    if (firstEpochs < 1 || firstEpochs > 1000) {
+      throw new UserError("--bootstrap-epochs must be in 1..1000, got " + firstEpochs);
     }
     DemoSettings.Loop loop =
-        DemoSettings.Loop.defaults()
-            .withAlertRule(alertEce, alertWindows)
-            .withBootstrap(first, bootstrapEpochs);
+        defaults.withAlertRule(alertEce, alertWindows).withBootstrap(first, firstEpochs);
+    long taskSeed = seed != null ? seed : open ? 1 : 7;
     // The embedded broker is plaintext: client properties are for an existing cluster only.
     KafkaClientConfig clients = bootstrapServers == null ? KafkaClientConfig.none() : kafka.get();
     return new DemoSettings(
@@ -191,7 +205,8 @@ public final class DemoCommand implements Callable<Integer> {
         windowLength,
         rate,
         kind,
-        seed,
+        taskSeed,
+        tuningSeed != null ? tuningSeed : taskSeed,
         bootstrapServers,
         clients,
         summaryJson,

@@ -4,8 +4,10 @@ import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.schemas.Alert;
+import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationGrouping;
 import io.calmon.schemas.CalibrationReport;
+import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.AvroCodec;
@@ -36,8 +38,23 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * task's original base/new split, independently of the monitor.
  */
 final class DemoObserver implements Runnable, AutoCloseable {
-  /** What the traffic generator knows about each event. */
-  record Truth(String trueClass, boolean newClass) {}
+  /** What the traffic generator knows about each event: its class, and whether a label follows. */
+  record Truth(String trueClass, boolean newClass, boolean labelled) {}
+
+  /** One committed prediction as the observer read it, with the phase it fell in. */
+  record Scored(
+      String eventId,
+      long promptVersion,
+      long classSetVersion,
+      String predictedClass,
+      double confidence,
+      DemoPhase phase) {}
+
+  /** A prompt version and when the observer read it. */
+  record Published(PromptVersion version, Instant readAt) {}
+
+  /** An alert and when the observer read it. */
+  record Raised(Alert alert, Instant readAt) {}
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final CalmonTopics topics;
@@ -50,7 +67,10 @@ final class DemoObserver implements Runnable, AutoCloseable {
   private final AtomicLong alerts = new AtomicLong();
   private final AtomicLong retrainRequests = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
-  private final List<PromptVersion> versions = new ArrayList<>();
+  private final List<Published> versions = new ArrayList<>();
+  private final List<Raised> raised = new ArrayList<>();
+  private final List<Scored> scored = new ArrayList<>();
+  private final Map<Long, List<String>> classSets = new HashMap<>();
   private final Map<Boolean, Map<DemoPhase, CalibrationSketch>> sketches = new HashMap<>();
   private final Map<Boolean, Double> latestEce = new ConcurrentHashMap<>();
   private volatile boolean running = true;
@@ -90,6 +110,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
             topics.calibrationAlerts().name(),
             topics.retrainRequests().name(),
             topics.promptVersions().name(),
+            topics.classSets().name(),
             topics.deadLetters().name()));
     for (boolean isNew : new boolean[] {false, true}) {
       Map<DemoPhase, CalibrationSketch> byPhase = new EnumMap<>(DemoPhase.class);
@@ -101,14 +122,14 @@ final class DemoObserver implements Runnable, AutoCloseable {
   }
 
   /** Called by the traffic generator for every event it sends. */
-  void expect(String eventId, String trueClass, boolean newClass) {
-    truths.put(eventId, new Truth(trueClass, newClass));
+  void expect(String eventId, String trueClass, boolean newClass, boolean labelled) {
+    truths.put(eventId, new Truth(trueClass, newClass, labelled));
   }
 
   synchronized void driftStarted(Instant at) {
     driftStart = at;
     versionAtDrift = servingVersion;
-    timeline.driftStarted(at, servingVersion);
+    timeline.driftStarted(at);
   }
 
   @Override
@@ -118,7 +139,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
     AvroCodec<PromptVersion> versionCodec = AvroCodec.of(PromptVersion.class);
     AvroCodec<Alert> alertCodec = AvroCodec.of(Alert.class);
     try {
-      poll(predictionCodec, reportCodec, versionCodec, alertCodec);
+      poll(predictionCodec, reportCodec, versionCodec, alertCodec, AvroCodec.of(ClassSet.class));
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
@@ -128,7 +149,8 @@ final class DemoObserver implements Runnable, AutoCloseable {
       AvroCodec<Prediction> predictionCodec,
       AvroCodec<CalibrationReport> reportCodec,
       AvroCodec<PromptVersion> versionCodec,
-      AvroCodec<Alert> alertCodec) {
+      AvroCodec<Alert> alertCodec,
+      AvroCodec<ClassSet> classSetCodec) {
     while (running) {
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
         try {
@@ -138,16 +160,18 @@ final class DemoObserver implements Runnable, AutoCloseable {
           } else if (topic.equals(topics.calibrationReports().name())) {
             CalibrationReport report = reportCodec.decode(record.value());
             reports.incrementAndGet();
-            if (report.getGrouping() == CalibrationGrouping.PREDICTED_CLASS) {
-              timeline.add(report); // the demo watches the groups by predicted class
+            if (report.getGrouping() == CalibrationGrouping.TRUE_CLASS
+                || report.getGroup() == CalibrationGroup.ALL) {
+              timeline.add(report); // the demo watches the groups by true class (the paper's)
             }
           } else if (topic.equals(topics.calibrationAlerts().name())) {
-            alertCodec.decode(record.value());
-            alerts.incrementAndGet();
+            onAlert(alertCodec.decode(record.value()));
           } else if (topic.equals(topics.retrainRequests().name())) {
             retrainRequests.incrementAndGet();
           } else if (topic.equals(topics.promptVersions().name())) {
             onVersion(versionCodec.decode(record.value()));
+          } else if (topic.equals(topics.classSets().name())) {
+            onClassSet(classSetCodec.decode(record.value()));
           } else if (topic.equals(topics.deadLetters().name())) {
             deadLetters.incrementAndGet();
           }
@@ -159,8 +183,17 @@ final class DemoObserver implements Runnable, AutoCloseable {
   }
 
   private synchronized void onVersion(PromptVersion version) {
-    versions.add(version);
+    versions.add(new Published(version, Instant.now()));
     servingVersion = Math.max(servingVersion, version.getVersion());
+  }
+
+  private synchronized void onAlert(Alert alert) {
+    raised.add(new Raised(alert, Instant.now()));
+    alerts.incrementAndGet();
+  }
+
+  private synchronized void onClassSet(ClassSet classSet) {
+    classSets.put(classSet.getVersion(), List.copyOf(classSet.getClassNames()));
   }
 
   private synchronized void onPrediction(Prediction prediction) {
@@ -169,11 +202,19 @@ final class DemoObserver implements Runnable, AutoCloseable {
       return; // a duplicate would show as predictions > distinct ids
     }
     predictedByVersion.merge(prediction.getPromptVersion(), 1L, Long::sum);
-    Truth truth = truths.get(prediction.getEventId());
-    if (truth == null) {
-      return;
-    }
     DemoPhase phase = phaseOf(prediction);
+    scored.add(
+        new Scored(
+            prediction.getEventId(),
+            prediction.getPromptVersion(),
+            prediction.getClassSetVersion(),
+            prediction.getPredictedClass(),
+            prediction.getConfidence(),
+            phase));
+    Truth truth = truths.get(prediction.getEventId());
+    if (truth == null || !truth.labelled()) {
+      return; // the phases' calibration is over labelled events, as the monitor's
+    }
     boolean correct = prediction.getPredictedClass().equals(truth.trueClass());
     sketches.get(truth.newClass()).get(phase).add(prediction.getConfidence(), correct);
   }
@@ -193,6 +234,31 @@ final class DemoObserver implements Runnable, AutoCloseable {
     return sketch.isEmpty() ? Double.NaN : sketch.ece();
   }
 
+  /** A copy of one phase's sketch of labelled predictions, task base (false) or new (true). */
+  synchronized CalibrationSketch sketch(boolean newClasses, DemoPhase phase) {
+    return sketches.get(newClasses).get(phase).copy();
+  }
+
+  /** Every distinct prediction read, in the order read. */
+  synchronized List<Scored> scored() {
+    return List.copyOf(scored);
+  }
+
+  /** What the traffic generator said about an event; null for one it did not send. */
+  Truth truth(String eventId) {
+    return truths.get(eventId);
+  }
+
+  /** The classes of a class set version of the deployment; empty if none was read. */
+  synchronized List<String> classSet(long version) {
+    return classSets.getOrDefault(version, List.of());
+  }
+
+  /** Alerts read, in order. */
+  synchronized List<Raised> raised() {
+    return List.copyOf(raised);
+  }
+
   synchronized long labelled(boolean newClasses, DemoPhase phase) {
     return sketches.get(newClasses).get(phase).count();
   }
@@ -206,7 +272,13 @@ final class DemoObserver implements Runnable, AutoCloseable {
     return Map.copyOf(predictedByVersion);
   }
 
+  /** Prompt versions read, in order. */
   synchronized List<PromptVersion> versions() {
+    return versions.stream().map(Published::version).toList();
+  }
+
+  /** Prompt versions read, with when. */
+  synchronized List<Published> published() {
     return List.copyOf(versions);
   }
 

@@ -1,9 +1,12 @@
 package io.calmon.cli.demo;
 
+import io.calmon.core.calibration.CalibrationSketch;
+import io.calmon.core.calibration.ReliabilityDiagram;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -11,8 +14,8 @@ import java.util.Map;
 
 /**
  * A self-contained HTML page (inline SVG, no scripts) showing a demo run: the ECE of base and new
- * classes per final window with the drift start and prompt-version changes marked, and a
- * reliability diagram per phase and group.
+ * classes per final window with the change and prompt-version swaps marked, the summary's tables,
+ * and a reliability diagram per prompt version and group.
  */
 final class DemoReportHtml {
   private static final int WIDTH = 720;
@@ -23,7 +26,12 @@ final class DemoReportHtml {
 
   private DemoReportHtml() {}
 
-  static String render(DemoTimeline timeline, String title) {
+  /**
+   * The page: the monitor's final window reports over time, then the summary's tables (per prompt
+   * version and group beside zero-shot, per phase) and reliability diagrams drawn from the same
+   * figures, so the tables and the summary JSON cannot disagree.
+   */
+  static String render(DemoSummary summary, DemoTimeline timeline, String title) {
     StringBuilder html = new StringBuilder();
     html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
         .append(escape(title))
@@ -34,46 +42,99 @@ final class DemoReportHtml {
         .append("<h1>")
         .append(escape(title))
         .append("</h1>");
-    html.append("<h2>ECE per window (final reports)</h2>").append(timelineSvg(timeline));
+    html.append("<h2>ECE per window (the monitor's final reports, by true class)</h2>")
+        .append(timelineSvg(timeline));
     html.append("<p><span style=\"color:")
         .append(BASE_COLOUR)
         .append("\">&#9632; base classes</span> &nbsp; <span style=\"color:")
         .append(NEW_COLOUR)
-        .append("\">&#9632; new classes</span> &nbsp; dashed: drift starts; dotted: a new prompt")
-        .append(" version is served</p>");
-    html.append("<h2>Calibration per phase</h2><table><tr><th>group</th>");
+        .append("\">&#9632; new classes</span> (of the serving version) &nbsp; dashed: the")
+        .append(" change starts; dotted: a new prompt version is served; x: seconds since the")
+        .append(" first window ended</p>");
+    html.append(versionsTable(summary));
+    html.append(phasesTable(summary));
+    html.append("<h2>Reliability diagrams per prompt version</h2>");
+    for (Map.Entry<Long, VersionGroups> v : summary.versionGroups().entrySet()) {
+      html.append("<h3>version ").append(v.getKey()).append("</h3>");
+      html.append(reliabilitySvg(v.getValue().base().sketch(), "base classes"));
+      html.append(reliabilitySvg(v.getValue().fresh().sketch(), "new classes"));
+      html.append(reliabilitySvg(v.getValue().zeroShot(true).sketch(), "new, zero-shot"));
+    }
+    return html.append("</body></html>\n").toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String versionsTable(DemoSummary summary) {
+    StringBuilder html =
+        new StringBuilder(
+            "<h2>Per prompt version, by true class</h2><table><tr><th>version</th><th>method</th>"
+                + "<th>group</th><th>predictions</th><th>labels</th><th>accuracy</th><th>ECE</th>"
+                + "<th>mean confidence</th><th>zero-shot accuracy</th><th>zero-shot ECE</th>"
+                + "<th>zero-shot mean confidence</th></tr>");
+    for (Map<String, Object> v :
+        (List<Map<String, Object>>) summary.fields().get("prompt_versions")) {
+      Map<String, Object> groups = (Map<String, Object>) v.get("groups");
+      for (String group : List.of("base", "new")) {
+        Map<String, Object> g = (Map<String, Object>) groups.get(group);
+        Map<String, Object> z = (Map<String, Object>) g.get("zero_shot");
+        html.append("<tr><td>")
+            .append(v.get("version"))
+            .append("</td><td>")
+            .append(escape(String.valueOf(v.get("method"))))
+            .append("</td><td>")
+            .append(group)
+            .append("</td><td>")
+            .append(g.get("predictions"))
+            .append("</td><td>")
+            .append(g.get("labels"))
+            .append("</td>");
+        for (Object figure : // null where a group has no labels
+            Arrays.asList(
+                g.get("accuracy"),
+                g.get("ece"),
+                g.get("mean_confidence"),
+                z.get("accuracy"),
+                z.get("ece"),
+                z.get("mean_confidence"))) {
+          html.append("<td>").append(percent(figure)).append("</td>");
+        }
+        html.append("</tr>");
+      }
+    }
+    return html.append("</table>").toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String phasesTable(DemoSummary summary) {
+    Map<String, Object> ece = (Map<String, Object>) summary.fields().get("ece");
+    Map<String, Object> counts =
+        (Map<String, Object>) summary.fields().get("predictions_per_phase");
+    StringBuilder html =
+        new StringBuilder("<h2>ECE per phase, the task's classes</h2><table><tr><th>group</th>");
     for (DemoPhase phase : DemoPhase.values()) {
       html.append("<th>").append(phase.title()).append("</th>");
     }
     html.append("</tr>");
-    for (CalibrationGroup group : List.of(CalibrationGroup.BASE, CalibrationGroup.NEW)) {
-      Map<DemoPhase, PooledBins> pools = timeline.pooled(group);
-      html.append("<tr><th>").append(group.name().toLowerCase(Locale.ROOT)).append("</th>");
+    for (String group : List.of("base", "new")) {
+      Map<String, Object> e = (Map<String, Object>) ece.get(group);
+      Map<String, Object> n = (Map<String, Object>) counts.get(group);
+      html.append("<tr><th>").append(group).append("</th>");
       for (DemoPhase phase : DemoPhase.values()) {
-        PooledBins pool = pools.get(phase);
         html.append("<td>")
-            .append(
-                pool.count() == 0
-                    ? "&ndash;"
-                    : String.format(
-                        Locale.ROOT,
-                        "ECE %.1f%%, acc %.1f%% (n=%d)",
-                        100 * pool.ece(),
-                        100 * pool.accuracy(),
-                        pool.count()))
-            .append("</td>");
+            .append(percent(e.get(phase.key())))
+            .append(" (n=")
+            .append(n.get(phase.key()))
+            .append(")</td>");
       }
       html.append("</tr>");
     }
-    html.append("</table><h2>Reliability diagrams</h2>");
-    for (CalibrationGroup group : List.of(CalibrationGroup.BASE, CalibrationGroup.NEW)) {
-      Map<DemoPhase, PooledBins> pools = timeline.pooled(group);
-      html.append("<h3>").append(group.name().toLowerCase(Locale.ROOT)).append(" classes</h3>");
-      for (DemoPhase phase : DemoPhase.values()) {
-        html.append(reliabilitySvg(pools.get(phase), phase.title()));
-      }
-    }
-    return html.append("</body></html>\n").toString();
+    return html.append("</table>").toString();
+  }
+
+  private static String percent(Object fraction) {
+    return fraction == null
+        ? "&ndash;"
+        : String.format(Locale.ROOT, "%.1f%%", 100 * ((Number) fraction).doubleValue());
   }
 
   private static String timelineSvg(DemoTimeline timeline) {
@@ -132,7 +193,7 @@ final class DemoReportHtml {
     return svg.append("</svg>").toString();
   }
 
-  private static String reliabilitySvg(PooledBins pool, String title) {
+  private static String reliabilitySvg(CalibrationSketch sketch, String title) {
     int size = 220;
     StringBuilder svg = new StringBuilder(svgOpen(size, size));
     svg.append(axes(size, size, "accuracy", "1"));
@@ -144,14 +205,17 @@ final class DemoReportHtml {
             size - PAD,
             size - PAD,
             PAD));
+    if (sketch.isEmpty()) {
+      return svg.append(text(PAD, PAD - 10, title + ": no labels")).append("</svg> ").toString();
+    }
+    ReliabilityDiagram diagram = sketch.diagram();
     double span = size - 2 * PAD;
-    double width = span / pool.bins();
-    for (int m = 0; m < pool.bins(); m++) {
-      double[] bin = pool.bin(m);
-      if (bin[2] == 0) {
+    double width = span / diagram.binCount();
+    for (int m = 0; m < diagram.binCount(); m++) {
+      if (diagram.count(m) == 0) {
         continue;
       }
-      double h = span * bin[1];
+      double h = span * diagram.correctCount(m) / diagram.count(m);
       svg.append(
           String.format(
               Locale.ROOT,
@@ -162,9 +226,8 @@ final class DemoReportHtml {
               h));
     }
     String label =
-        pool.count() == 0
-            ? title + ": no labels"
-            : String.format(Locale.ROOT, "%s: ECE %.1f%%", title, 100 * pool.ece());
+        String.format(
+            Locale.ROOT, "%s: ECE %.1f%% (n=%d)", title, 100 * sketch.ece(), sketch.count());
     svg.append(text(PAD, PAD - 10, label));
     return svg.append("</svg> ").toString();
   }

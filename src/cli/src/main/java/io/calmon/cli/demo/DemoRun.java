@@ -95,16 +95,30 @@ final class DemoRun implements AutoCloseable {
     }
     say("topics created on " + bootstrap + " with prefix " + topics.prefix());
 
+    boolean openVocabulary = settings.scenario() == DemoSettings.Scenario.OPEN_VOCABULARY;
     WorldTask task = WorldTask.defaultTask(settings.seed());
     Path work = Files.createTempDirectory("calmon-demo-");
     resources.add(() -> deleteTree(work));
     Path dataset = work.resolve("task");
-    say("exporting the world task (" + task.classes().size() + " classes) for the first tuning");
+    say(
+        "exporting world task "
+            + settings.seed()
+            + " ("
+            + task.classes().size()
+            + " classes) for the first tuning");
     new TaskExporter(task, WorldConfig.defaults())
-        .export(dataset, new TaskExporter.Sizes(settings.loop().shots(), 4, 4));
+        .export(dataset, new TaskExporter.Sizes(settings.loop().trainImagesPerClass(), 4, 4));
 
-    publishClassSet(bootstrap, settings.kafka(), topics, task);
-    say("class set published: " + task.classes().size() + " classes (20 base, 20 new)");
+    List<String> baseClasses = classes(task, false);
+    List<String> newClasses = classes(task, true);
+    if (openVocabulary) {
+      publishClassSet(bootstrap, settings.kafka(), topics, 1, baseClasses);
+      say("class set 1 published: the " + baseClasses.size() + " base classes");
+    } else {
+      List<String> all = task.classes().stream().map(WorldClass::name).toList();
+      publishClassSet(bootstrap, settings.kafka(), topics, 1, all);
+      say("class set published: " + all.size() + " classes (20 base, 20 new)");
+    }
 
     MonitorService monitor = new MonitorService(monitorSettings(bootstrap, topics, work)).start();
     resources.add(monitor::stop);
@@ -135,9 +149,12 @@ final class DemoRun implements AutoCloseable {
     DemoObserver observer = new DemoObserver(bootstrap, settings.kafka(), topics, timeline, BINS);
     resources.add(observer);
     Thread observing = start("calmon-demo-observer", observer);
+    ZeroShotReference zeroShot = new ZeroShotReference(clip, ScorerConfig.DEFAULT_TEMPLATE);
+    resources.add(zeroShot);
 
     WorldTraffic steady =
-        new WorldTraffic(task, WorldConfig.defaults(), settings.seed(), before(settings.drift()));
+        new WorldTraffic(
+            task, WorldConfig.defaults(), settings.seed(), before(settings.scenario()));
     TrafficGenerator traffic =
         new TrafficGenerator(
             bootstrap,
@@ -149,9 +166,10 @@ final class DemoRun implements AutoCloseable {
             settings.rate(),
             settings.labelPlan(),
             Clock.systemUTC(),
-            event -> {
+            (event, labelled) -> {
               sent.add(event.eventId());
-              observer.expect(event.eventId(), event.trueClass(), event.newClass());
+              observer.expect(event.eventId(), event.trueClass(), event.newClass(), labelled);
+              zeroShot.add(event.eventId(), event.png());
             });
     resources.add(traffic);
     Thread producing = start("calmon-demo-traffic", traffic);
@@ -161,14 +179,18 @@ final class DemoRun implements AutoCloseable {
     Instant end = trafficStart.plus(settings.duration());
     Instant latest = end.plus(overtime);
     boolean drifted = false;
-    DemoStatus status = new DemoStatus(out, timeline, observer, traffic, trainer);
+    DemoStatus status =
+        new DemoStatus(out, timeline, observer, traffic, trainer, settings.scenario());
     while (Instant.now().isBefore(end)
         || (Instant.now().isBefore(latest) && keepGoing.test(observer))) {
       if (!drifted && !Instant.now().isBefore(driftAt)) {
-        traffic.setTraffic(steady.withDrift(after(settings.drift())));
+        if (openVocabulary) {
+          publishClassSet(bootstrap, settings.kafka(), topics, 2, newClasses);
+        }
+        traffic.setTraffic(steady.withDrift(after(settings.scenario())));
         observer.driftStarted(Instant.now());
         drifted = true;
-        say("drift: " + describe(settings.drift()));
+        say(describe(settings.scenario()));
       }
       status.print(Duration.between(trafficStart, Instant.now()), drifted);
       Thread.sleep(STATUS_EVERY.toMillis());
@@ -183,8 +205,17 @@ final class DemoRun implements AutoCloseable {
     while (observer.missing(sent) > 0 && Instant.now().isBefore(patience)) {
       Thread.sleep(500);
     }
+    zeroShot.awaitEncoded(60);
     DemoSummary summary =
-        DemoSummary.of(settings, modelDir, traffic, observer, timeline, observer.missing(sent));
+        DemoSummary.of(
+            settings,
+            modelDir,
+            traffic,
+            observer,
+            timeline,
+            zeroShot,
+            trafficStart,
+            observer.missing(sent));
     observer.close();
     observing.join(10_000);
     if (settings.summaryJson() != null) {
@@ -192,7 +223,9 @@ final class DemoRun implements AutoCloseable {
       say("summary written to " + settings.summaryJson());
     }
     Files.writeString(
-        settings.reportHtml(), DemoReportHtml.render(timeline, "calmon demo, " + started));
+        settings.reportHtml(),
+        DemoReportHtml.render(
+            summary, timeline, "calmon demo (" + settings.scenario().flag() + "), " + started));
     say("report written to " + settings.reportHtml());
     summary.print(out);
     return summary;
@@ -208,19 +241,29 @@ final class DemoRun implements AutoCloseable {
     return topics;
   }
 
+  /** The task's base (false) or new (true) class names. */
+  private static List<String> classes(WorldTask task, boolean fresh) {
+    return (fresh ? task.newClasses() : task.baseClasses()).stream().map(WorldClass::name).toList();
+  }
+
   /**
-   * Every class of the task, base and new, so scorers serve the new ones zero-shot from the start
-   * and the monitor knows every label; the trainer sees a class set exists and keeps it.
+   * Publishes the deployment's class set: every class of the task in the drift scenarios (scorers
+   * serve the new ones zero-shot from the start and the monitor knows every label), the base
+   * classes then the new ones in the open-vocabulary scenario.
    */
   private static void publishClassSet(
-      String bootstrap, KafkaClientConfig kafka, CalmonTopics topics, WorldTask task)
+      String bootstrap,
+      KafkaClientConfig kafka,
+      CalmonTopics topics,
+      long version,
+      List<String> classNames)
       throws Exception {
     ClassSet classes =
         ClassSet.newBuilder()
             .setDeployment("default")
-            .setVersion(1)
+            .setVersion(version)
             .setCreatedAt(Instant.now())
-            .setClassNames(task.classes().stream().map(WorldClass::name).toList())
+            .setClassNames(classNames)
             .build();
     try (KafkaProducer<String, byte[]> producer = CliKafka.producer(bootstrap, kafka)) {
       producer
@@ -257,7 +300,8 @@ final class DemoRun implements AutoCloseable {
             Duration.ofMinutes(5),
             window.multipliedBy(3),
             Duration.ofSeconds(1),
-            Map.of(ReportGroup.BASE, rule, ReportGroup.NEW, rule));
+            // The paper's split: by the label's class against the version's base classes.
+            Map.of(ReportGroup.TRUE_BASE, rule, ReportGroup.TRUE_NEW, rule));
     return new MonitorSettings(
         bootstrap,
         settings.kafka(),
@@ -279,7 +323,7 @@ final class DemoRun implements AutoCloseable {
             .optimizer(OptimizerKind.ADAM)
             .lr(2e-3)
             .epochs(settings.loop().epochs())
-            .seed(settings.seed())
+            .seed(settings.tuningSeed())
             .build();
     return TrainerSettings.builder()
         .setBootstrapServers(bootstrap)
@@ -297,10 +341,14 @@ final class DemoRun implements AutoCloseable {
         .optMaxAccuracyDrop(settings.loop().maxAccuracyDrop())
         .optMaxEceRise(settings.loop().maxEceRise())
         .optMinJudged(settings.loop().minJudged())
+        .optPosthocTemperature(settings.loop().posthocTemperature())
+        .optRetrainClasses(settings.loop().retrainClasses())
         // Held-out examples newer than an alert's evidence arrive at ~2 a second at the default
         // rate; three windows are enough for the default 2 x 30 of them.
         .optEvidenceWait(settings.window().multipliedBy(3))
-        .optProgress(TuningProgress.printingTo(out, "trainer"))
+        .optProgress(
+            TuningProgress.throttled(
+                Duration.ofSeconds(10), TuningProgress.printingTo(out, "trainer")))
         .build();
   }
 
@@ -313,22 +361,30 @@ final class DemoRun implements AutoCloseable {
         .build();
   }
 
-  private static TrafficDrift before(DemoSettings.Drift drift) {
-    return drift == DemoSettings.Drift.NEW_CLASSES
-        ? TrafficDrift.none().withNewClassShare(0.05)
-        : TrafficDrift.none().withNewClassShare(0.5);
+  private static TrafficDrift before(DemoSettings.Scenario scenario) {
+    return switch (scenario) {
+      case NEW_CLASSES -> TrafficDrift.none().withNewClassShare(0.05);
+      case NOISE -> TrafficDrift.none().withNewClassShare(0.5);
+      case OPEN_VOCABULARY -> TrafficDrift.none().withNewClassShare(0.0);
+    };
   }
 
-  private static TrafficDrift after(DemoSettings.Drift drift) {
-    return drift == DemoSettings.Drift.NEW_CLASSES
-        ? TrafficDrift.none().withNewClassShare(0.9)
-        : TrafficDrift.none().withNewClassShare(0.5).withDegradation(0.15, 1.0);
+  private static TrafficDrift after(DemoSettings.Scenario scenario) {
+    return switch (scenario) {
+      case NEW_CLASSES -> TrafficDrift.none().withNewClassShare(0.9);
+      case NOISE -> TrafficDrift.none().withNewClassShare(0.5).withDegradation(0.15, 1.0);
+      case OPEN_VOCABULARY -> TrafficDrift.none().withNewClassShare(1.0);
+    };
   }
 
-  private static String describe(DemoSettings.Drift drift) {
-    return drift == DemoSettings.Drift.NEW_CLASSES
-        ? "traffic shifts from tuned (base) classes to new classes, 5% -> 90%"
-        : "images get noisier and blurrier";
+  private static String describe(DemoSettings.Scenario scenario) {
+    return switch (scenario) {
+      case NEW_CLASSES ->
+          "drift: traffic shifts from tuned (base) classes to new classes, 5% -> 90%";
+      case NOISE -> "drift: images get noisier and blurrier";
+      case OPEN_VOCABULARY ->
+          "class set 2 published: the 20 new classes, never tuned on; traffic follows";
+    };
   }
 
   private void say(String line) {

@@ -1,6 +1,7 @@
 package io.calmon.cli.demo;
 
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.trainer.service.TrainerSettings.RetrainClasses;
 import io.calmon.trainer.tuning.TuningMethod;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,8 +12,9 @@ import java.time.Duration;
  * @param duration how long traffic runs
  * @param window the monitor's (tumbling) window length; label delays and alert rules scale with it
  * @param rate image events per second
- * @param drift what changes at 40% of the run
+ * @param scenario what changes at 40% of the run (a quarter in the open-vocabulary scenario)
  * @param seed task and traffic seed
+ * @param tuningSeed seed of the prompt tunings (their shots, context initialisation and batches)
  * @param bootstrapServers an existing cluster, or null for the embedded broker
  * @param kafka the Kafka client properties for an existing cluster (none for the embedded broker)
  * @param summaryJson where the summary goes, or null
@@ -23,36 +25,14 @@ record DemoSettings(
     Duration duration,
     Duration window,
     double rate,
-    Drift drift,
+    Scenario scenario,
     long seed,
+    long tuningSeed,
     String bootstrapServers,
     KafkaClientConfig kafka,
     Path summaryJson,
     Path reportHtml,
     Loop loop) {
-
-  /** Settings with the {@linkplain Loop#defaults() default loop}, as {@code calmon demo} runs. */
-  DemoSettings(
-      Duration duration,
-      Duration window,
-      double rate,
-      Drift drift,
-      long seed,
-      String bootstrapServers,
-      Path summaryJson,
-      Path reportHtml) {
-    this(
-        duration,
-        window,
-        rate,
-        drift,
-        seed,
-        bootstrapServers,
-        KafkaClientConfig.none(),
-        summaryJson,
-        reportHtml,
-        Loop.defaults());
-  }
 
   /**
    * Knobs of the closed loop that {@code calmon demo} does not expose; {@link #defaults()} is what
@@ -75,6 +55,11 @@ record DemoSettings(
    *     every window to breach turn it off
    * @param bootstrapMethod version 1's tuning method; retrainings always use coop+dor
    * @param bootstrapEpochs version 1's tuning epochs; retrainings use {@code epochs}
+   * @param trainImagesPerClass training images per base class in the exported task, from which
+   *     version 1 draws {@code shots} by the tuning seed
+   * @param posthocTemperature whether the trainer fits each version's temperature on held-out
+   *     labelled examples, or serves it as tuned
+   * @param retrainClasses which classes a retraining tunes on
    */
   record Loop(
       double eceThreshold,
@@ -88,17 +73,62 @@ record DemoSettings(
       long minJudged,
       boolean noiseGate,
       TuningMethod bootstrapMethod,
-      int bootstrapEpochs) {
+      int bootstrapEpochs,
+      int trainImagesPerClass,
+      boolean posthocTemperature,
+      RetrainClasses retrainClasses) {
 
     /** What every tuning run but version 1's uses. */
     static final TuningMethod RETRAINING_METHOD = TuningMethod.parse("coop+dor");
 
     /**
-     * The demo's loop: ECE above 5% for two windows, 20 epochs, 16 shots, the trainer's gate, every
-     * version by coop+dor.
+     * The drift scenarios' loop: ECE above 5% for two windows, 20 epochs, 16 shots (all the task
+     * has), the trainer's gate, every version by coop+dor with a temperature fitted on held-out
+     * examples, retrainings on every class with enough labels.
      */
     static Loop defaults() {
-      return new Loop(0.05, 0, 2, 20, 16, 4, 0.02, 0.01, 30, true, RETRAINING_METHOD, 20);
+      return new Loop(
+          0.05,
+          0,
+          2,
+          20,
+          16,
+          4,
+          0.02,
+          0.01,
+          30,
+          true,
+          RETRAINING_METHOD,
+          20,
+          16,
+          true,
+          RetrainClasses.READY);
+    }
+
+    /**
+     * The open-vocabulary scenario's loop, the paper's base-to-new protocol: version 1 by CoOp
+     * alone for 200 epochs (the reproduction's schedule, docs/WORLD.md) on 16 shots drawn from 64
+     * images per base class, every version served as tuned (no temperature fitted on labels), and
+     * the retraining by coop+dor for 200 epochs on the same base classes only: no label of a new
+     * class is tuned on.
+     */
+    static Loop openVocabulary() {
+      return new Loop(
+          0.05,
+          0,
+          2,
+          200,
+          16,
+          4,
+          0.02,
+          0.01,
+          30,
+          true,
+          TuningMethod.parse("coop"),
+          200,
+          64,
+          false,
+          RetrainClasses.VERSION_BASE);
     }
 
     /** This loop with another ECE threshold and number of consecutive windows for an alert. */
@@ -124,21 +154,58 @@ record DemoSettings(
           minJudged,
           noiseGate,
           method,
-          firstEpochs);
+          firstEpochs,
+          trainImagesPerClass,
+          posthocTemperature,
+          retrainClasses);
     }
   }
 
-  /** The scenario's drift. */
-  enum Drift {
-    /** Traffic shifts from base classes (the tuned ones) to new classes (served zero-shot). */
-    NEW_CLASSES,
+  /** What happens mid-run. */
+  enum Scenario {
     /** Images get noisier and blurrier. */
-    NOISE
+    NOISE("noise"),
+    /**
+     * Traffic shifts from base classes (the tuned ones) to new classes, every class served from the
+     * start.
+     */
+    NEW_CLASSES("new-classes"),
+    /**
+     * The paper's base-to-new protocol live: the deployment serves the base classes version 1 was
+     * tuned on, then the operator's class set moves to the new classes and traffic follows.
+     */
+    OPEN_VOCABULARY("open-vocabulary");
+
+    private final String flag;
+
+    Scenario(String flag) {
+      this.flag = flag;
+    }
+
+    /** The name on the command line and in the summary. */
+    String flag() {
+      return flag;
+    }
+
+    /** The scenario named {@code flag}, or null. */
+    static Scenario of(String flag) {
+      for (Scenario s : values()) {
+        if (s.flag.equals(flag)) {
+          return s;
+        }
+      }
+      return null;
+    }
   }
 
-  /** When the drift starts, from the start of traffic. */
+  /**
+   * When the change starts, from the start of traffic: at two fifths of the run, at a quarter in
+   * the open-vocabulary scenario (a retraining of 200 epochs needs the time after it).
+   */
   Duration driftAt() {
-    return duration.multipliedBy(2).dividedBy(5);
+    return scenario == Scenario.OPEN_VOCABULARY
+        ? duration.dividedBy(4)
+        : duration.multipliedBy(2).dividedBy(5);
   }
 
   /** Labels arrive between a tenth and a third of a window after their event; 10% never do. */

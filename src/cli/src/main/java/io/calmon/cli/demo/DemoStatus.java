@@ -15,6 +15,7 @@ final class DemoStatus {
   private final DemoObserver observer;
   private final TrafficGenerator traffic;
   private final TrainerService trainer;
+  private final String[] phases;
   private long lastEvents;
   private Duration lastElapsed = Duration.ZERO;
 
@@ -23,7 +24,12 @@ final class DemoStatus {
       DemoTimeline timeline,
       DemoObserver observer,
       TrafficGenerator traffic,
-      TrainerService trainer) {
+      TrainerService trainer,
+      DemoSettings.Scenario scenario) {
+    this.phases =
+        scenario == DemoSettings.Scenario.OPEN_VOCABULARY
+            ? new String[] {"base", "new"}
+            : new String[] {"steady", "drift"};
     this.out = out;
     this.timeline = timeline;
     this.observer = observer;
@@ -42,7 +48,7 @@ final class DemoStatus {
         "[%4ds] %-6s %5.1f ev/s  predictions %6d  prompt v%d  final ECE base %s new %s"
             + "  alerts %d  retrains %d (published %d%s)  dead letters %d%n",
         elapsed.toSeconds(),
-        drifted ? "drift" : "steady",
+        phases[drifted ? 1 : 0],
         rate,
         observer.predictions(),
         observer.servingVersion(),

@@ -2,12 +2,16 @@ package io.calmon.cli.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.calmon.monitor.ReportGroup;
+import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.PromptVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,11 +19,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What a demo run did, measured: counts of everything that flowed, the prompt versions, and the ECE
- * of the task's base and new classes in each phase (from predictions joined with the true classes
- * the traffic generator knows; fractions; null where a phase had no predictions).
+ * What a demo run did, measured: counts of everything that flowed; per prompt version served, per
+ * group of true classes (the version's base classes, the others), its predictions, labels,
+ * accuracy, ECE and mean confidence beside zero-shot's on the same labelled events; the alerts;
+ * when things happened; and the ECE of the task's base and new classes in each phase. Every figure
+ * is from committed predictions joined with the true classes the traffic generator knows, over the
+ * events that get a label (the monitor's population); fractions; null where there was nothing to
+ * measure. The HTML report's tables are drawn from this summary.
  */
-record DemoSummary(Map<String, Object> fields, long lost) {
+record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroups> versionGroups) {
 
   static DemoSummary of(
       DemoSettings settings,
@@ -27,11 +35,16 @@ record DemoSummary(Map<String, Object> fields, long lost) {
       TrafficGenerator traffic,
       DemoObserver observer,
       DemoTimeline timeline,
+      ZeroShotReference zeroShot,
+      Instant trafficStart,
       long lost) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("model", model.toString());
-    f.put("drift", settings.drift().name().toLowerCase(Locale.ROOT));
+    f.put("scenario", settings.scenario().flag());
+    f.put("task_seed", settings.seed());
+    f.put("tuning_seed", settings.tuningSeed());
     f.put("duration_seconds", settings.duration().toSeconds());
+    f.put("window_seconds", settings.window().toSeconds());
     f.put("events_produced", traffic.eventsSent());
     f.put("labels_produced", traffic.labelsSent());
     f.put("predictions", observer.predictions());
@@ -48,10 +61,37 @@ record DemoSummary(Map<String, Object> fields, long lost) {
     f.put("alerts", observer.alerts());
     f.put("retrain_requests", observer.retrainRequests());
     List<Map<String, Object>> versions = new ArrayList<>();
-    for (PromptVersion v : observer.versions()) {
-      versions.add(versionEntry(v));
+    Map<Long, VersionGroups> byVersion = new LinkedHashMap<>();
+    List<DemoObserver.Scored> scored = observer.scored();
+    VersionGroups.Reference reference =
+        s -> zeroShot.score(s.eventId(), observer.classSet(s.classSetVersion()));
+    for (DemoObserver.Published p : observer.published()) {
+      Map<String, Object> entry = versionEntry(p.version());
+      entry.put("published_seconds", seconds(trafficStart, p.readAt()));
+      VersionGroups groups =
+          VersionGroups.of(p.version(), scored, observer::truth, reference, timeline.bins());
+      byVersion.put(p.version().getVersion(), groups);
+      entry.put("groups", groups.fields());
+      versions.add(entry);
     }
     f.put("prompt_versions", versions);
+    List<Map<String, Object>> alerts = new ArrayList<>();
+    for (DemoObserver.Raised r : observer.raised()) {
+      alerts.add(alertEntry(r, trafficStart));
+    }
+    f.put("alert_list", alerts);
+    Map<String, Object> times = new LinkedHashMap<>();
+    times.put("change_seconds", seconds(trafficStart, timeline.driftStart()));
+    times.put("first_alert_seconds", alerts.isEmpty() ? null : alerts.get(0).get("seconds"));
+    Object retrained = null;
+    for (Map<String, Object> v : versions) {
+      if (v.get("parent") != null) {
+        retrained = v.get("published_seconds");
+        break;
+      }
+    }
+    times.put("first_retrained_version_seconds", retrained);
+    f.put("times", times);
     f.put("dead_letters", observer.deadLetters());
     f.put("lost", lost);
     Map<String, Object> ece = new LinkedHashMap<>();
@@ -69,7 +109,30 @@ record DemoSummary(Map<String, Object> fields, long lost) {
     }
     f.put("ece", ece);
     f.put("predictions_per_phase", labelled);
-    return new DemoSummary(f, lost);
+    return new DemoSummary(f, lost, byVersion);
+  }
+
+  /** Seconds from {@code start} to {@code at}, one decimal; null when {@code at} is. */
+  private static Double seconds(Instant start, Instant at) {
+    return at == null ? null : Math.round(Duration.between(start, at).toMillis() / 100.0) / 10.0;
+  }
+
+  /** One entry of {@code alert_list}: what fired, on which group and version, on what ECE. */
+  private static Map<String, Object> alertEntry(DemoObserver.Raised r, Instant trafficStart) {
+    Alert a = r.alert();
+    Map<String, Object> alert = new LinkedHashMap<>();
+    alert.put("seconds", seconds(trafficStart, r.readAt()));
+    alert.put("rule", a.getRule());
+    List<CalibrationReport> evidence = a.getEvidence();
+    alert.put(
+        "group",
+        evidence.isEmpty()
+            ? a.getGroup().name().toLowerCase(Locale.ROOT)
+            : ReportGroup.of(evidence.get(evidence.size() - 1)).label());
+    alert.put("prompt_version", a.getPromptVersion());
+    alert.put("threshold", a.getThreshold());
+    alert.put("observed", a.getObserved());
+    return alert;
   }
 
   void write(Path file) throws IOException {
@@ -94,6 +157,45 @@ record DemoSummary(Map<String, Object> fields, long lost) {
         fields.get("retrain_requests"),
         ((List<?>) fields.get("prompt_versions")).size(),
         fields.get("dead_letters"));
+    for (Map<String, Object> v : (List<Map<String, Object>>) fields.get("prompt_versions")) {
+      Map<String, Object> groups = (Map<String, Object>) v.get("groups");
+      StringBuilder line = new StringBuilder();
+      for (String group : List.of("base", "new")) {
+        Map<String, Object> g = (Map<String, Object>) groups.get(group);
+        if (((Number) g.get("labels")).longValue() == 0) {
+          continue;
+        }
+        Map<String, Object> z = (Map<String, Object>) g.get("zero_shot");
+        line.append(
+            String.format(
+                Locale.ROOT,
+                "; %s classes ECE %s (zero-shot %s), accuracy %s (zero-shot %s), %s labels",
+                group,
+                show(g.get("ece")),
+                show(z.get("ece")),
+                show(g.get("accuracy")),
+                show(z.get("accuracy")),
+                g.get("labels")));
+      }
+      out.printf(
+          Locale.ROOT,
+          "  prompt version %s (%s)%s%n",
+          v.get("version"),
+          v.get("method"),
+          line.length() == 0 ? ": no labelled predictions" : line.toString());
+    }
+    for (Map<String, Object> a : (List<Map<String, Object>>) fields.get("alert_list")) {
+      out.printf(
+          Locale.ROOT,
+          "  alert at %ss: %s on %s of prompt version %s, observed %s%n",
+          a.get("seconds"),
+          a.get("rule"),
+          a.get("group"),
+          a.get("prompt_version"),
+          String.valueOf(a.get("rule")).startsWith("ece")
+              ? show(a.get("observed"))
+              : String.valueOf(a.get("observed")));
+    }
     for (String group : List.of("base", "new")) {
       Map<String, Object> phases = (Map<String, Object>) ece.get(group);
       out.printf(

@@ -43,7 +43,14 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
       new PriorityQueue<>((a, b) -> a.due().compareTo(b.due()));
   private final AtomicLong eventsSent = new AtomicLong();
   private final AtomicLong labelsSent = new AtomicLong();
-  private final java.util.function.Consumer<WorldTraffic.Event> onSent;
+  private final Sent onSent;
+
+  /** Told of every event sent, and whether its label will follow. */
+  @FunctionalInterface
+  interface Sent {
+    void sent(WorldTraffic.Event event, boolean labelled);
+  }
+
   private volatile WorldTraffic traffic;
   private volatile boolean running = true;
 
@@ -57,7 +64,7 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
       double eventsPerSecond,
       LabelPlan labels,
       Clock clock,
-      java.util.function.Consumer<WorldTraffic.Event> onSent) {
+      Sent onSent) {
     if (!(eventsPerSecond > 0)) {
       throw new IllegalArgumentException(
           "events per second must be positive, got " + eventsPerSecond);
@@ -131,7 +138,8 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
 
   private void sendEvent(long index) {
     WorldTraffic.Event event = traffic.event(index);
-    onSent.accept(event);
+    Optional<Duration> delay = labels.delayOf(index);
+    onSent.sent(event, delay.isPresent());
     Instant now = clock.instant();
     ImageEvent image =
         ImageEvent.newBuilder()
@@ -151,7 +159,6 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
             EVENTS.encode(image),
             DeploymentHeader.of(deployment))); // other deployments' scorers skip it undecoded
     eventsSent.incrementAndGet();
-    Optional<Duration> delay = labels.delayOf(index);
     delay.ifPresent(
         d ->
             pending.add(

@@ -18,8 +18,9 @@ class DemoCommandTest {
   }
 
   @Test
-  void shouldRefuseAnUnknownDrift() {
-    assertUserError("--drift", "demo", "--drift", "earthquake");
+  void shouldRefuseAnUnknownScenario() {
+    assertUserError("--scenario", "demo", "--scenario", "earthquake");
+    assertUserError("--scenario", "demo", "--drift", "earthquake");
   }
 
   @Test

@@ -8,14 +8,18 @@ import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.schemas.Alert;
+import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
+import io.calmon.trainer.service.TrainerSettings;
+import io.calmon.trainer.tuning.TuningMethod;
 import io.calmon.world.DefaultModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -57,18 +61,14 @@ class DemoRunIT {
   @Test
   void shouldCloseTheLoopAndScoreEveryEventExactlyOnce() throws Exception {
     DemoSettings settings =
-        new DemoSettings(
+        certainLoop(
             Duration.ofSeconds(12),
-            Duration.ofSeconds(2),
-            20,
-            DemoSettings.Drift.NEW_CLASSES,
+            DemoSettings.Scenario.NEW_CLASSES,
             7,
-            bootstrapServers,
-            KafkaClientConfig.none(),
-            dir.resolve("summary.json"),
-            dir.resolve("report.html"),
-            new DemoSettings.Loop(
-                1e-6, 5, 1, 2, 4, 1, 1, 1, 0, false, DemoSettings.Loop.RETRAINING_METHOD, 2));
+            DemoSettings.Loop.RETRAINING_METHOD,
+            4,
+            true,
+            TrainerSettings.RetrainClasses.READY);
     Path model = DefaultModel.path();
     PrintWriter out = new PrintWriter(System.out, true);
     try (ClipModel clip = ClipModel.load(model);
@@ -138,6 +138,128 @@ class DemoRunIT {
           predictions.stream().anyMatch(p -> p.getPromptVersion() == 2),
           "no prediction was scored with version 2");
     }
+  }
+
+  /**
+   * The open-vocabulary scenario closes the loop the paper's way: the class set moves from the base
+   * classes to the new ones, scorers follow it, an alert on the new classes (by true class) asks
+   * for a retraining, and the retrained version is tuned on version 1's base classes alone and
+   * served as tuned; the summary puts zero-shot's figures beside each version's.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void shouldMoveTheClassSetToTheNewClassesAndRetrainOnTheBaseClassesOnly() throws Exception {
+    DemoSettings settings =
+        certainLoop(
+            Duration.ofSeconds(16),
+            DemoSettings.Scenario.OPEN_VOCABULARY,
+            1,
+            TuningMethod.parse("coop"),
+            8,
+            false,
+            TrainerSettings.RetrainClasses.VERSION_BASE);
+    Path model = DefaultModel.path();
+    PrintWriter out = new PrintWriter(System.out, true);
+    try (ClipModel clip = ClipModel.load(model);
+        DemoRun run = new DemoRun(settings, clip, model, out)) {
+      DemoSummary summary = run.run(DemoRunIT::noRetrainedTrafficYet, OVERTIME);
+      Map<String, Object> f = summary.fields();
+      assertEquals(0, summary.lost(), "events without a prediction: " + f);
+      assertEquals(0L, f.get("duplicate_predictions"), f.toString());
+      assertEquals("open-vocabulary", f.get("scenario"));
+
+      String bootstrap = run.bootstrapServers();
+      Map<Long, ClassSet> classSets = new HashMap<>();
+      readAll(bootstrap, run.topics().classSets().name(), ClassSet.class)
+          .forEach(c -> classSets.put(c.getVersion(), c));
+      assertEquals(Set.of(1L, 2L), classSets.keySet(), "the class set moved once");
+      Set<String> base = new HashSet<>(classSets.get(1L).getClassNames());
+      Set<String> fresh = new HashSet<>(classSets.get(2L).getClassNames());
+      assertTrue(Collections.disjoint(base, fresh), "class set 2 holds only new classes");
+      List<Prediction> predictions =
+          readAll(bootstrap, run.topics().predictions().name(), Prediction.class);
+      for (Prediction p : predictions) {
+        Set<String> served = p.getClassSetVersion() == 1 ? base : fresh;
+        assertTrue(served.contains(p.getPredictedClass()), "scored against its class set: " + p);
+      }
+      assertTrue(
+          predictions.stream().anyMatch(p -> p.getClassSetVersion() == 2),
+          "the scorers never served class set 2");
+
+      Map<Long, PromptVersion> versions = new HashMap<>();
+      readAll(bootstrap, run.topics().promptVersions().name(), PromptVersion.class)
+          .forEach(v -> versions.put(v.getVersion(), v));
+      PromptVersion first = versions.get(1L);
+      PromptVersion retrained = versions.get(2L);
+      assertEquals("coop", first.getMethod());
+      assertEquals(base, new HashSet<>(first.getBaseClasses()), "version 1 tuned on the base");
+      assertEquals("coop+dor", retrained.getMethod());
+      // Tuned on version 1's base classes that have labelled shots (a short run may miss one):
+      // no new class is learned.
+      assertTrue(
+          !retrained.getBaseClasses().isEmpty() && base.containsAll(retrained.getBaseClasses()),
+          "retrained on " + retrained.getBaseClasses());
+      assertEquals(1.0, retrained.getTemperature(), "served as tuned");
+
+      List<Map<String, Object>> alerts = (List<Map<String, Object>>) f.get("alert_list");
+      assertTrue(
+          alerts.stream().anyMatch(a -> "true-new".equals(a.get("group"))),
+          "no alert on the new classes: " + alerts);
+      // Every labelled new-class event is in some version's new group, zero-shot's beside it.
+      long newLabels = 0;
+      for (Map<String, Object> v : (List<Map<String, Object>>) f.get("prompt_versions")) {
+        Map<String, Object> g =
+            (Map<String, Object>) ((Map<String, Object>) v.get("groups")).get("new");
+        Map<String, Object> zeroShot = (Map<String, Object>) g.get("zero_shot");
+        assertEquals(g.get("labels"), zeroShot.get("labels"), "the same events: " + v);
+        newLabels += (Long) g.get("labels");
+      }
+      assertTrue(newLabels > 0, "no version was measured on new classes: " + f);
+      Map<String, Object> times = (Map<String, Object>) f.get("times");
+      assertTrue(times.get("change_seconds") != null && times.get("first_alert_seconds") != null);
+      assertTrue(Files.readString(settings.reportHtml()).contains("zero-shot ECE"));
+    }
+  }
+
+  /**
+   * A run whose alert and retraining do not depend on the model (see the class comment): 2 s
+   * windows, 20 events a second, 2 epochs of tuning on 4 shots, an open publish gate.
+   */
+  private DemoSettings certainLoop(
+      Duration duration,
+      DemoSettings.Scenario scenario,
+      long seed,
+      TuningMethod firstMethod,
+      int trainImagesPerClass,
+      boolean posthocTemperature,
+      TrainerSettings.RetrainClasses retrainClasses) {
+    return new DemoSettings(
+        duration,
+        Duration.ofSeconds(2),
+        20,
+        scenario,
+        seed,
+        seed,
+        bootstrapServers,
+        KafkaClientConfig.none(),
+        dir.resolve("summary.json"),
+        dir.resolve("report.html"),
+        new DemoSettings.Loop(
+            1e-6,
+            5,
+            1,
+            2,
+            4,
+            1,
+            1,
+            1,
+            0,
+            false,
+            firstMethod,
+            2,
+            trainImagesPerClass,
+            posthocTemperature,
+            retrainClasses));
   }
 
   /** Predictions the summary puts after the drift's start (either phase, base and new classes). */

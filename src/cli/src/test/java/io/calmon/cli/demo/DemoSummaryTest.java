@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class DemoSummaryTest {
 
-  private static PromptVersion.Builder version(long v, Long parent) {
+  /** A prompt version of base classes cat and dog. */
+  static PromptVersion.Builder version(long v, Long parent) {
     return PromptVersion.newBuilder()
         .setDeployment("default")
         .setVersion(v)
