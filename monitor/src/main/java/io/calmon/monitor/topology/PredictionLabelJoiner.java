@@ -304,7 +304,7 @@ final class PredictionLabelJoiner
     CalibrationObservation observation = observation(ObservationKind.LABELLED, eventId, prediction);
     boolean correct = prediction.getPredictedClass().equals(label.getTrueClass());
     observation.setCorrect(correct);
-    List<String> classes = classNames(prediction.getDeployment());
+    List<String> classes = classNames(prediction);
     int trueIndex = classes.indexOf(label.getTrueClass());
     observation.setTrueClassIndex(trueIndex);
     ByteBuffer packed = prediction.getClassProbabilities();
@@ -342,6 +342,7 @@ final class PredictionLabelJoiner
         .setGroup(prediction.getGroup())
         .setPredictedClass(prediction.getPredictedClass())
         .setConfidence(prediction.getConfidence())
+        .setClassSetVersion(prediction.getClassSetVersion())
         .setClassProbabilities(packed)
         .build();
   }
@@ -354,9 +355,21 @@ final class PredictionLabelJoiner
     return entry.getPrediction() == null ? null : waiting(entry.getPrediction());
   }
 
-  private List<String> classNames(String deployment) {
-    ClassSet classSet = classSets.get(deployment);
-    return classSet == null ? List.of() : classSet.getClassNames();
+  /**
+   * The classes of the class set a prediction was scored with, in its probabilities' order: the
+   * deployment's latest, when that is the one (or the prediction was stored before it said which);
+   * none otherwise (the class set changed while it waited; the monitor keeps only the latest), so
+   * no probability is read at another class's index.
+   */
+  private List<String> classNames(WaitingPrediction prediction) {
+    ClassSet classSet = classSets.get(prediction.getDeployment());
+    if (classSet == null) {
+      return List.of();
+    }
+    long scoredWith = prediction.getClassSetVersion();
+    return scoredWith < 0 || scoredWith == classSet.getVersion()
+        ? classSet.getClassNames()
+        : List.of();
   }
 
   private static CalibrationObservation observation(

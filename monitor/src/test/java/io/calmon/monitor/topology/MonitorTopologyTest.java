@@ -415,6 +415,22 @@ class MonitorTopologyTest {
   }
 
   @Test
+  void shouldNotReadProbabilitiesByAClassSetThePredictionWasNotScoredWith() {
+    Prediction p = prediction("p", T0, "red circle", 0.7, CalibrationGroup.NEW, 3);
+    p.setClassProbabilities(List.of(0.7f, 0.2f, 0.1f));
+    pipePrediction(p);
+    // The same three classes in another order: index 0 is now the label's class.
+    publishClassSet(2, List.of("blue square", "red circle", "green star"), T0.plusSeconds(1));
+    label("p", "blue square", T0.plusSeconds(30));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+    CalibrationReport window = finalReport(CalibrationGroup.NEW, 3);
+    assertEquals(1, window.getLabelledCount(), "the pair still counts for calibration");
+    // Before the fix: Brier 0.09 + 0.04 + 0.01 = 0.14 and NLL -ln 0.7, read at the wrong index.
+    assertNull(window.getBrier(), "no Brier score from probabilities of another class order");
+    assertNull(window.getNll());
+  }
+
+  @Test
   void shouldJoinAPredictionThatAnEarlierMonitorKeptWhole() {
     // Before WaitingPrediction, a waiting entry held the whole Prediction: state restored from such
     // a changelog still joins.
