@@ -13,24 +13,39 @@ public final class RecordDecodingException extends RuntimeException {
     EMPTY,
     /** The bytes do not start with Avro's single-object marker (0xC3 0x01). */
     NOT_SINGLE_OBJECT_ENCODING,
-    /** The header names a schema fingerprint that no known schema version has. */
+    /**
+     * The header names a schema (a fingerprint, or a schema-registry id) that no known schema
+     * version has.
+     */
     UNKNOWN_SCHEMA,
     /** The schema is known, but it is a different record than the one expected here. */
     WRONG_RECORD_TYPE,
     /** The writer's schema cannot be read as the current one (an incompatible change). */
     INCOMPATIBLE_SCHEMA,
     /** The header is fine but the body is truncated, too long or garbage. */
-    CORRUPT_BODY
+    CORRUPT_BODY,
+    /**
+     * The bytes do not start with Confluent's wire-format header (magic byte 0x00 and a 4-byte
+     * schema-registry id).
+     */
+    NOT_CONFLUENT_WIRE_FORMAT,
+    /**
+     * The first byte names neither wire format a reader of both accepts (0x00 Confluent, 0xC3 Avro
+     * single-object encoding).
+     */
+    UNKNOWN_WIRE_FORMAT
   }
 
   private final Reason reason;
 
-  RecordDecodingException(Reason reason, String message) {
+  /** A failure with its reason and a message saying what was found. */
+  public RecordDecodingException(Reason reason, String message) {
     super(message);
     this.reason = reason;
   }
 
-  RecordDecodingException(Reason reason, String message, Throwable cause) {
+  /** A failure with its reason, a message saying what was found, and the underlying error. */
+  public RecordDecodingException(Reason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = reason;
   }

@@ -1,0 +1,267 @@
+package io.calmon.schemas.serde.confluent;
+
+import io.calmon.schemas.serde.RecordCodec;
+import io.calmon.schemas.serde.RecordDecodingException;
+import io.calmon.schemas.serde.RecordDecodingException.Reason;
+import io.calmon.schemas.serde.confluent.SchemaRegistryException.Kind;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Confluent's Avro wire format, as Confluent's {@code KafkaAvroSerializer} writes it: the magic
+ * byte {@code 0x00}, the writer schema's schema-registry id as a 4-byte big-endian integer, then
+ * the record's Avro binary encoding (no length prefix, no fingerprint).
+ *
+ * <p>One codec serves one record type under one subject. {@link #encode} registers the generated
+ * class's schema under the subject on first use (a registry answers the existing id for a schema
+ * the subject already has) and reuses the id. {@link #decode} fetches the writer schema by the id
+ * in the header (once per id) and reads the body into the current generated class by Avro's schema
+ * resolution, so records written with an older compatible schema decode.
+ *
+ * <p>Bytes that are not such a record throw {@link RecordDecodingException}, as every calmon codec
+ * does. A registry that cannot be asked (unreachable, failing, refusing the credentials) throws
+ * {@link SchemaRegistryException} instead: the record is not at fault and may decode on a retry.
+ *
+ * <p>Thread-safe: one instance per record type can be shared by all threads.
+ *
+ * @param <T> the generated record class
+ */
+public final class ConfluentCodec<T extends SpecificRecord> implements RecordCodec<T> {
+
+  /** The first byte of every record in Confluent's wire format. */
+  public static final byte MAGIC_BYTE = 0x00;
+
+  /** The magic byte and the 4-byte schema id. */
+  public static final int HEADER_LENGTH = 5;
+
+  private final Class<T> type;
+  private final Schema schema;
+  private final SpecificData model;
+  private final String subject;
+  private final SchemaRegistryClient registry;
+  private final SpecificDatumWriter<T> writer;
+  private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+  private volatile byte[] header;
+
+  private ConfluentCodec(Class<T> type, String subject, SchemaRegistryClient registry) {
+    this.type = Objects.requireNonNull(type, "type");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    if (subject == null || subject.isBlank()) {
+      throw new IllegalArgumentException("a schema registry subject must not be empty");
+    }
+    this.subject = subject;
+    this.model = SpecificData.getForClass(type);
+    this.schema = model.getSchema(type);
+    this.writer = new SpecificDatumWriter<>(schema, model);
+  }
+
+  /**
+   * A codec for the values of {@code topic}, under Confluent's default subject naming ({@code
+   * TopicNameStrategy}): the subject is {@code <topic>-value}.
+   */
+  public static <T extends SpecificRecord> ConfluentCodec<T> forTopic(
+      Class<T> type, String topic, SchemaRegistryClient registry) {
+    if (topic == null || topic.isBlank()) {
+      throw new IllegalArgumentException("a topic name must not be empty");
+    }
+    return new ConfluentCodec<>(type, valueSubject(topic), registry);
+  }
+
+  /** A codec that registers its schema under {@code subject}, whatever the naming strategy. */
+  public static <T extends SpecificRecord> ConfluentCodec<T> forSubject(
+      Class<T> type, String subject, SchemaRegistryClient registry) {
+    return new ConfluentCodec<>(type, subject, registry);
+  }
+
+  /** The subject of a topic's values under {@code TopicNameStrategy}: {@code <topic>-value}. */
+  public static String valueSubject(String topic) {
+    return topic + "-value";
+  }
+
+  /** The subject this codec registers its schema under. */
+  public String subject() {
+    return subject;
+  }
+
+  @Override
+  public Class<T> recordType() {
+    return type;
+  }
+
+  /**
+   * Encodes a record; the first call registers the schema.
+   *
+   * @throws SchemaRegistryException if the schema cannot be registered
+   */
+  @Override
+  public byte[] encode(T record) {
+    byte[] prefix = header();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.writeBytes(prefix);
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    try {
+      writer.write(record, encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode " + schema.getName(), e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Decodes a record written with any schema the registry holds that the current class can read.
+   *
+   * @throws RecordDecodingException for bytes that are not such a record, with the reason
+   * @throws SchemaRegistryException if the registry cannot be asked for the writer schema
+   */
+  @Override
+  public T decode(byte[] bytes) {
+    if (bytes == null || bytes.length == 0) {
+      throw new RecordDecodingException(
+          Reason.EMPTY, "expected a " + schema.getName() + " record, got no bytes");
+    }
+    if (bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_BYTE) {
+      throw new RecordDecodingException(
+          Reason.NOT_CONFLUENT_WIRE_FORMAT,
+          String.format(
+              "expected a %s record in Confluent's wire format (magic byte 00 + 4-byte schema id),"
+                  + " got %d bytes starting %s%s",
+              schema.getName(),
+              bytes.length,
+              hexPrefix(bytes),
+              bytes[0] == (byte) 0xC3 ? " (Avro single-object encoding)" : ""));
+    }
+    int id = readId(bytes);
+    SpecificDatumReader<T> reader = readers.get(id);
+    if (reader == null) {
+      reader = readers.computeIfAbsent(id, this::readerFor);
+    }
+    BinaryDecoder decoder =
+        DecoderFactory.get()
+            .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
+    T record;
+    try {
+      record = reader.read(null, decoder);
+      if (!decoder.isEnd()) {
+        throw new RecordDecodingException(
+            Reason.CORRUPT_BODY,
+            schema.getName()
+                + " record has trailing bytes after its body ("
+                + bytes.length
+                + " bytes in all)");
+      }
+    } catch (RecordDecodingException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new RecordDecodingException(
+          Reason.CORRUPT_BODY,
+          schema.getName() + " record body is corrupt or truncated: " + problem(e),
+          e);
+    }
+    return record;
+  }
+
+  private byte[] header() {
+    byte[] prefix = header;
+    if (prefix == null) {
+      prefix = header(registry.register(subject, schema));
+      header = prefix;
+    }
+    return prefix;
+  }
+
+  private SpecificDatumReader<T> readerFor(int id) {
+    if (id < 0) {
+      throw new RecordDecodingException(
+          Reason.UNKNOWN_SCHEMA,
+          "expected a " + schema.getName() + " record, but its schema id " + id + " is negative");
+    }
+    Schema writerSchema;
+    try {
+      writerSchema = registry.schemaById(id);
+    } catch (SchemaRegistryException e) {
+      if (e.kind() == Kind.UNKNOWN_SCHEMA_ID) {
+        throw new RecordDecodingException(
+            Reason.UNKNOWN_SCHEMA,
+            "expected a " + schema.getName() + " record, but " + e.getMessage(),
+            e);
+      }
+      if (e.kind() == Kind.NOT_AVRO) {
+        throw new RecordDecodingException(
+            Reason.WRONG_RECORD_TYPE,
+            "expected an Avro " + schema.getName() + " record, but " + e.getMessage(),
+            e);
+      }
+      throw e;
+    }
+    if (writerSchema.getType() != Schema.Type.RECORD
+        || (!writerSchema.getFullName().equals(schema.getFullName())
+            && !schema.getAliases().contains(writerSchema.getFullName()))) {
+      throw new RecordDecodingException(
+          Reason.WRONG_RECORD_TYPE,
+          "expected a "
+              + schema.getFullName()
+              + " record, got a "
+              + writerSchema.getFullName()
+              + " (schema id "
+              + id
+              + ")");
+    }
+    SchemaCompatibility.SchemaPairCompatibility compatibility =
+        SchemaCompatibility.checkReaderWriterCompatibility(schema, writerSchema);
+    if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
+      throw new RecordDecodingException(
+          Reason.INCOMPATIBLE_SCHEMA,
+          String.format(
+              "%s written with schema id %d cannot be read as the current version: %s",
+              schema.getName(), id, compatibility.getDescription()));
+    }
+    return new SpecificDatumReader<>(writerSchema, schema, model);
+  }
+
+  /** What went wrong while reading a body, in words (no exception class names). */
+  private static String problem(Exception e) {
+    if (e instanceof EOFException) {
+      return "it ends before its last field";
+    }
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? "it does not match its schema" : message;
+  }
+
+  static byte[] header(int id) {
+    return new byte[] {
+      MAGIC_BYTE, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id
+    };
+  }
+
+  private static int readId(byte[] bytes) {
+    return (bytes[1] & 0xFF) << 24
+        | (bytes[2] & 0xFF) << 16
+        | (bytes[3] & 0xFF) << 8
+        | (bytes[4] & 0xFF);
+  }
+
+  private static String hexPrefix(byte[] bytes) {
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < Math.min(bytes.length, 8); i++) {
+      hex.append(String.format("%02X", bytes[i]));
+    }
+    return hex.toString();
+  }
+}
