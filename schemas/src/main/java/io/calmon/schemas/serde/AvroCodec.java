@@ -1,18 +1,11 @@
 package io.calmon.schemas.serde;
 
 import io.calmon.schemas.serde.RecordDecodingException.Reason;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -71,16 +64,7 @@ public final class AvroCodec<T extends SpecificRecord> implements RecordCodec<T>
 
   @Override
   public byte[] encode(T record) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    out.writeBytes(header);
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    try {
-      writer.write(record, encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode " + schema.getName(), e);
-    }
-    return out.toByteArray();
+    return AvroBody.write(header, writer, record, schema.getName());
   }
 
   @Override
@@ -95,42 +79,11 @@ public final class AvroCodec<T extends SpecificRecord> implements RecordCodec<T>
           String.format(
               "expected a %s record in Avro single-object encoding (marker C3 01 + 8-byte"
                   + " fingerprint), got %d bytes starting %s",
-              schema.getName(), bytes.length, hexPrefix(bytes)));
+              schema.getName(), bytes.length, AvroBody.hexPrefix(bytes)));
     }
     long fingerprint = readFingerprint(bytes);
     SpecificDatumReader<T> reader = readers.computeIfAbsent(fingerprint, this::readerFor);
-    BinaryDecoder decoder =
-        DecoderFactory.get()
-            .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
-    T record;
-    try {
-      record = reader.read(null, decoder);
-      if (!decoder.isEnd()) {
-        throw new RecordDecodingException(
-            Reason.CORRUPT_BODY,
-            schema.getName()
-                + " record has trailing bytes after its body ("
-                + bytes.length
-                + " bytes in all)");
-      }
-    } catch (RecordDecodingException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new RecordDecodingException(
-          Reason.CORRUPT_BODY,
-          schema.getName() + " record body is corrupt or truncated: " + problem(e),
-          e);
-    }
-    return record;
-  }
-
-  /** What went wrong while reading a body, in words (no exception class names). */
-  private static String problem(Exception e) {
-    if (e instanceof java.io.EOFException) {
-      return "it ends before its last field";
-    }
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? "it does not match its schema" : message;
+    return AvroBody.read(reader, bytes, HEADER_LENGTH, schema.getName());
   }
 
   private SpecificDatumReader<T> readerFor(long fingerprint) {
@@ -177,13 +130,5 @@ public final class AvroCodec<T extends SpecificRecord> implements RecordCodec<T>
       fingerprint |= (bytes[2 + i] & 0xFFL) << (8 * i);
     }
     return fingerprint;
-  }
-
-  private static String hexPrefix(byte[] bytes) {
-    StringBuilder hex = new StringBuilder();
-    for (int i = 0; i < Math.min(bytes.length, 8); i++) {
-      hex.append(String.format("%02X", bytes[i]));
-    }
-    return hex.length() == 0 ? "(nothing)" : hex.toString();
   }
 }

@@ -1,23 +1,16 @@
 package io.calmon.schemas.serde.confluent;
 
+import io.calmon.schemas.serde.AvroBody;
 import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import io.calmon.schemas.serde.RecordDecodingException.Reason;
 import io.calmon.schemas.serde.confluent.SchemaRegistryException.Kind;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -111,17 +104,7 @@ public final class ConfluentCodec<T extends SpecificRecord> implements RecordCod
    */
   @Override
   public byte[] encode(T record) {
-    byte[] prefix = header();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    out.writeBytes(prefix);
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    try {
-      writer.write(record, encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode " + schema.getName(), e);
-    }
-    return out.toByteArray();
+    return AvroBody.write(header(), writer, record, schema.getName());
   }
 
   /**
@@ -144,7 +127,7 @@ public final class ConfluentCodec<T extends SpecificRecord> implements RecordCod
                   + " got %d bytes starting %s%s",
               schema.getName(),
               bytes.length,
-              hexPrefix(bytes),
+              AvroBody.hexPrefix(bytes),
               bytes[0] == (byte) 0xC3 ? " (Avro single-object encoding)" : ""));
     }
     int id = readId(bytes);
@@ -152,29 +135,7 @@ public final class ConfluentCodec<T extends SpecificRecord> implements RecordCod
     if (reader == null) {
       reader = readers.computeIfAbsent(id, this::readerFor);
     }
-    BinaryDecoder decoder =
-        DecoderFactory.get()
-            .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
-    T record;
-    try {
-      record = reader.read(null, decoder);
-      if (!decoder.isEnd()) {
-        throw new RecordDecodingException(
-            Reason.CORRUPT_BODY,
-            schema.getName()
-                + " record has trailing bytes after its body ("
-                + bytes.length
-                + " bytes in all)");
-      }
-    } catch (RecordDecodingException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new RecordDecodingException(
-          Reason.CORRUPT_BODY,
-          schema.getName() + " record body is corrupt or truncated: " + problem(e),
-          e);
-    }
-    return record;
+    return AvroBody.read(reader, bytes, HEADER_LENGTH, schema.getName());
   }
 
   private byte[] header() {
@@ -235,15 +196,6 @@ public final class ConfluentCodec<T extends SpecificRecord> implements RecordCod
     return new SpecificDatumReader<>(writerSchema, schema, model);
   }
 
-  /** What went wrong while reading a body, in words (no exception class names). */
-  private static String problem(Exception e) {
-    if (e instanceof EOFException) {
-      return "it ends before its last field";
-    }
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? "it does not match its schema" : message;
-  }
-
   static byte[] header(int id) {
     return new byte[] {
       MAGIC_BYTE, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id
@@ -255,13 +207,5 @@ public final class ConfluentCodec<T extends SpecificRecord> implements RecordCod
         | (bytes[2] & 0xFF) << 16
         | (bytes[3] & 0xFF) << 8
         | (bytes[4] & 0xFF);
-  }
-
-  private static String hexPrefix(byte[] bytes) {
-    StringBuilder hex = new StringBuilder();
-    for (int i = 0; i < Math.min(bytes.length, 8); i++) {
-      hex.append(String.format("%02X", bytes[i]));
-    }
-    return hex.toString();
   }
 }
