@@ -5,10 +5,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 
@@ -65,6 +69,44 @@ public final class AvroBody {
           e);
     }
     return record;
+  }
+
+  /**
+   * A reader of records written with {@code writer} into the current class of schema {@code
+   * reader}, by Avro's schema resolution.
+   *
+   * @param writerName which writer schema, for messages ("schema 0123abcd", "schema id 7")
+   * @throws RecordDecodingException {@code WRONG_RECORD_TYPE} when the writer schema is another
+   *     record (neither its name nor an alias), {@code INCOMPATIBLE_SCHEMA} when the current
+   *     version cannot read it
+   */
+  public static <T> SpecificDatumReader<T> resolvingReader(
+      Schema writer, Schema reader, SpecificData model, String writerName) {
+    if (writer.getType() != Schema.Type.RECORD
+        || (!writer.getFullName().equals(reader.getFullName())
+            && !reader.getAliases().contains(writer.getFullName()))) {
+      throw new RecordDecodingException(
+          Reason.WRONG_RECORD_TYPE,
+          "expected a "
+              + reader.getFullName()
+              + " record, got a "
+              + writer.getFullName()
+              + " ("
+              + writerName
+              + ")");
+    }
+    SchemaCompatibility.SchemaPairCompatibility compatibility =
+        SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+    if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
+      throw new RecordDecodingException(
+          Reason.INCOMPATIBLE_SCHEMA,
+          reader.getName()
+              + " written with "
+              + writerName
+              + " cannot be read as the current version: "
+              + compatibility.getDescription());
+    }
+    return new SpecificDatumReader<>(writer, reader, model);
   }
 
   /** The first (at most 8) bytes in hex, for messages about bytes that are not a record. */

@@ -4,8 +4,6 @@ import io.calmon.schemas.serde.RecordDecodingException.Reason;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -96,22 +94,8 @@ public final class AvroCodec<T extends SpecificRecord> implements RecordCodec<T>
                   + " calmon contract",
               schema.getName(), fingerprint));
     }
-    if (!writerSchema.getFullName().equals(schema.getFullName())
-        && !schema.getAliases().contains(writerSchema.getFullName())) {
-      throw new RecordDecodingException(
-          Reason.WRONG_RECORD_TYPE,
-          "expected a " + schema.getFullName() + " record, got a " + writerSchema.getFullName());
-    }
-    SchemaCompatibility.SchemaPairCompatibility compatibility =
-        SchemaCompatibility.checkReaderWriterCompatibility(schema, writerSchema);
-    if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
-      throw new RecordDecodingException(
-          Reason.INCOMPATIBLE_SCHEMA,
-          String.format(
-              "%s written with schema %016x cannot be read as the current version: %s",
-              schema.getName(), fingerprint, compatibility.getDescription()));
-    }
-    return new SpecificDatumReader<>(writerSchema, schema, model);
+    return AvroBody.resolvingReader(
+        writerSchema, schema, model, String.format("schema %016x", fingerprint));
   }
 
   private static byte[] header(long fingerprint) {

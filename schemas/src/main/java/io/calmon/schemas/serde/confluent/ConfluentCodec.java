@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -171,29 +169,7 @@ public final class ConfluentCodec<T extends SpecificRecord> implements RecordCod
       }
       throw e;
     }
-    if (writerSchema.getType() != Schema.Type.RECORD
-        || (!writerSchema.getFullName().equals(schema.getFullName())
-            && !schema.getAliases().contains(writerSchema.getFullName()))) {
-      throw new RecordDecodingException(
-          Reason.WRONG_RECORD_TYPE,
-          "expected a "
-              + schema.getFullName()
-              + " record, got a "
-              + writerSchema.getFullName()
-              + " (schema id "
-              + id
-              + ")");
-    }
-    SchemaCompatibility.SchemaPairCompatibility compatibility =
-        SchemaCompatibility.checkReaderWriterCompatibility(schema, writerSchema);
-    if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
-      throw new RecordDecodingException(
-          Reason.INCOMPATIBLE_SCHEMA,
-          String.format(
-              "%s written with schema id %d cannot be read as the current version: %s",
-              schema.getName(), id, compatibility.getDescription()));
-    }
-    return new SpecificDatumReader<>(writerSchema, schema, model);
+    return AvroBody.resolvingReader(writerSchema, schema, model, "schema id " + id);
   }
 
   static byte[] header(int id) {
