@@ -148,7 +148,8 @@ public final class MonitorService implements AutoCloseable {
     }
     if (settings.metricsPort() > 0) {
       metricsServer =
-          MetricsServer.start(settings.metricsHost(), settings.metricsPort(), metrics.registry());
+          MetricsServer.start(
+              settings.metricsHost(), settings.metricsPort(), metrics.registry(), this::problem);
     }
     Cluster cluster = Cluster.describe(settings);
     KafkaStreams client =
@@ -196,6 +197,21 @@ public final class MonitorService implements AutoCloseable {
   }
 
   /** The Kafka Streams state; CREATED before {@link #start()}. */
+  /**
+   * Why the monitor is not healthy, for {@code /health}: empty while its Kafka Streams client is
+   * starting, rebalancing or running.
+   */
+  private java.util.Optional<String> problem() {
+    KafkaStreams client = streams;
+    if (client == null) {
+      return java.util.Optional.empty(); // starting
+    }
+    KafkaStreams.State now = client.state();
+    return now.isRunningOrRebalancing() || now == KafkaStreams.State.CREATED
+        ? java.util.Optional.empty()
+        : java.util.Optional.of("monitor " + now.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
   public KafkaStreams.State state() {
     KafkaStreams client = streams;
     return client == null ? KafkaStreams.State.CREATED : client.state();

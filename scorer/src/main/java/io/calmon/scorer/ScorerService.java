@@ -165,7 +165,15 @@ public final class ScorerService implements AutoCloseable {
    */
   public synchronized ScorerService start() {
     if (config.metricsPort() > 0) {
-      metricsServer = MetricsServer.start(config.metricsHost(), config.metricsPort(), registry);
+      metricsServer =
+          MetricsServer.start(
+              config.metricsHost(),
+              config.metricsPort(),
+              registry,
+              () ->
+                  failure() == null
+                      ? java.util.Optional.empty()
+                      : java.util.Optional.of("scorer stopped: " + failure().getMessage()));
     }
     LOG.info(
         "scorer {} for deployment '{}' on {} (device {}, GPUs {}), group {}",

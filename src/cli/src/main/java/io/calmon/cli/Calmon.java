@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       TrainerCommand.class,
       KeysCommand.class,
+      HealthCommand.class,
       DemoCommand.class,
     })
 public final class Calmon {

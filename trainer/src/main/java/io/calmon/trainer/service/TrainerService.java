@@ -193,7 +193,15 @@ public final class TrainerService implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     if (settings.metricsPort() > 0) {
-      metricsServer = MetricsServer.start(settings.metricsHost(), settings.metricsPort(), registry);
+      metricsServer =
+          MetricsServer.start(
+              settings.metricsHost(),
+              settings.metricsPort(),
+              registry,
+              () ->
+                  failure == null
+                      ? Optional.empty()
+                      : Optional.of("trainer stopped: " + failure.getMessage()));
     }
     running = true;
     loop = new Thread(this::run, "calmon-trainer-" + settings.deployment());

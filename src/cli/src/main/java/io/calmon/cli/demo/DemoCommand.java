@@ -1,5 +1,6 @@
 package io.calmon.cli.demo;
 
+import io.calmon.cli.DurationFlag;
 import io.calmon.cli.KafkaConfigOption;
 import io.calmon.cli.UserError;
 import io.calmon.clip.ClipException;
@@ -162,8 +163,9 @@ public final class DemoCommand implements Callable<Integer> {
           "--scenario must be noise, new-classes or open-vocabulary, got '" + scenario + "'");
     }
     boolean open = kind == DemoSettings.Scenario.OPEN_VOCABULARY;
-    Duration runFor = parse("--duration", duration != null ? duration : open ? "480s" : "240s");
-    Duration windowLength = parse("--window", window);
+    Duration runFor =
+        DurationFlag.parse("--duration", duration != null ? duration : open ? "480s" : "240s");
+    Duration windowLength = DurationFlag.parse("--window", window);
     if (runFor.compareTo(windowLength.multipliedBy(6)) < 0) {
       throw new UserError(
           "--duration must be at least 6 windows ("
@@ -225,14 +227,6 @@ public final class DemoCommand implements Callable<Integer> {
       return DefaultModel.path();
     } catch (RuntimeException e) {
       throw new UserError("no --model given and " + e.getMessage(), e);
-    }
-  }
-
-  private static Duration parse(String flag, String value) {
-    try {
-      return io.calmon.kafka.service.Durations.parse(value);
-    } catch (RuntimeException e) {
-      throw new UserError(flag + ": " + e.getMessage(), e);
     }
   }
 }

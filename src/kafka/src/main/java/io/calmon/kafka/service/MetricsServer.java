@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,16 @@ public final class MetricsServer implements AutoCloseable {
    * @throws UncheckedIOException if the port cannot be bound
    */
   public static MetricsServer start(String host, int port, MetricsRegistry registry) {
+    return start(host, port, registry, Optional::empty);
+  }
+
+  /**
+   * As {@link #start(String, int, MetricsRegistry)}, also answering {@code GET /health}: 200 and
+   * {@code ok} while {@code problem} is empty, else 503 and the problem in a sentence (what a
+   * container healthcheck or a load balancer asks; {@code calmon health} asks it too).
+   */
+  public static MetricsServer start(
+      String host, int port, MetricsRegistry registry, Supplier<Optional<String>> problem) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("metrics port must be in 0..65535, got " + port);
     }
@@ -47,6 +59,7 @@ public final class MetricsServer implements AutoCloseable {
       throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port, e);
     }
     server.createContext("/metrics", exchange -> respond(exchange, registry));
+    server.createContext("/health", exchange -> health(exchange, problem));
     server.createContext("/", MetricsServer::notFound);
     server.setExecutor(null); // the server's own dispatcher thread answers
     server.start();
@@ -81,6 +94,24 @@ public final class MetricsServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(body);
         }
+      }
+    }
+  }
+
+  private static void health(HttpExchange exchange, Supplier<Optional<String>> problem)
+      throws IOException {
+    try (exchange) {
+      Optional<String> trouble;
+      try {
+        trouble = problem.get();
+      } catch (RuntimeException e) {
+        trouble = Optional.of("the health check failed");
+      }
+      byte[] body = (trouble.orElse("ok") + "\n").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      exchange.sendResponseHeaders(trouble.isEmpty() ? 200 : 503, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
       }
     }
   }

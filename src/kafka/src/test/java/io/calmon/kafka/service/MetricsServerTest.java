@@ -9,7 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
@@ -99,6 +101,25 @@ class MetricsServerTest {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(404, missing.statusCode());
+    }
+  }
+
+  @Test
+  void shouldAnswerHealthWithTheServicesProblemOrOk() throws Exception {
+    AtomicReference<Optional<String>> problem = new AtomicReference<>(Optional.empty());
+    try (MetricsServer server =
+        MetricsServer.start("127.0.0.1", 0, new MetricsRegistry(), problem::get)) {
+      HttpClient client = HttpClient.newHttpClient();
+      HttpRequest health =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+              .build();
+      HttpResponse<String> ok = client.send(health, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ok.statusCode());
+      assertEquals("ok\n", ok.body());
+      problem.set(Optional.of("scorer stopped: fenced"));
+      HttpResponse<String> down = client.send(health, HttpResponse.BodyHandlers.ofString());
+      assertEquals(503, down.statusCode());
+      assertEquals("scorer stopped: fenced\n", down.body());
     }
   }
 }
