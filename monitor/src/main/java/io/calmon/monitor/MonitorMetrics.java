@@ -7,7 +7,6 @@ import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationReport;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -85,7 +84,7 @@ final class MonitorMetrics implements MonitorListener {
         .counter("calmon_monitor_alerts_total", "Calibration alerts raised.", alerts::sum)
         .gauges(
             "calmon_monitor_final_ece",
-            "ECE of the latest final window report per deployment and group.",
+            "ECE of the latest final window report per deployment, prompt version and group.",
             this::eceSeries)
         .gauge("calmon_monitor_running", "1 while the Kafka Streams client is RUNNING.", running);
   }
@@ -101,12 +100,16 @@ final class MonitorMetrics implements MonitorListener {
       return;
     }
     finalReports.increment();
+    // One series per deployment, prompt version and group: BASE by predicted class and TRUE_BASE
+    // by true class are different series (they overwrote each other under the bare group name).
     Map<String, String> labels =
         Map.of(
             "deployment",
             report.getDeployment(),
+            "prompt_version",
+            Long.toString(report.getPromptVersion()),
             "group",
-            report.getGroup().name().toLowerCase(Locale.ROOT));
+            ReportGroup.of(report).label());
     LatestEce candidate = new LatestEce(report.getWindowEnd(), report.getEce());
     latestEce.merge(
         labels, candidate, (old, now) -> now.windowEnd().isBefore(old.windowEnd()) ? old : now);
@@ -118,8 +121,16 @@ final class MonitorMetrics implements MonitorListener {
   }
 
   /** The latest final ECE of (deployment, group), or NaN if none yet; for tests and the CLI. */
-  double latestFinalEce(String deployment, String group) {
-    LatestEce latest = latestEce.get(Map.of("deployment", deployment, "group", group));
+  double latestFinalEce(String deployment, long promptVersion, ReportGroup group) {
+    LatestEce latest =
+        latestEce.get(
+            Map.of(
+                "deployment",
+                deployment,
+                "prompt_version",
+                Long.toString(promptVersion),
+                "group",
+                group.label()));
     return latest == null ? Double.NaN : latest.ece();
   }
 

@@ -267,9 +267,9 @@ public final class MonitorService implements AutoCloseable {
     return metrics.registry();
   }
 
-  /** The ECE of the latest final report of (deployment, group), NaN before the first one. */
-  public double latestFinalEce(String deployment, String group) {
-    return metrics.latestFinalEce(deployment, group);
+  /** The ECE of the latest final report of (deployment, prompt version, group), NaN before one. */
+  public double latestFinalEce(String deployment, long promptVersion, ReportGroup group) {
+    return metrics.latestFinalEce(deployment, promptVersion, group);
   }
 
   /** The metrics endpoint's port, or -1 when it is off. */

@@ -159,13 +159,16 @@ class MonitorServiceIT {
     assertEquals(1, service.counters().deadLetters());
     assertEquals(KafkaStreams.State.RUNNING, service.state());
 
-    assertEquals(batch, service.latestFinalEce("default", "all"), 1e-12);
+    assertEquals(batch, service.latestFinalEce("default", 3, ReportGroup.ALL), 1e-12);
     String metrics = service.metrics().render();
     assertTrue(metrics.contains("calmon_monitor_dead_letters_total 1\n"), metrics);
     assertTrue(
         metrics.contains("calmon_monitor_predictions_total " + (confidences.length + 2) + "\n"),
         metrics);
-    assertTrue(metrics.contains("calmon_monitor_final_ece{deployment=\"default\",group=\"all\"} "));
+    assertTrue(
+        metrics.contains(
+            "calmon_monitor_final_ece{deployment=\"default\",group=\"all\",prompt_version=\"3\"} "),
+        metrics);
     assertTrue(metrics.contains("calmon_monitor_running 1\n"), metrics);
   }
 
