@@ -109,7 +109,12 @@ public final class MonitorService implements AutoCloseable {
    */
   public Topology topology(InputPartitions partitions) {
     return MonitorTopology.build(
-        settings.monitor(), settings.topics(), partitions, counters, metrics);
+        settings.monitor(),
+        settings.topics(),
+        partitions,
+        counters,
+        metrics,
+        settings.kafka().valueFormat());
   }
 
   /** Where the local state for cluster {@code clusterId} lives. */

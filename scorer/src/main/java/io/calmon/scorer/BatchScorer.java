@@ -6,8 +6,9 @@ import io.calmon.clip.image.ImageRejectedException;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Prediction;
-import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
+import io.calmon.schemas.serde.confluent.ValueFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -85,9 +86,9 @@ final class BatchScorer {
   private final PredictionBuilder predictions;
   private final Clock clock;
   private final int maxRequestBytes;
-  private final AvroCodec<ImageEvent> eventCodec = AvroCodec.of(ImageEvent.class);
-  private final AvroCodec<Prediction> predictionCodec = AvroCodec.of(Prediction.class);
-  private final AvroCodec<DeadLetter> deadLetterCodec = AvroCodec.of(DeadLetter.class);
+  private final RecordCodec<ImageEvent> eventCodec;
+  private final RecordCodec<Prediction> predictionCodec;
+  private final RecordCodec<DeadLetter> deadLetterCodec;
 
   /**
    * @param maxRequestBytes the producer's {@code max.request.size}: no dead letter is larger
@@ -97,6 +98,10 @@ final class BatchScorer {
     this.clip = clip;
     this.clock = clock;
     this.maxRequestBytes = maxRequestBytes;
+    ValueFormat format = config.kafka().valueFormat();
+    this.eventCodec = format.codec(ImageEvent.class, config.topics().imageEvents().name());
+    this.predictionCodec = format.codec(Prediction.class, config.topics().predictions().name());
+    this.deadLetterCodec = format.codec(DeadLetter.class, config.topics().deadLetters().name());
     this.images = new ImageLoader(clip.config().vision().imageSize(), config.imageLimits());
     this.predictions =
         new PredictionBuilder(config.topK(), config.fullProbabilitiesMax(), config.instanceId());

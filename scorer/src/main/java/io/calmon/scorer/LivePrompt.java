@@ -2,7 +2,7 @@ package io.calmon.scorer;
 
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.PromptVersion;
-import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import io.calmon.schemas.signing.PromptCheck;
 import io.calmon.scorer.ScoringContextCompiler.RefusedException;
@@ -52,8 +52,8 @@ final class LivePrompt implements AutoCloseable {
   private final ScoringContextCompiler compiler;
   private final ScorerMetrics metrics;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final AvroCodec<PromptVersion> promptCodec = AvroCodec.of(PromptVersion.class);
-  private final AvroCodec<ClassSet> classSetCodec = AvroCodec.of(ClassSet.class);
+  private final RecordCodec<PromptVersion> promptCodec;
+  private final RecordCodec<ClassSet> classSetCodec;
   private final AtomicReference<ScoringContext> current = new AtomicReference<>();
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private final Thread thread;
@@ -70,6 +70,13 @@ final class LivePrompt implements AutoCloseable {
     this.config = config;
     this.compiler = compiler;
     this.metrics = metrics;
+    this.promptCodec =
+        config
+            .kafka()
+            .valueFormat()
+            .codec(PromptVersion.class, config.topics().promptVersions().name());
+    this.classSetCodec =
+        config.kafka().valueFormat().codec(ClassSet.class, config.topics().classSets().name());
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-prompts");

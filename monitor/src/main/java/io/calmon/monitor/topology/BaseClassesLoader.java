@@ -15,8 +15,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class BaseClassesLoader extends GlobalLoader<PromptVersion> {
   private KeyValueStore<String, VersionBaseClasses> baseClasses;
 
-  BaseClassesLoader(MonitorCounters counters) {
-    super(PromptVersion.class, "prompt version", counters);
+  BaseClassesLoader(MonitorCounters counters, TopologyCodecs codecs) {
+    super(codecs.promptVersions(), "prompt version", counters);
   }
 
   @Override

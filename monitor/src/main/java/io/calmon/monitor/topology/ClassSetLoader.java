@@ -18,8 +18,8 @@ final class ClassSetLoader extends GlobalLoader<ClassSet> {
   private static final AvroCodec<ClassSet> EVER_SERVED = AvroCodec.of(ClassSet.class);
   private KeyValueStore<String, byte[]> classSets;
 
-  ClassSetLoader(MonitorCounters counters) {
-    super(ClassSet.class, "class set", counters);
+  ClassSetLoader(MonitorCounters counters, TopologyCodecs codecs) {
+    super(codecs.classSets(), "class set", counters);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.calmon.monitor.topology;
 
 import io.calmon.schemas.ClassSet;
-import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordCodec;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,11 +17,12 @@ final class ClassSets {
   private record Seen(byte[] bytes, ClassSet classSet) {}
 
   private final KeyValueStore<String, byte[]> store;
-  private final AvroCodec<ClassSet> codec = AvroCodec.of(ClassSet.class);
+  private final RecordCodec<ClassSet> codec;
   private final Map<String, Seen> seen = new HashMap<>();
 
-  ClassSets(KeyValueStore<String, byte[]> store) {
+  ClassSets(KeyValueStore<String, byte[]> store, RecordCodec<ClassSet> codec) {
     this.store = store;
+    this.codec = codec;
   }
 
   /** The deployment's latest class set, or null while the monitor has read none. */

@@ -1,6 +1,6 @@
 package io.calmon.monitor.topology;
 
-import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,7 +26,7 @@ abstract class GlobalLoader<T extends SpecificRecord>
     implements Processor<String, byte[], Void, Void> {
   private static final Logger LOG = LoggerFactory.getLogger(GlobalLoader.class);
 
-  private final AvroCodec<T> codec;
+  private final RecordCodec<T> codec;
   private final String what;
   private final MonitorCounters counters;
   private ProcessorContext<Void, Void> context;
@@ -34,8 +34,8 @@ abstract class GlobalLoader<T extends SpecificRecord>
   /**
    * @param what what a record is, for the log ("class set")
    */
-  GlobalLoader(Class<T> type, String what, MonitorCounters counters) {
-    this.codec = AvroCodec.of(type);
+  GlobalLoader(RecordCodec<T> codec, String what, MonitorCounters counters) {
+    this.codec = codec;
     this.what = what;
     this.counters = counters;
   }

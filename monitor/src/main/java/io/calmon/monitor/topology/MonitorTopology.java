@@ -10,6 +10,7 @@ import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.RetrainRequest;
+import io.calmon.schemas.serde.confluent.ValueFormat;
 import io.calmon.schemas.state.AlertStreak;
 import io.calmon.schemas.state.PartialKind;
 import io.calmon.schemas.state.PendingJoin;
@@ -89,8 +90,24 @@ public final class MonitorTopology {
       InputPartitions partitions,
       MonitorCounters counters,
       MonitorListener listener) {
+    return build(config, topics, partitions, counters, listener, ValueFormat.singleObject());
+  }
+
+  /**
+   * As {@link #build(MonitorConfig, CalmonTopics, InputPartitions, MonitorCounters,
+   * MonitorListener)}, the public topics in {@code format} (internal topics and stores stay in
+   * single-object encoding).
+   */
+  public static Topology build(
+      MonitorConfig config,
+      CalmonTopics topics,
+      InputPartitions partitions,
+      MonitorCounters counters,
+      MonitorListener listener,
+      ValueFormat format) {
     StreamsBuilder builder = new StreamsBuilder();
-    AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class);
+    TopologyCodecs codecs = TopologyCodecs.of(format, topics);
+    AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.of(DeadLetter.class, format);
     Produced<String, DeadLetter> toDeadLetters = Produced.with(Serdes.String(), deadLetterSerde);
 
     builder.addGlobalStore(
@@ -102,7 +119,7 @@ public final class MonitorTopology {
         topics.classSets().name(),
         Consumed.with(Serdes.String(), Serdes.ByteArray())
             .withTimestampExtractor(new AnyRecordTime()),
-        () -> new ClassSetLoader(counters));
+        () -> new ClassSetLoader(counters, codecs));
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(BASE_CLASSES_STORE),
@@ -112,7 +129,7 @@ public final class MonitorTopology {
         topics.promptVersions().name(),
         Consumed.with(Serdes.String(), Serdes.ByteArray())
             .withTimestampExtractor(new AnyRecordTime()),
-        () -> new BaseClassesLoader(counters));
+        () -> new BaseClassesLoader(counters, codecs));
 
     KStream<String, Decoded<Prediction>> predictions =
         builder.stream(
@@ -120,7 +137,7 @@ public final class MonitorTopology {
                 Consumed.with(Serdes.String(), Serdes.ByteArray())
                     .withTimestampExtractor(new AnyRecordTime()))
             .processValues(
-                () -> new RecordDecoder.Predictions(config.maxFutureSkew(), counters),
+                () -> new RecordDecoder.Predictions(config.maxFutureSkew(), counters, codecs),
                 Named.as("decode-predictions"));
     KStream<String, Decoded<Label>> labels =
         builder.stream(
@@ -128,7 +145,7 @@ public final class MonitorTopology {
                 Consumed.with(Serdes.String(), Serdes.ByteArray())
                     .withTimestampExtractor(new AnyRecordTime()))
             .processValues(
-                () -> new RecordDecoder.Labels(config.maxFutureSkew(), counters),
+                () -> new RecordDecoder.Labels(config.maxFutureSkew(), counters, codecs),
                 Named.as("decode-labels"));
 
     predictions
@@ -194,7 +211,9 @@ public final class MonitorTopology {
             .advanceBy(config.windowAdvance());
     KStream<String, Decoded<WindowPartial>> joined =
         joinInputs.process(
-            () -> new PredictionLabelJoiner(config, windows, partitions.predictions(), counters),
+            () ->
+                new PredictionLabelJoiner(
+                    config, windows, partitions.predictions(), counters, codecs.classSets()),
             Named.as("join"),
             PENDING_STORE,
             EXPIRY_STORE,
@@ -252,7 +271,7 @@ public final class MonitorTopology {
             .peek((key, report) -> listener.onReport(report));
     reports.to(
         topics.calibrationReports().name(),
-        Produced.with(Serdes.String(), AvroSerde.of(CalibrationReport.class)));
+        Produced.with(Serdes.String(), AvroSerde.of(CalibrationReport.class, format)));
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -267,13 +286,13 @@ public final class MonitorTopology {
             .peek((deployment, alert) -> listener.onAlert(alert));
     alerts.to(
         topics.calibrationAlerts().name(),
-        Produced.with(Serdes.String(), AvroSerde.of(Alert.class)));
+        Produced.with(Serdes.String(), AvroSerde.of(Alert.class, format)));
     alerts
         .filter((deployment, alert) -> AlertPolicy.ECE_RULE.equals(alert.getRule()))
         .mapValues(AlertEmitter::retrainRequest)
         .to(
             topics.retrainRequests().name(),
-            Produced.with(Serdes.String(), AvroSerde.of(RetrainRequest.class)));
+            Produced.with(Serdes.String(), AvroSerde.of(RetrainRequest.class, format)));
 
     return builder.build();
   }

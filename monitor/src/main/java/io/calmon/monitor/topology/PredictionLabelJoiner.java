@@ -8,6 +8,7 @@ import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.state.CalibrationObservation;
 import io.calmon.schemas.state.ObservationKind;
 import io.calmon.schemas.state.PartialKind;
@@ -75,6 +76,7 @@ final class PredictionLabelJoiner
   private ProcessorContext<String, Decoded<WindowPartial>> context;
   private KeyValueStore<String, PendingJoin> pending;
   private KeyValueStore<String, String> expiry;
+  private final RecordCodec<ClassSet> classSetCodec;
   private ClassSets classSets;
   private KeyValueStore<String, VersionBaseClasses> baseClasses;
   private InputWatermarks watermarks;
@@ -87,8 +89,13 @@ final class PredictionLabelJoiner
    * @param sourcePartitions partitions of the input topics (the merger waits for each)
    */
   PredictionLabelJoiner(
-      MonitorConfig config, TimeWindows windows, int sourcePartitions, MonitorCounters counters) {
+      MonitorConfig config,
+      TimeWindows windows,
+      int sourcePartitions,
+      MonitorCounters counters,
+      RecordCodec<ClassSet> classSetCodec) {
     this.config = config;
+    this.classSetCodec = classSetCodec;
     this.windows = windows;
     this.sourcePartitions = sourcePartitions;
     this.counters = counters;
@@ -99,7 +106,8 @@ final class PredictionLabelJoiner
     this.context = context;
     this.pending = context.getStateStore(MonitorTopology.PENDING_STORE);
     this.expiry = context.getStateStore(MonitorTopology.EXPIRY_STORE);
-    this.classSets = new ClassSets(context.getStateStore(MonitorTopology.CLASS_SETS_STORE));
+    this.classSets =
+        new ClassSets(context.getStateStore(MonitorTopology.CLASS_SETS_STORE), classSetCodec);
     this.baseClasses = context.getStateStore(MonitorTopology.BASE_CLASSES_STORE);
     this.watermarks =
         new InputWatermarks(

@@ -4,7 +4,7 @@ import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
-import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,15 +35,21 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  */
 abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte[], Decoded<T>> {
   private final MonitorCounters counters;
-  private final AvroCodec<?> codec;
+  private final RecordCodec<?> codec;
+  private final RecordCodec<ClassSet> classSetCodec;
   private final LongAdder read;
   private final Duration maxFutureSkew;
   FixedKeyProcessorContext<String, Decoded<T>> context;
   private ClassSets classSets;
 
   RecordDecoder(
-      AvroCodec<?> codec, Duration maxFutureSkew, MonitorCounters counters, LongAdder read) {
+      RecordCodec<?> codec,
+      RecordCodec<ClassSet> classSetCodec,
+      Duration maxFutureSkew,
+      MonitorCounters counters,
+      LongAdder read) {
     this.codec = codec;
+    this.classSetCodec = classSetCodec;
     this.maxFutureSkew = maxFutureSkew;
     this.counters = counters;
     this.read = read;
@@ -52,7 +58,8 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
   @Override
   public void init(FixedKeyProcessorContext<String, Decoded<T>> context) {
     this.context = context;
-    this.classSets = new ClassSets(context.getStateStore(MonitorTopology.CLASS_SETS_STORE));
+    this.classSets =
+        new ClassSets(context.getStateStore(MonitorTopology.CLASS_SETS_STORE), classSetCodec);
   }
 
   /** The deployment's latest class set, or null while the monitor has read none. */
@@ -127,8 +134,9 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
 
   /** Predictions: decode, check numbers and names, reject event times out of range. */
   static final class Predictions extends RecordDecoder<Prediction> {
-    Predictions(Duration maxFutureSkew, MonitorCounters counters) {
-      super(AvroCodec.of(Prediction.class), maxFutureSkew, counters, counters.predictions);
+    Predictions(Duration maxFutureSkew, MonitorCounters counters, TopologyCodecs codecs) {
+      super(
+          codecs.predictions(), codecs.classSets(), maxFutureSkew, counters, counters.predictions);
     }
 
     @Override
@@ -207,8 +215,8 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
    * Labels: decode, check the time and names, reject classes outside the deployment's class set.
    */
   static final class Labels extends RecordDecoder<Label> {
-    Labels(Duration maxFutureSkew, MonitorCounters counters) {
-      super(AvroCodec.of(Label.class), maxFutureSkew, counters, counters.labels);
+    Labels(Duration maxFutureSkew, MonitorCounters counters, TopologyCodecs codecs) {
+      super(codecs.labels(), codecs.classSets(), maxFutureSkew, counters, counters.labels);
     }
 
     @Override

@@ -37,7 +37,7 @@ class ClassSetsTest {
             .withLoggingDisabled()
             .build();
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-    ClassSets classSets = new ClassSets(store);
+    ClassSets classSets = new ClassSets(store, AvroCodec.of(ClassSet.class));
     assertNull(classSets.get("d"));
 
     store.put("d", classSet(1, List.of("cat", "dog")));

@@ -86,7 +86,8 @@ final class ClassesCommand {
                 new ProducerRecord<>(
                     topics.classSets().name(),
                     deployment,
-                    AvroSerde.of(ClassSet.class).serialize(null, classSet)))
+                    AvroSerde.of(ClassSet.class, bootstrap.kafka().valueFormat())
+                        .serialize(topics.classSets().name(), classSet)))
             .get();
       } catch (ExecutionException e) {
         throw new IllegalStateException("could not publish the class set: " + e.getCause(), e);
@@ -116,7 +117,7 @@ final class ClassesCommand {
     /** The highest version published for the deployment so far, 0 if none. */
     static long latestVersion(
         String servers, KafkaClientConfig kafka, String topic, String deployment) {
-      AvroSerde<ClassSet> serde = AvroSerde.of(ClassSet.class);
+      AvroSerde<ClassSet> serde = AvroSerde.of(ClassSet.class, kafka.valueFormat());
       long[] latest = {0};
       CliKafka.readToEnd(
           servers,

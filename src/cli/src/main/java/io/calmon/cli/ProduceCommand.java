@@ -124,7 +124,8 @@ final class ProduceCommand {
     public Integer call() {
       List<Path> files = inputs.dir != null ? list(inputs.dir) : inputs.images;
       String topic = common.topics().imageEvents().name();
-      AvroSerde<ImageEvent> serde = AvroSerde.of(ImageEvent.class);
+      AvroSerde<ImageEvent> serde =
+          AvroSerde.of(ImageEvent.class, common.bootstrap.kafka().valueFormat());
       List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
       for (Path file : files) {
         String id = file.getFileName().toString();
@@ -222,7 +223,7 @@ final class ProduceCommand {
     public Integer call() {
       List<String[]> rows = readCsv(csv);
       String topic = common.topics().labels().name();
-      AvroSerde<Label> serde = AvroSerde.of(Label.class);
+      AvroSerde<Label> serde = AvroSerde.of(Label.class, common.bootstrap.kafka().valueFormat());
       List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
       Instant now = Instant.now();
       for (String[] row : rows) {

@@ -82,7 +82,7 @@ final class ReportsCommand {
     public Integer call() {
       Duration patience = parseTimeout();
       String topic = topic(TopicsCommand.topicsWithPrefix(prefix)).name();
-      AvroSerde<T> serde = AvroSerde.of(type());
+      AvroSerde<T> serde = AvroSerde.of(type(), kafka.get().valueFormat());
       Function<T, String> render = format == Format.JSON ? RecordJson::line : this::text;
       PrintWriter out = spec.commandLine().getOut();
       long deadline = System.nanoTime() + patience.toNanos();

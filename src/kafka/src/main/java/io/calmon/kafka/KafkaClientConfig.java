@@ -1,10 +1,14 @@
 package io.calmon.kafka;
 
+import io.calmon.schemas.serde.confluent.SchemaRegistryClient;
+import io.calmon.schemas.serde.confluent.ValueFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +19,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Kafka client properties given by the operator (a properties file, as Kafka's own tools take
@@ -29,6 +35,13 @@ import java.util.TreeMap;
  * p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
  * kafka.applyTo(p); // security.protocol=SASL_SSL, sasl.jaas.config=..., ...
  * }</pre>
+ *
+ * <p>The value format is set here too, as Confluent's clients take it beside the Kafka properties:
+ * {@code value.format=confluent} with {@code schema.registry.url} (and optionally {@code
+ * basic.auth.user.info=USER:PASSWORD} with {@code basic.auth.credentials.source=USER_INFO}, and
+ * {@code schema.registry.ssl.truststore.location}, {@code .password}, {@code .type} for a registry
+ * behind TLS) writes calmon's topics in Confluent's wire format ({@link #valueFormat()}); these
+ * keys are not handed to Kafka clients. Without them, Avro single-object encoding.
  *
  * <p>Keys that calmon sets itself for its guarantees (transactions, isolation, idempotence, serdes,
  * group and application ids, the bootstrap servers given by its own flag) are refused: a file that
@@ -60,16 +73,30 @@ public final class KafkaClientConfig {
 
   /** Parts of a key that mark its value as secret (checked lower-case). */
   private static final List<String> SECRET_MARKS =
-      List.of("password", "secret", "jaas.config", "token", "key");
+      List.of("password", "secret", "jaas.config", "token", "key", "user.info");
 
-  private static final KafkaClientConfig NONE = new KafkaClientConfig(null, Map.of());
+  /** Keys of the value format: read by calmon, never handed to a Kafka client. */
+  private static final Set<String> FORMAT_KEYS =
+      Set.of(
+          "value.format",
+          "schema.registry.url",
+          "basic.auth.user.info",
+          "basic.auth.credentials.source",
+          "schema.registry.ssl.truststore.location",
+          "schema.registry.ssl.truststore.password",
+          "schema.registry.ssl.truststore.type");
+
+  private static final KafkaClientConfig NONE =
+      new KafkaClientConfig(null, Map.of(), ValueFormat.singleObject());
 
   private final Path file;
   private final Map<String, String> properties;
+  private final ValueFormat valueFormat;
 
-  private KafkaClientConfig(Path file, Map<String, String> properties) {
+  private KafkaClientConfig(Path file, Map<String, String> properties, ValueFormat valueFormat) {
     this.file = file;
     this.properties = Collections.unmodifiableMap(new TreeMap<>(properties));
+    this.valueFormat = valueFormat;
   }
 
   /** No extra properties: plaintext, unauthenticated clients (the embedded broker). */
@@ -129,7 +156,97 @@ public final class KafkaClientConfig {
                 + reason);
       }
     }
-    return new KafkaClientConfig(source, properties);
+    Map<String, String> format = new TreeMap<>();
+    Map<String, String> client = new TreeMap<>();
+    properties.forEach(
+        (k, v) -> (FORMAT_KEYS.contains(k.trim()) ? format : client).put(k.trim(), v));
+    String where = source == null ? "kafka client properties" : source.toString();
+    return new KafkaClientConfig(source, client, valueFormat(where, format));
+  }
+
+  /** The value format the format keys describe; a bad one names its key. */
+  private static ValueFormat valueFormat(String where, Map<String, String> format) {
+    String kind = format.getOrDefault("value.format", "single-object");
+    if (kind.equals("single-object")) {
+      if (format.size() > (format.containsKey("value.format") ? 1 : 0)) {
+        throw new IllegalArgumentException(
+            where
+                + ": "
+                + format.keySet().stream().filter(k -> !k.equals("value.format")).findFirst().get()
+                + " is set but value.format is not confluent");
+      }
+      return ValueFormat.singleObject();
+    }
+    if (!kind.equals("confluent")) {
+      throw new IllegalArgumentException(
+          where + ": value.format must be single-object or confluent, got '" + kind + "'");
+    }
+    String urls = format.get("schema.registry.url");
+    if (urls == null || urls.isBlank()) {
+      throw new IllegalArgumentException(
+          where + ": value.format=confluent needs schema.registry.url");
+    }
+    SchemaRegistryClient.Builder registry;
+    try {
+      registry = SchemaRegistryClient.builder(urls);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": schema.registry.url: " + e.getMessage(), e);
+    }
+    String source = format.getOrDefault("basic.auth.credentials.source", "USER_INFO");
+    if (!source.equals("USER_INFO")) {
+      throw new IllegalArgumentException(
+          where + ": basic.auth.credentials.source must be USER_INFO, got '" + source + "'");
+    }
+    String userInfo = format.get("basic.auth.user.info");
+    if (userInfo != null) {
+      try {
+        registry.basicAuth(userInfo);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            where + ": basic.auth.user.info must be USER:PASSWORD", e);
+      }
+    }
+    String truststore = format.get("schema.registry.ssl.truststore.location");
+    if (truststore != null) {
+      registry.sslContext(
+          trusting(
+              where,
+              Path.of(truststore),
+              format.getOrDefault("schema.registry.ssl.truststore.password", ""),
+              format.getOrDefault("schema.registry.ssl.truststore.type", "PKCS12")));
+    }
+    return ValueFormat.confluent(registry.build());
+  }
+
+  /** A TLS context trusting the certificates of a trust store file. */
+  private static SSLContext trusting(String where, Path file, String password, String type) {
+    try (var in = Files.newInputStream(file)) {
+      KeyStore store = KeyStore.getInstance(type);
+      store.load(in, password.toCharArray());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          where
+              + ": schema.registry.ssl.truststore.location: cannot read "
+              + file
+              + " as a "
+              + type
+              + " trust store with the given password",
+          e);
+    }
+  }
+
+  /**
+   * How calmon's topic values are written and read: single-object encoding, or Confluent's wire
+   * format through the configured schema registry.
+   */
+  public ValueFormat valueFormat() {
+    return valueFormat;
   }
 
   /** Why calmon owns {@code key}, or null if the operator may set it. */
@@ -214,10 +331,12 @@ public final class KafkaClientConfig {
     return message.contains("JAAS") || properties.keySet().stream().anyMatch(message::contains);
   }
 
-  /** The source and the redacted properties: safe to log. */
+  /** The source, the redacted properties and the value format: safe to log. */
   @Override
   public String toString() {
-    return (file == null ? "" : file + " ") + redacted();
+    return (file == null ? "" : file + " ")
+        + redacted()
+        + (valueFormat.isConfluent() ? ", values " + valueFormat : "");
   }
 
   private static Map<String, String> owned() {

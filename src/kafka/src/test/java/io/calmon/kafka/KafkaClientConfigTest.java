@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,5 +122,57 @@ class KafkaClientConfigTest {
     assertTrue(KafkaClientConfig.isSecret("SASL.LOGIN.TOKEN"));
     assertFalse(KafkaClientConfig.isSecret("security.protocol"));
     assertFalse(KafkaClientConfig.isSecret("ssl.endpoint.identification.algorithm"));
+  }
+
+  @Test
+  void shouldReadTheValueFormatAndKeepItsKeysFromKafkaClients() {
+    KafkaClientConfig plain = KafkaClientConfig.of(null, Map.of("security.protocol", "SSL"));
+    assertFalse(plain.valueFormat().isConfluent(), "single-object encoding by default");
+
+    KafkaClientConfig confluent =
+        KafkaClientConfig.of(
+            null,
+            Map.of(
+                "security.protocol", "SSL",
+                "value.format", "confluent",
+                "schema.registry.url", "http://registry-1:8081,http://registry-2:8081",
+                "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "calmon:s3cret"));
+    assertTrue(confluent.valueFormat().isConfluent());
+    assertEquals(
+        List.of("http://registry-1:8081", "http://registry-2:8081"),
+        confluent.valueFormat().registryUrls());
+    assertEquals(
+        Map.of("security.protocol", "SSL"),
+        confluent.applyTo(new java.util.HashMap<String, String>()),
+        "only Kafka's keys reach a Kafka client");
+    assertFalse(confluent.toString().contains("s3cret"), confluent.toString());
+  }
+
+  @Test
+  void shouldRefuseABadValueFormatNamingTheKey() {
+    Map<Map<String, String>, String> bad =
+        Map.of(
+            Map.of("value.format", "protobuf"), "value.format must be single-object or confluent",
+            Map.of("value.format", "confluent"), "value.format=confluent needs schema.registry.url",
+            Map.of("value.format", "confluent", "schema.registry.url", "ftp://r:1"),
+                "schema.registry.url",
+            Map.of("schema.registry.url", "http://r:8081"),
+                "schema.registry.url is set but value.format is not confluent",
+            Map.of(
+                    "value.format", "confluent",
+                    "schema.registry.url", "http://r:8081",
+                    "basic.auth.credentials.source", "URL"),
+                "basic.auth.credentials.source must be USER_INFO");
+    bad.forEach(
+        (properties, message) -> {
+          IllegalArgumentException e =
+              assertThrows(
+                  IllegalArgumentException.class,
+                  () -> KafkaClientConfig.of(Path.of("client.properties"), properties));
+          assertTrue(
+              e.getMessage().startsWith("client.properties: ") && e.getMessage().contains(message),
+              e.getMessage());
+        });
   }
 }

@@ -98,8 +98,8 @@ final class TrainerIo implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final InputOffsets offsets = new InputOffsets();
-  private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.class);
-  private final AvroSerde<DeadLetter> deadLetters = AvroSerde.of(DeadLetter.class);
+  private final AvroSerde<Alert> alerts;
+  private final AvroSerde<DeadLetter> deadLetters;
   private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
   private final List<ProducerRecord<String, byte[]>> outbox = new ArrayList<>();
   private long transactions;
@@ -117,6 +117,8 @@ final class TrainerIo implements AutoCloseable {
     this.settings = settings;
     this.topics = settings.topics();
     this.hook = hook;
+    this.alerts = AvroSerde.of(Alert.class, settings.kafka().valueFormat());
+    this.deadLetters = AvroSerde.of(DeadLetter.class, settings.kafka().valueFormat());
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
@@ -299,7 +301,10 @@ final class TrainerIo implements AutoCloseable {
             .setMessage("retraining rejected: " + reason)
             .setEvidence(List.of())
             .build();
-    send(topics.calibrationAlerts().name(), s.deployment(), alerts.serialize(null, a));
+    send(
+        topics.calibrationAlerts().name(),
+        s.deployment(),
+        alerts.serialize(topics.calibrationAlerts().name(), a));
   }
 
   /**
@@ -330,7 +335,10 @@ final class TrainerIo implements AutoCloseable {
             .setErrorMessage(reason)
             .setFailedAt(Instant.now())
             .build();
-    send(topics.deadLetters().name(), r.key(), deadLetters.serialize(null, d));
+    send(
+        topics.deadLetters().name(),
+        r.key(),
+        deadLetters.serialize(topics.deadLetters().name(), d));
   }
 
   /** The gate's margin and the observed change behind a rejection, for the alert's numbers. */

@@ -14,6 +14,7 @@ import io.calmon.schemas.Label;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.schemas.serde.RecordDecodingException;
+import io.calmon.schemas.serde.confluent.ValueFormat;
 import io.calmon.schemas.signing.SigningKey;
 import io.calmon.schemas.state.FewShotSample;
 import io.calmon.trainer.loop.EvidenceWait;
@@ -92,11 +93,11 @@ public final class TrainerService implements AutoCloseable {
   private final Retrainer retrainer;
   private final ExecutorService tuning;
   private final CountDownLatch ready = new CountDownLatch(1);
-  private final AvroSerde<ImageEvent> images = AvroSerde.of(ImageEvent.class);
-  private final AvroSerde<Label> labels = AvroSerde.of(Label.class);
-  private final AvroSerde<RetrainRequest> requests = AvroSerde.of(RetrainRequest.class);
-  private final AvroSerde<PromptVersion> versions = AvroSerde.of(PromptVersion.class);
-  private final AvroSerde<ClassSet> classSets = AvroSerde.of(ClassSet.class);
+  private final AvroSerde<ImageEvent> images;
+  private final AvroSerde<Label> labels;
+  private final AvroSerde<RetrainRequest> requests;
+  private final AvroSerde<PromptVersion> versions;
+  private final AvroSerde<ClassSet> classSets;
   private final AvroSerde<FewShotSample> samples = AvroSerde.of(FewShotSample.class);
 
   private volatile boolean running;
@@ -167,6 +168,12 @@ public final class TrainerService implements AutoCloseable {
     this.clip = clip;
     this.topics = settings.topics();
     this.commitHook = commitHook;
+    ValueFormat format = settings.kafka().valueFormat();
+    this.images = AvroSerde.of(ImageEvent.class, format);
+    this.labels = AvroSerde.of(Label.class, format);
+    this.requests = AvroSerde.of(RetrainRequest.class, format);
+    this.versions = AvroSerde.of(PromptVersion.class, format);
+    this.classSets = AvroSerde.of(ClassSet.class, format);
     resetState();
     this.evidenceWait = new EvidenceWait(2 * settings.minJudged(), settings.evidenceWait());
     this.preprocessor = new ImagePreprocessor(clip.config().vision().imageSize());
@@ -417,7 +424,10 @@ public final class TrainerService implements AutoCloseable {
    */
   private void persistAndCommit(TrainerIo kafka, boolean force) {
     for (FewShotSample s : store.drainChanged()) {
-      kafka.send(topics.trainerState().name(), FeatureStore.key(s), samples.serialize(null, s));
+      kafka.send(
+          topics.trainerState().name(),
+          FeatureStore.key(s),
+          samples.serialize(topics.trainerState().name(), s));
     }
     commit(kafka, force);
     updateGauges();
@@ -872,11 +882,17 @@ public final class TrainerService implements AutoCloseable {
               .setCreatedAt(Instant.now())
               .setClassNames(served)
               .build();
-      io.send(topics.classSets().name(), settings.deployment(), classSets.serialize(null, next));
+      io.send(
+          topics.classSets().name(),
+          settings.deployment(),
+          classSets.serialize(topics.classSets().name(), next));
       classSet = next;
       afterCommit.add(counters.classSetsPublished::incrementAndGet);
     }
-    io.send(topics.promptVersions().name(), settings.deployment(), versions.serialize(null, v));
+    io.send(
+        topics.promptVersions().name(),
+        settings.deployment(),
+        versions.serialize(topics.promptVersions().name(), v));
     // Live for this session's next decisions; a failed commit ends the session and forgets it.
     current = v;
     afterCommit.add(

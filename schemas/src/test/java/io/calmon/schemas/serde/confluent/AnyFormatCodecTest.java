@@ -11,6 +11,7 @@ import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import io.calmon.schemas.serde.RecordDecodingException.Reason;
 import io.calmon.schemas.serde.confluent.AnyFormatCodec.WireFormat;
+import io.calmon.schemas.testing.RegistryStandIn;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

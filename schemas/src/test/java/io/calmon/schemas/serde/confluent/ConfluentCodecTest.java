@@ -15,6 +15,7 @@ import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import io.calmon.schemas.serde.RecordDecodingException.Reason;
 import io.calmon.schemas.serde.confluent.SchemaRegistryException.Kind;
+import io.calmon.schemas.testing.RegistryStandIn;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

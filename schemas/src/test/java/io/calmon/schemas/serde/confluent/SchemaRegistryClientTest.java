@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.serde.confluent.SchemaRegistryException.Kind;
+import io.calmon.schemas.testing.RegistryStandIn;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -10,8 +10,9 @@ import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.PromptVersion;
-import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
+import io.calmon.schemas.serde.confluent.ValueFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final CalmonTopics topics;
+  private final ValueFormat format;
   private final DemoTimeline timeline;
   private final Map<String, Truth> truths = new ConcurrentHashMap<>();
   private final Set<String> predicted = new HashSet<>();
@@ -85,6 +87,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
       DemoTimeline timeline,
       int bins) {
     this.topics = topics;
+    this.format = kafka.valueFormat();
     this.timeline = timeline;
     this.consumer =
         new KafkaConsumer<>(
@@ -134,23 +137,31 @@ final class DemoObserver implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
-    AvroCodec<Prediction> predictionCodec = AvroCodec.of(Prediction.class);
-    AvroCodec<CalibrationReport> reportCodec = AvroCodec.of(CalibrationReport.class);
-    AvroCodec<PromptVersion> versionCodec = AvroCodec.of(PromptVersion.class);
-    AvroCodec<Alert> alertCodec = AvroCodec.of(Alert.class);
+    RecordCodec<Prediction> predictionCodec =
+        format.codec(Prediction.class, topics.predictions().name());
+    RecordCodec<CalibrationReport> reportCodec =
+        format.codec(CalibrationReport.class, topics.calibrationReports().name());
+    RecordCodec<PromptVersion> versionCodec =
+        format.codec(PromptVersion.class, topics.promptVersions().name());
+    RecordCodec<Alert> alertCodec = format.codec(Alert.class, topics.calibrationAlerts().name());
     try {
-      poll(predictionCodec, reportCodec, versionCodec, alertCodec, AvroCodec.of(ClassSet.class));
+      poll(
+          predictionCodec,
+          reportCodec,
+          versionCodec,
+          alertCodec,
+          format.codec(ClassSet.class, topics.classSets().name()));
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
   }
 
   private void poll(
-      AvroCodec<Prediction> predictionCodec,
-      AvroCodec<CalibrationReport> reportCodec,
-      AvroCodec<PromptVersion> versionCodec,
-      AvroCodec<Alert> alertCodec,
-      AvroCodec<ClassSet> classSetCodec) {
+      RecordCodec<Prediction> predictionCodec,
+      RecordCodec<CalibrationReport> reportCodec,
+      RecordCodec<PromptVersion> versionCodec,
+      RecordCodec<Alert> alertCodec,
+      RecordCodec<ClassSet> classSetCodec) {
     while (running) {
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
         try {

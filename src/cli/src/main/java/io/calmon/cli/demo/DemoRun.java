@@ -12,7 +12,6 @@ import io.calmon.monitor.MonitorSettings;
 import io.calmon.monitor.ReportGroup;
 import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.schemas.ClassSet;
-import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.scorer.ScorerConfig;
 import io.calmon.scorer.ScorerService;
 import io.calmon.trainer.service.TrainerService;
@@ -271,7 +270,10 @@ final class DemoRun implements AutoCloseable {
               new ProducerRecord<>(
                   topics.classSets().name(),
                   "default",
-                  AvroCodec.of(ClassSet.class).encode(classes)))
+                  kafka
+                      .valueFormat()
+                      .codec(ClassSet.class, topics.classSets().name())
+                      .encode(classes)))
           .get();
     }
   }

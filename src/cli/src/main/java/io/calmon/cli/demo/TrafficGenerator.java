@@ -3,7 +3,7 @@ package io.calmon.cli.demo;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Label;
-import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.scorer.DeploymentHeader;
 import io.calmon.world.WorldTraffic;
 import java.nio.ByteBuffer;
@@ -27,8 +27,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * timestamp = labelled time). The traffic's drift can be changed while it runs.
  */
 final class TrafficGenerator implements Runnable, AutoCloseable {
-  private static final AvroCodec<ImageEvent> EVENTS = AvroCodec.of(ImageEvent.class);
-  private static final AvroCodec<Label> LABELS = AvroCodec.of(Label.class);
+  private final RecordCodec<ImageEvent> events;
+  private final RecordCodec<Label> labelCodec;
 
   private record PendingLabel(Instant due, Label label) {}
 
@@ -84,6 +84,8 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
                         5))),
             new StringSerializer(),
             new ByteArraySerializer());
+    this.events = kafka.valueFormat().codec(ImageEvent.class, imageTopic);
+    this.labelCodec = kafka.valueFormat().codec(Label.class, labelTopic);
     this.imageTopic = imageTopic;
     this.labelTopic = labelTopic;
     this.deployment = deployment;
@@ -156,7 +158,7 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
             null,
             now.toEpochMilli(),
             event.eventId(),
-            EVENTS.encode(image),
+            events.encode(image),
             DeploymentHeader.of(deployment))); // other deployments' scorers skip it undecoded
     eventsSent.incrementAndGet();
     delay.ifPresent(
@@ -199,7 +201,7 @@ final class TrafficGenerator implements Runnable, AutoCloseable {
               null,
               label.getLabelledAt().toEpochMilli(),
               label.getEventId(),
-              LABELS.encode(label)));
+              labelCodec.encode(label)));
       labelsSent.incrementAndGet();
     }
   }

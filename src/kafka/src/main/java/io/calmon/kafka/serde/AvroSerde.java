@@ -3,14 +3,17 @@ package io.calmon.kafka.serde;
 import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
+import io.calmon.schemas.serde.confluent.ValueFormat;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A Kafka {@link Serde} over a calmon {@link RecordCodec} (Avro single-object encoding by default).
+ * A Kafka {@link Serde} over calmon's {@link RecordCodec}s: Avro single-object encoding by default,
+ * or a {@link ValueFormat}'s codec for each topic (Confluent's wire format through a registry).
  *
  * <p>A null value (a tombstone on a compacted topic) stays null both ways. Bytes that are not a
  * record of this type throw {@link RecordDecodingException}: consumers catch it and send the
@@ -22,35 +25,46 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class AvroSerde<T extends SpecificRecord>
     implements Serde<T>, Serializer<T>, Deserializer<T> {
 
-  private final RecordCodec<T> codec;
+  private final Class<T> type;
+  private final Function<String, RecordCodec<T>> codecs;
 
-  private AvroSerde(RecordCodec<T> codec) {
-    this.codec = codec;
+  private AvroSerde(Class<T> type, Function<String, RecordCodec<T>> codecs) {
+    this.type = type;
+    this.codecs = codecs;
   }
 
-  /** A serde for {@code type} reading every version in the standard schema store. */
+  /** A serde for {@code type} in single-object encoding, reading every known version. */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
-    return new AvroSerde<>(AvroCodec.of(type));
+    AvroCodec<T> codec = AvroCodec.of(type);
+    return new AvroSerde<>(type, topic -> codec);
   }
 
-  /** A serde over any codec, e.g. a Confluent wire-format codec. */
+  /**
+   * A serde for {@code type} in {@code format}: the codec of each topic it is used on (under
+   * Confluent's format the subject is the topic's).
+   */
+  public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, ValueFormat format) {
+    return new AvroSerde<>(type, topic -> format.codec(type, topic));
+  }
+
+  /** A serde over one codec, whatever the topic. */
   public static <T extends SpecificRecord> AvroSerde<T> over(RecordCodec<T> codec) {
-    return new AvroSerde<>(codec);
+    return new AvroSerde<>(codec.recordType(), topic -> codec);
   }
 
   /** The record type this serde reads and writes. */
   public Class<T> recordType() {
-    return codec.recordType();
+    return type;
   }
 
   @Override
   public byte[] serialize(String topic, T data) {
-    return data == null ? null : codec.encode(data);
+    return data == null ? null : codecs.apply(topic).encode(data);
   }
 
   @Override
   public T deserialize(String topic, byte[] data) {
-    return data == null ? null : codec.decode(data);
+    return data == null ? null : codecs.apply(topic).decode(data);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.calmon.schemas.serde.confluent;
+package io.calmon.schemas.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,7 +44,9 @@ import org.apache.avro.SchemaNormalization;
  * schema), forbid registration (403), fail every request (5xx) or answer slowly. It counts the
  * requests to each call.
  */
-final class RegistryStandIn implements AutoCloseable {
+public final class RegistryStandIn implements AutoCloseable {
+  /** The media type of the registry's REST API. */
+  public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern REGISTER = Pattern.compile("/subjects/([^/]+)/versions");
@@ -80,13 +82,13 @@ final class RegistryStandIn implements AutoCloseable {
   }
 
   /** A stand-in on a free port of the loopback interface, over plain HTTP. */
-  static RegistryStandIn start() throws IOException {
+  public static RegistryStandIn start() throws IOException {
     return new RegistryStandIn(
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), "http");
   }
 
   /** A stand-in on a free port of the loopback interface, over HTTPS with the given context. */
-  static RegistryStandIn startTls(SSLContext tls) throws IOException {
+  public static RegistryStandIn startTls(SSLContext tls) throws IOException {
     HttpsServer server =
         HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(tls));
@@ -94,22 +96,22 @@ final class RegistryStandIn implements AutoCloseable {
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:41234}. */
-  String url() {
+  public String url() {
     return url;
   }
 
   /** How many registration requests arrived (answered or refused). */
-  int registrations() {
+  public int registrations() {
     return registrations.get();
   }
 
   /** How many fetch-by-id requests arrived (answered or refused). */
-  int fetches() {
+  public int fetches() {
     return fetches.get();
   }
 
   /** Requires {@code Authorization: Basic base64(user:password)} on every request. */
-  RegistryStandIn requireBasicAuth(String user, String password) {
+  public RegistryStandIn requireBasicAuth(String user, String password) {
     expectedAuthorization =
         "Basic "
             + Base64.getEncoder()
@@ -118,31 +120,32 @@ final class RegistryStandIn implements AutoCloseable {
   }
 
   /** Answers every registration under {@code subject} with this status and error body. */
-  synchronized RegistryStandIn refuse(String subject, int status, int errorCode, String message) {
+  public synchronized RegistryStandIn refuse(
+      String subject, int status, int errorCode, String message) {
     refusals.put(subject, new Refusal(status, errorCode, message));
     return this;
   }
 
   /** Answers every registration with 403, as for a read-only user. */
-  RegistryStandIn forbidRegistration() {
+  public RegistryStandIn forbidRegistration() {
     registrationForbidden = true;
     return this;
   }
 
   /** Answers every request with this server-error status; 0 to answer normally again. */
-  RegistryStandIn failWith(int status) {
+  public RegistryStandIn failWith(int status) {
     failingStatus = status;
     return this;
   }
 
   /** Waits this long before answering each request. */
-  RegistryStandIn delay(Duration delay) {
+  public RegistryStandIn delay(Duration delay) {
     this.delay = delay;
     return this;
   }
 
   /** Stores a schema of another type (e.g. PROTOBUF) directly; returns its id. */
-  synchronized int addForeignSchema(String schemaType, String text) {
+  public synchronized int addForeignSchema(String schemaType, String text) {
     int id = nextId++;
     textById.put(id, text);
     typeById.put(id, schemaType);
@@ -150,7 +153,7 @@ final class RegistryStandIn implements AutoCloseable {
   }
 
   /** The ids registered under {@code subject}, in registration order. */
-  synchronized List<Integer> idsOf(String subject) {
+  public synchronized List<Integer> idsOf(String subject) {
     return List.copyOf(idsBySubject.getOrDefault(subject, List.of()));
   }
 
@@ -197,7 +200,7 @@ final class RegistryStandIn implements AutoCloseable {
 
   private void register(HttpExchange exchange, String subject, byte[] body) throws IOException {
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    if (contentType == null || !contentType.startsWith(SchemaRegistryClient.CONTENT_TYPE)) {
+    if (contentType == null || !contentType.startsWith(CONTENT_TYPE)) {
       error(exchange, 415, 415, "HTTP 415 Unsupported Media Type");
       return;
     }
@@ -276,13 +279,13 @@ final class RegistryStandIn implements AutoCloseable {
   private static void answer(HttpExchange exchange, int status, Map<String, Object> body)
       throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", SchemaRegistryClient.CONTENT_TYPE);
+    exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
   }
 
   /** Reads a schema from the test classpath. */
-  static Schema schemaResource(String resource) throws IOException {
+  public static Schema schemaResource(String resource) throws IOException {
     try (InputStream in = RegistryStandIn.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IOException("missing resource " + resource);
