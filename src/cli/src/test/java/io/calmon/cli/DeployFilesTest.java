@@ -3,6 +3,7 @@ package io.calmon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calmon.kafka.KafkaClientConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,8 @@ import picocli.CommandLine;
 
 /**
  * The deployment files agree with the code: every calmon command in docker-compose.yml parses with
- * the calmon command line, and every calmon metric the Grafana dashboard plots is one a service
- * registers.
+ * the calmon command line, the client properties it mounts are accepted, and every calmon metric
+ * the Grafana dashboard plots is one a service registers.
  */
 class DeployFilesTest {
   private static final Path ROOT = Path.of("../..");
@@ -49,6 +50,11 @@ class DeployFilesTest {
       CommandLine.ParseResult parsed = Calmon.commandLine().parseArgs(args.toArray(String[]::new));
       assertTrue(parsed.hasSubcommand(), "parsed " + args);
     }
+    // The client properties the services are given: accepted, and Confluent's format.
+    KafkaClientConfig clients =
+        KafkaClientConfig.load(ROOT.resolve("src/deploy/calmon/client.properties"));
+    assertTrue(clients.valueFormat().isConfluent(), clients.toString());
+    assertEquals(List.of("http://schema-registry:8081"), clients.valueFormat().registryUrls());
   }
 
   @Test
