@@ -42,8 +42,10 @@ final class TopicsCommand {
 
     @Option(
         names = "--replication",
-        defaultValue = "1",
-        description = "Replicas of each new topic (default: ${DEFAULT-VALUE}).")
+        defaultValue = "3",
+        description =
+            "Replicas of each new topic (default: ${DEFAULT-VALUE}, with min.insync.replicas 2;"
+                + " 1 for a single broker).")
     int replication;
 
     @Option(

@@ -75,12 +75,28 @@ class BrokerCommandIT {
   /** `topics create` is idempotent and `topics list` shows what it created. */
   private static void assertTopicsCommands(String bootstrap) {
     CliRun created =
-        CliRun.run("topics", "create", "--bootstrap-servers", bootstrap, "--prefix", "p-");
+        CliRun.run(
+            "topics",
+            "create",
+            "--bootstrap-servers",
+            bootstrap,
+            "--prefix",
+            "p-",
+            "--replication",
+            "1");
     assertEquals(0, created.exitCode, created.err.toString());
     assertTrue(created.out.text().contains("created p-prompt-versions\n"), created.out.text());
 
     CliRun again =
-        CliRun.run("topics", "create", "--bootstrap-servers", bootstrap, "--prefix", "p-");
+        CliRun.run(
+            "topics",
+            "create",
+            "--bootstrap-servers",
+            bootstrap,
+            "--prefix",
+            "p-",
+            "--replication",
+            "1");
     assertEquals(0, again.exitCode, again.err.toString());
     assertTrue(again.out.text().contains("exists p-prompt-versions\n"), again.out.text());
 

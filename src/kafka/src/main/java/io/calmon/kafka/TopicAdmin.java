@@ -89,6 +89,15 @@ public final class TopicAdmin implements AutoCloseable {
   }
 
   /**
+   * The {@code min.insync.replicas} of a new topic with {@code replication} replicas: 2 from three
+   * replicas on (an acknowledged write survives the loss of one broker while a second one is down
+   * for maintenance), else 1 (a single broker, or two).
+   */
+  static int minInSyncReplicas(short replication) {
+    return replication >= 3 ? 2 : 1;
+  }
+
+  /**
    * Creates the topics that do not exist yet, with {@code partitions} partitions, {@code
    * replication} replicas and their cleanup policy; then checks the cleanup policy of all of them.
    *
@@ -120,7 +129,10 @@ public final class TopicAdmin implements AutoCloseable {
             new NewTopic(topic.name(), partitions, replication)
                 .configs(
                     Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy().configValue())));
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        topic.cleanupPolicy().configValue(),
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                        Integer.toString(minInSyncReplicas(replication)))));
       }
     }
     Set<String> createdNow = new HashSet<>();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,28 @@ class TopicAdminIT {
     assertEquals("compact", topicAdmin.cleanupPolicy(topics.classSets().name()).orElseThrow());
     assertEquals("delete", topicAdmin.cleanupPolicy(topics.imageEvents().name()).orElseThrow());
     assertEquals("delete", topicAdmin.cleanupPolicy(topics.deadLetters().name()).orElseThrow());
+  }
+
+  @Test
+  void shouldSetMinInSyncReplicasOnEveryNewTopic() throws Exception {
+    CalmonTopics topics = CalmonTopics.withPrefix("isr-");
+    topicAdmin.createAll(topics, 1, (short) 1);
+    ConfigResource predictions =
+        new ConfigResource(ConfigResource.Type.TOPIC, topics.predictions().name());
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      org.apache.kafka.clients.admin.ConfigEntry entry =
+          admin
+              .describeConfigs(List.of(predictions))
+              .all()
+              .get(RoundTrip.PATIENCE.toSeconds(), TimeUnit.SECONDS)
+              .get(predictions)
+              .get("min.insync.replicas");
+      assertEquals("1", entry.value());
+      assertEquals(
+          org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG,
+          entry.source(),
+          "set on the topic, not the broker's default");
+    }
   }
 
   @Test
