@@ -69,6 +69,8 @@ class MonitorCommandsIT {
             "--prefix",
             prefix,
             "--partitions",
+            "1",
+            "--replication",
             "1");
     assertEquals(0, run.exitCode, run.err.toString());
   }

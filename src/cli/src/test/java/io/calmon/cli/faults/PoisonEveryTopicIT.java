@@ -94,7 +94,9 @@ class PoisonEveryTopicIT {
         "--prefix",
         PREFIX,
         "--partitions",
-        "" + PARTITIONS);
+        "" + PARTITIONS,
+        "--replication",
+        "1");
     long now = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
     t0 = Instant.ofEpochMilli(now / WINDOW.toMillis() * WINDOW.toMillis());
     feed =

@@ -115,6 +115,8 @@ class SecureClusterIT {
         "--prefix",
         PREFIX,
         "--partitions",
+        "1",
+        "--replication",
         "1");
     long now = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
     t0 = Instant.ofEpochMilli(now / WINDOW.toMillis() * WINDOW.toMillis());
