@@ -38,10 +38,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       description =
-          "How long traffic runs (e.g. 90s, 5m; default 240s, 480s for open-vocabulary). The"
-              + " change starts at two fifths of it (a quarter for open-vocabulary); a retraining"
-              + " takes about a minute on two cores (three for open-vocabulary's 200 epochs of CoOp + DOR), so"
-              + " much less than the default leaves no time to see the retrained version.")
+          "How long traffic runs (e.g. 90s, 8m; default 480s, 240s for noise and new-classes)."
+              + " The change starts at a quarter of it (two fifths for noise and new-classes); a"
+              + " retraining takes about three minutes on two cores (200 epochs of CoOp + DOR; one"
+              + " for the drift scenarios' 20), so much less than the default leaves no time to"
+              + " see the retrained version.")
   String duration;
 
   @Option(
@@ -61,8 +62,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--rate",
       description =
-          "Image events per second (default 12; 24 for open-vocabulary, so that a 10 s window"
-              + " holds enough labels to tell a new-class ECE of 10-20% from its noise floor).")
+          "Image events per second (default 24, so that a 10 s window holds enough labels to"
+              + " tell a new-class ECE of 10-20% from its noise floor; 12 for noise and"
+              + " new-classes).")
   Double rate;
 
   @Option(
@@ -87,16 +89,16 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--bootstrap-method",
       description =
-          "Version 1's tuning method: coop+dor (default; coop for open-vocabulary), coop, kgcoop"
-              + " or kgcoop+dor; retrainings use coop+dor.")
+          "Version 1's tuning method: coop, coop+dor, kgcoop or kgcoop+dor (default: coop, as the"
+              + " paper's CoOp; coop+dor for noise and new-classes); retrainings use coop+dor.")
   String bootstrapMethod;
 
   @Option(
       names = "--bootstrap-epochs",
       description =
-          "Version 1's tuning epochs (default 20, as every retraining; 200 for open-vocabulary,"
-              + " whose retrainings take 200 too); CoOp becomes overconfident on new classes only"
-              + " after many (the reproduction uses 200).")
+          "Version 1's tuning epochs (default 200, the reproduction's schedule, as every"
+              + " retraining; 20 for noise and new-classes); CoOp becomes overconfident on new"
+              + " classes only after many.")
   Integer bootstrapEpochs;
 
   @Option(
@@ -116,7 +118,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--seed",
-      description = "Seed of the world task and the traffic (default 7; 1 for open-vocabulary).")
+      description =
+          "Seed of the world task and the traffic (default 1, the reproduction's task; 7 for"
+              + " noise and new-classes).")
   Long seed;
 
   @Option(
@@ -128,7 +132,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--summary-json",
-      description = "Write the run's summary (counts, ECE per phase) to this file.")
+      description =
+          "Write the run's summary (counts; per prompt version and true-class group its figures"
+              + " beside zero-shot's; alerts; times; ECE per phase) to this file.")
   Path summaryJson;
 
   @Option(
