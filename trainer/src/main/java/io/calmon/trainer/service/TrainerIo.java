@@ -243,6 +243,9 @@ final class TrainerIo implements AutoCloseable {
       if (!next.isEmpty()) {
         producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
       }
+      // On the broker before the hook (the commit would flush them anyway): a crash the hook
+      // simulates leaves them in the log, uncommitted, as a real crash after the sends does.
+      producer.flush();
       hook.beforeCommit(++transactions, promptVersions);
       TransactionCommit.commit(producer, COMMIT_ATTEMPTS, attempt -> {});
     } catch (TrainerService.SimulatedCrash e) {
