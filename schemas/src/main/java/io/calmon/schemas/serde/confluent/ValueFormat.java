@@ -16,14 +16,18 @@ import org.apache.avro.specific.SpecificRecord;
  * state records ({@code io.calmon.schemas.state}: changelogs, the monitor's repartition topics)
  * stay in single-object encoding, which needs no registry.
  *
- * <p>Thread-safe; codecs are made once per (record type, topic).
+ * <p>Thread-safe; codecs are made once per record type (per record type and topic under Confluent's
+ * format).
  */
 public final class ValueFormat {
   private static final ValueFormat SINGLE_OBJECT = new ValueFormat(null);
   private static final String CONTRACTS = "io.calmon.schemas";
 
+  /** A codec's identity: its record type and, under Confluent's format, its topic. */
+  private record Key(Class<?> type, String topic) {}
+
   private final SchemaRegistryClient registry;
-  private final Map<String, RecordCodec<?>> codecs = new ConcurrentHashMap<>();
+  private final Map<Key, RecordCodec<?>> codecs = new ConcurrentHashMap<>();
 
   private ValueFormat(SchemaRegistryClient registry) {
     this.registry = registry;
@@ -49,15 +53,18 @@ public final class ValueFormat {
     return registry == null ? java.util.List.of() : registry.urls();
   }
 
-  /** The codec of {@code type}'s values on {@code topic}. */
+  /**
+   * The codec of {@code type}'s values on {@code topic}, made once: a codec keeps its schema, its
+   * writer and one reader per writer schema, so callers on a hot path may ask for it per record.
+   */
   @SuppressWarnings("unchecked")
   public <T extends SpecificRecord> RecordCodec<T> codec(Class<T> type, String topic) {
     if (registry == null || !isContract(type)) {
-      return AvroCodec.of(type);
+      return (RecordCodec<T>) codecs.computeIfAbsent(new Key(type, null), k -> AvroCodec.of(type));
     }
     return (RecordCodec<T>)
         codecs.computeIfAbsent(
-            type.getName() + "\u0000" + topic,
+            new Key(type, topic),
             k ->
                 AnyFormatCodec.writing(
                     AnyFormatCodec.WireFormat.CONFLUENT,

@@ -5,6 +5,8 @@ import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import io.calmon.schemas.serde.confluent.ValueFormat;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -44,7 +46,13 @@ public final class AvroSerde<T extends SpecificRecord>
    * Confluent's format the subject is the topic's).
    */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, ValueFormat format) {
-    return new AvroSerde<>(type, topic -> format.codec(type, topic));
+    Map<String, RecordCodec<T>> byTopic = new ConcurrentHashMap<>();
+    return new AvroSerde<>(
+        type,
+        topic ->
+            byTopic.computeIfAbsent(
+                Objects.requireNonNull(topic, "a topic (its codec depends on it)"),
+                t -> format.codec(type, t)));
   }
 
   /** A serde over one codec, whatever the topic. */
