@@ -521,31 +521,8 @@ final class TrainerCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code 10m}, {@code 30s}, {@code 2h}, {@code 500ms} or ISO-8601 ({@code PT10M}). */
-  /** A duration like 10m, 30s, 2h, 500ms or PT10M; a bad one is a user error naming {@code key}. */
+  /** A duration of the one syntax ({@link DurationFlag}); a bad one is a user error naming it. */
   static Duration duration(String key, String s) {
-    String t = s.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.startsWith("pt") || t.startsWith("p")) {
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
-      }
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      }
-      long n = Long.parseLong(t.substring(0, t.length() - 1));
-      switch (t.charAt(t.length() - 1)) {
-        case 's':
-          return Duration.ofSeconds(n);
-        case 'm':
-          return Duration.ofMinutes(n);
-        case 'h':
-          return Duration.ofHours(n);
-        default:
-          break;
-      }
-    } catch (RuntimeException e) {
-      throw new UserError("--" + key + " must be like 10m, 30s, 2h or PT10M, got " + s, e);
-    }
-    throw new UserError("--" + key + " must be like 10m, 30s, 2h or PT10M, got " + s);
+    return DurationFlag.parse("--" + key, s);
   }
 }

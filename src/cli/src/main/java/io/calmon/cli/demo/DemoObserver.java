@@ -1,6 +1,5 @@
 package io.calmon.cli.demo;
 
-import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.schemas.Alert;
@@ -16,7 +15,6 @@ import io.calmon.schemas.serde.confluent.ValueFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,9 +32,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Watches everything the demo's services produce (read_committed): counts predictions (distinct
  * event ids, for the lost/duplicate check), reports, alerts, retrain requests, prompt versions and
- * dead letters; feeds final reports to the {@link DemoTimeline}; and measures calibration itself
- * from predictions joined with the true classes the traffic generator knows, per phase and per the
- * task's original base/new split, independently of the monitor.
+ * dead letters; feeds final reports to the {@link DemoTimeline}; and keeps every distinct
+ * prediction with its phase, which the summary joins with the true classes the traffic generator
+ * knows to measure calibration itself, independently of the monitor.
  */
 final class DemoObserver implements Runnable, AutoCloseable {
   /** What the traffic generator knows about each event: its class, and whether a label follows. */
@@ -73,8 +71,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
   private final List<Raised> raised = new ArrayList<>();
   private final List<Scored> scored = new ArrayList<>();
   private final Map<Long, List<String>> classSets = new HashMap<>();
-  private final Map<Boolean, Map<DemoPhase, CalibrationSketch>> sketches = new HashMap<>();
-  private final Map<Boolean, Double> latestEce = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private volatile Instant driftStart;
   private volatile long versionAtDrift = -1;
@@ -84,8 +80,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
       String bootstrapServers,
       KafkaClientConfig kafka,
       CalmonTopics topics,
-      DemoTimeline timeline,
-      int bins) {
+      DemoTimeline timeline) {
     this.topics = topics;
     this.format = kafka.valueFormat();
     this.timeline = timeline;
@@ -115,13 +110,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
             topics.promptVersions().name(),
             topics.classSets().name(),
             topics.deadLetters().name()));
-    for (boolean isNew : new boolean[] {false, true}) {
-      Map<DemoPhase, CalibrationSketch> byPhase = new EnumMap<>(DemoPhase.class);
-      for (DemoPhase phase : DemoPhase.values()) {
-        byPhase.put(phase, new CalibrationSketch(bins));
-      }
-      sketches.put(isNew, byPhase);
-    }
   }
 
   /** Called by the traffic generator for every event it sends. */
@@ -222,12 +210,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
             prediction.getPredictedClass(),
             prediction.getConfidence(),
             phase));
-    Truth truth = truths.get(prediction.getEventId());
-    if (truth == null || !truth.labelled()) {
-      return; // the phases' calibration is over labelled events, as the monitor's
-    }
-    boolean correct = prediction.getPredictedClass().equals(truth.trueClass());
-    sketches.get(truth.newClass()).get(phase).add(prediction.getConfidence(), correct);
   }
 
   private DemoPhase phaseOf(Prediction prediction) {
@@ -237,17 +219,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
     return prediction.getPromptVersion() > versionAtDrift
         ? DemoPhase.AFTER_RETRAIN
         : DemoPhase.DURING_DRIFT;
-  }
-
-  /** ECE of one phase for the task's base (false) or new (true) classes; NaN with no data. */
-  synchronized double ece(boolean newClasses, DemoPhase phase) {
-    CalibrationSketch sketch = sketches.get(newClasses).get(phase);
-    return sketch.isEmpty() ? Double.NaN : sketch.ece();
-  }
-
-  /** A copy of one phase's sketch of labelled predictions, task base (false) or new (true). */
-  synchronized CalibrationSketch sketch(boolean newClasses, DemoPhase phase) {
-    return sketches.get(newClasses).get(phase).copy();
   }
 
   /** Every distinct prediction read, in the order read. */
@@ -268,10 +239,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
   /** Alerts read, in order. */
   synchronized List<Raised> raised() {
     return List.copyOf(raised);
-  }
-
-  synchronized long labelled(boolean newClasses, DemoPhase phase) {
-    return sketches.get(newClasses).get(phase).count();
   }
 
   synchronized long distinctPredicted() {

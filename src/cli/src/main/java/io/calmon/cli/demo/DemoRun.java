@@ -145,7 +145,7 @@ final class DemoRun implements AutoCloseable {
     }
     say("two scorers running");
 
-    DemoObserver observer = new DemoObserver(bootstrap, settings.kafka(), topics, timeline, BINS);
+    DemoObserver observer = new DemoObserver(bootstrap, settings.kafka(), topics, timeline);
     resources.add(observer);
     Thread observing = start("calmon-demo-observer", observer);
     ZeroShotReference zeroShot = new ZeroShotReference(clip, ScorerConfig.DEFAULT_TEMPLATE);

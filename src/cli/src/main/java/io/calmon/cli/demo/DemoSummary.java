@@ -2,6 +2,7 @@ package io.calmon.cli.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.monitor.ReportGroup;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -94,15 +97,26 @@ record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroup
     f.put("times", times);
     f.put("dead_letters", observer.deadLetters());
     f.put("lost", lost);
+    // Per phase and the task's base/new split, over the same labelled predictions.
+    Map<Boolean, Map<DemoPhase, CalibrationSketch>> phases = new HashMap<>();
+    for (DemoObserver.Scored s : scored) {
+      DemoObserver.Truth truth = observer.truth(s.eventId());
+      if (truth != null && truth.labelled()) {
+        phases
+            .computeIfAbsent(truth.newClass(), k -> new EnumMap<>(DemoPhase.class))
+            .computeIfAbsent(s.phase(), k -> new CalibrationSketch(timeline.bins()))
+            .add(s.confidence(), s.predictedClass().equals(truth.trueClass()));
+      }
+    }
     Map<String, Object> ece = new LinkedHashMap<>();
     Map<String, Object> labelled = new LinkedHashMap<>();
     for (boolean isNew : new boolean[] {false, true}) {
       Map<String, Object> byPhase = new LinkedHashMap<>();
       Map<String, Object> counts = new LinkedHashMap<>();
       for (DemoPhase phase : DemoPhase.values()) {
-        double value = observer.ece(isNew, phase);
-        byPhase.put(phase.key(), Double.isNaN(value) ? null : value);
-        counts.put(phase.key(), observer.labelled(isNew, phase));
+        CalibrationSketch sketch = phases.getOrDefault(isNew, Map.of()).get(phase);
+        byPhase.put(phase.key(), sketch == null ? null : sketch.ece());
+        counts.put(phase.key(), sketch == null ? 0L : sketch.count());
       }
       ece.put(isNew ? "new" : "base", byPhase);
       labelled.put(isNew ? "new" : "base", counts);

@@ -1,6 +1,7 @@
 package io.calmon.cli.demo;
 
 import io.calmon.clip.ClipModel;
+import io.calmon.clip.Similarity;
 import io.calmon.clip.image.ImagePreprocessor;
 import java.util.List;
 import java.util.Map;
@@ -75,17 +76,14 @@ final class ZeroShotReference implements AutoCloseable {
 
   /** The most probable class of a softmax over {@code logits} and its probability. */
   static Scored top(List<String> classNames, float[] logits) {
+    float[] p = Similarity.softmax(new float[][] {logits})[0];
     int best = 0;
-    for (int k = 1; k < logits.length; k++) {
-      if (logits[k] > logits[best]) {
+    for (int k = 1; k < p.length; k++) {
+      if (p[k] > p[best]) {
         best = k;
       }
     }
-    double sum = 0;
-    for (float logit : logits) {
-      sum += Math.exp(logit - logits[best]);
-    }
-    return new Scored(classNames.get(best), 1.0 / sum);
+    return new Scored(classNames.get(best), p[best]);
   }
 
   @Override
