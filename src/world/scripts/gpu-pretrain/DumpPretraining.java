@@ -1,4 +1,4 @@
-package io.calmon.world.pretrain;
+package io.calmon.pretrain;
 
 import io.calmon.world.Images;
 import io.calmon.world.TaskImages;
@@ -23,7 +23,7 @@ import java.util.stream.IntStream;
  *
  * <pre>
  * java -cp calmon-world.jar:calmon-core.jar:(compiled class dir) \
- *   io.calmon.world.pretrain.DumpPretraining OUT POOL SEED CAPTION_DETAIL PER_CLASS
+ *   io.calmon.pretrain.DumpPretraining OUT POOL SEED CAPTION_DETAIL PER_CLASS
  * </pre>
  *
  * Files (little-endian): pool_images.u8 [N,3,32,32] 0-255, pool_captions.txt, pool_looks.i32;

@@ -11,7 +11,7 @@ if [ ! -f /tmp/dump/crossed_classes.txt ]; then
 tar xzf .gpu/jre25.tgz -C /tmp || exit 1
 /tmp/jre25/bin/java -Djava.awt.headless=true \
   -cp .gpu/dumpcls:.gpu/calmon-world.jar:.gpu/calmon-core.jar \
-  io.calmon.world.pretrain.DumpPretraining /tmp/dump "$POOL" 24 0.25 100 > /tmp/dump.log 2>&1 \
+  io.calmon.pretrain.DumpPretraining /tmp/dump "$POOL" 24 0.25 100 > /tmp/dump.log 2>&1 \
   || { cat /tmp/dump.log; exit 1; }
 cat /tmp/dump.log
 fi

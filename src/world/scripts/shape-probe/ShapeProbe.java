@@ -5,7 +5,7 @@ import ai.djl.training.GradientCollector;
 import io.calmon.clip.*;
 import io.calmon.clip.text.ClipTokenizer;
 import io.calmon.clip.train.*;
-import io.calmon.world.pretrain.ModelPreset;
+import io.calmon.pretrain.ModelPreset;
 import java.nio.file.*;
 import java.util.*;
 /**

@@ -1,10 +1,10 @@
 package io.calmon.monitor;
 
-import io.calmon.kafka.service.MetricsRegistry;
 import io.calmon.monitor.topology.MonitorCounters;
 import io.calmon.monitor.topology.MonitorListener;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationReport;
+import io.calmon.service.MetricsRegistry;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

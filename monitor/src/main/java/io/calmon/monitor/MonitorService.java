@@ -1,12 +1,12 @@
 package io.calmon.monitor;
 
 import io.calmon.kafka.TopicAdmin;
-import io.calmon.kafka.service.MetricsRegistry;
-import io.calmon.kafka.service.MetricsServer;
 import io.calmon.monitor.topology.InputPartitions;
 import io.calmon.monitor.topology.MonitorCounters;
 import io.calmon.monitor.topology.MonitorTopology;
 import io.calmon.schemas.serde.AvroLimits;
+import io.calmon.service.MetricsRegistry;
+import io.calmon.service.MetricsServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -2,10 +2,10 @@ package io.calmon.monitor;
 
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
-import io.calmon.kafka.service.ConfigException;
-import io.calmon.kafka.service.Durations;
-import io.calmon.kafka.service.LayeredConfig;
 import io.calmon.monitor.alerting.EceAlertRule;
+import io.calmon.service.ConfigException;
+import io.calmon.service.Durations;
+import io.calmon.service.LayeredConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;

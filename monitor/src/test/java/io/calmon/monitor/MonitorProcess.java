@@ -1,6 +1,6 @@
 package io.calmon.monitor;
 
-import io.calmon.kafka.service.LayeredConfig;
+import io.calmon.service.LayeredConfig;
 import java.util.Map;
 
 /**

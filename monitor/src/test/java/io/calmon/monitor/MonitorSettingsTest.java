@@ -3,7 +3,7 @@ package io.calmon.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.calmon.kafka.service.ConfigException;
+import io.calmon.service.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Turns one image's logits into a {@link Prediction} record. Pure: no Kafka, no model. */
-final class PredictionBuilder {
+public final class PredictionBuilder {
 
   private final int topK;
   private final int fullProbabilitiesMax;
@@ -20,7 +20,7 @@ final class PredictionBuilder {
    * @param fullProbabilitiesMax ship the full vector for class sets of at most this many classes
    * @param scorerId the instance id written into every prediction
    */
-  PredictionBuilder(int topK, int fullProbabilitiesMax, String scorerId) {
+  public PredictionBuilder(int topK, int fullProbabilitiesMax, String scorerId) {
     if (topK < 1) {
       throw new IllegalArgumentException("top-k must be at least 1, got " + topK);
     }
@@ -29,7 +29,8 @@ final class PredictionBuilder {
     this.scorerId = scorerId;
   }
 
-  Prediction build(ImageEvent event, ScoringContext context, float[] logits, Instant scoredAt) {
+  public Prediction build(
+      ImageEvent event, ScoringContext context, float[] logits, Instant scoredAt) {
     if (logits.length != context.classNames().size()) {
       throw new IllegalArgumentException(
           logits.length + " logits for " + context.classNames().size() + " classes");

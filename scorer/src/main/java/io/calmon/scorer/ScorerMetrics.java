@@ -1,7 +1,7 @@
 package io.calmon.scorer;
 
-import io.calmon.kafka.service.BucketHistogram;
-import io.calmon.kafka.service.MetricsRegistry;
+import io.calmon.service.BucketHistogram;
+import io.calmon.service.MetricsRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;

@@ -2,9 +2,9 @@ package io.calmon.scorer;
 
 import ai.djl.engine.Engine;
 import io.calmon.clip.ClipModel;
-import io.calmon.kafka.service.MetricsRegistry;
-import io.calmon.kafka.service.MetricsServer;
 import io.calmon.schemas.serde.AvroLimits;
+import io.calmon.service.MetricsRegistry;
+import io.calmon.service.MetricsServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;

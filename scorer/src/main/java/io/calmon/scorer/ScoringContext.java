@@ -17,7 +17,7 @@ import java.util.Set;
  * @param logitScale CLIP's stored (log) logit scale
  * @param temperature the prompt version's post-hoc temperature; 1 when none
  */
-record ScoringContext(
+public record ScoringContext(
     long promptVersion,
     long classSetVersion,
     List<String> classNames,
@@ -26,7 +26,7 @@ record ScoringContext(
     float logitScale,
     double temperature) {
 
-  ScoringContext {
+  public ScoringContext {
     classNames = List.copyOf(classNames);
     baseClasses = Set.copyOf(baseClasses);
     Objects.requireNonNull(textFeatures, "textFeatures");
@@ -40,7 +40,7 @@ record ScoringContext(
   }
 
   /** {@code exp(logitScale) * cos(image, class)}: {@code [images, classes]}, before temperature. */
-  float[][] logits(float[][] imageFeatures) {
+  public float[][] logits(float[][] imageFeatures) {
     return Similarity.logits(imageFeatures, textFeatures, logitScale);
   }
 

@@ -16,18 +16,18 @@ import java.util.Set;
  * once per class. This is the only place the scorer touches the text encoder, and it runs once per
  * change of either record, never per image.
  */
-final class ScoringContextCompiler {
+public final class ScoringContextCompiler {
 
   private final ClipModel clip;
   private final String template;
 
-  ScoringContextCompiler(ClipModel clip, String template) {
+  public ScoringContextCompiler(ClipModel clip, String template) {
     this.clip = clip;
     this.template = template;
   }
 
   /** Zero-shot features from the hand-written template: prompt version 0, every class NEW. */
-  ScoringContext zeroShot(ClassSet classSet) {
+  public ScoringContext zeroShot(ClassSet classSet) {
     List<String> names = classNames(classSet);
     List<String> prompts = new ArrayList<>(names.size());
     for (String name : names) {

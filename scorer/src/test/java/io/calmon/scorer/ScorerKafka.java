@@ -2,10 +2,10 @@ package io.calmon.scorer;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.calmon.broker.EmbeddedKafkaBroker;
 import io.calmon.clip.ClipModel;
 import io.calmon.clip.prompt.ContextPrompts;
 import io.calmon.kafka.CalmonTopics;
-import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.ImageEvent;

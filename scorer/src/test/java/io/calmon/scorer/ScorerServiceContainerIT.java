@@ -1,6 +1,6 @@
 package io.calmon.scorer;
 
-import io.calmon.kafka.testing.KafkaContainers;
+import io.calmon.broker.testing.KafkaContainers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.testcontainers.junit.jupiter.Testcontainers;

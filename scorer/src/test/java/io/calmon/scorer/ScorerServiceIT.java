@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calmon.broker.EmbeddedKafkaBroker;
 import io.calmon.clip.ClipModel;
-import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Prediction;

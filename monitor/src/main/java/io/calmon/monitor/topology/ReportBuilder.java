@@ -3,7 +3,6 @@ package io.calmon.monitor.topology;
 import io.calmon.core.calibration.CalibrationMetrics;
 import io.calmon.core.calibration.CalibrationOptions;
 import io.calmon.core.calibration.CalibrationSketch;
-import io.calmon.core.calibration.CalibrationSketchCodec;
 import io.calmon.core.calibration.EceNoiseFloor;
 import io.calmon.core.calibration.EqualWidthBins;
 import io.calmon.monitor.MonitorConfig;

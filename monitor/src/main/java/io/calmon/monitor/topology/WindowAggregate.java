@@ -1,7 +1,6 @@
 package io.calmon.monitor.topology;
 
 import io.calmon.core.calibration.CalibrationSketch;
-import io.calmon.core.calibration.CalibrationSketchCodec;
 import io.calmon.core.calibration.EqualWidthBins;
 import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.state.CalibrationObservation;

@@ -1,7 +1,7 @@
 package io.calmon.cli;
 
+import io.calmon.broker.EmbeddedKafkaBroker;
 import io.calmon.kafka.CalmonTopics;
-import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.TopicMismatchException;
 import java.io.PrintWriter;

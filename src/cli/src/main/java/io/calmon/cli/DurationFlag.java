@@ -1,6 +1,6 @@
 package io.calmon.cli;
 
-import io.calmon.kafka.service.Durations;
+import io.calmon.service.Durations;
 import java.time.Duration;
 
 /** A flag's duration ({@link Durations#FORMAT}), or a user error naming the flag. */

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The direction of dependencies between calmon's packages, checked on the sources of every module
- * (docs/ARCHITECTURE.md, "Modules"): the cores know nothing of Kafka, the model layer's engine
- * stays out of the Kafka side, no library imports a service, services do not import each other, and
- * nothing imports the command line.
+ * (docs/ARCHITECTURE.md, "Modules"): the cores know nothing of Kafka, the calibration core nothing
+ * of Avro, world generation nothing of the model, the model layer's engine stays out of the Kafka
+ * side, no library imports a service, no service imports the embedded broker or another service,
+ * nothing imports the command line, and benchmarks live with the command line only.
  */
 class ArchitectureTest {
   private static final Path ROOT = Path.of("../..");
@@ -56,13 +57,12 @@ class ArchitectureTest {
             "io.calmon.schemas",
             "io.calmon.clip",
             "io.calmon.world",
-            "io.calmon.kafka.service",
-            "io.calmon.trainer.tuning",
-            "io.calmon.trainer.eval",
-            "io.calmon.trainer.data",
+            "io.calmon.pretrain",
+            "io.calmon.service",
+            "io.calmon.tuning",
             "io.calmon.trainer.loop",
-            "io.calmon.trainer.outliers",
             "io.calmon.monitor.alerting");
+    List<String> services = List.of("io.calmon.scorer", "io.calmon.monitor", "io.calmon.trainer");
     for (String core : cores) {
       rules.add(new Rule(core, "org.apache.kafka", "a pure core must not depend on Kafka"));
       for (String service :
@@ -70,45 +70,66 @@ class ArchitectureTest {
         rules.add(new Rule(core, service, "a core must not depend on a service"));
       }
     }
-    for (String library :
+    List<String> libraries =
         List.of(
             "io.calmon.core",
             "io.calmon.schemas",
             "io.calmon.clip",
             "io.calmon.world",
-            "io.calmon.kafka")) {
-      for (String service : List.of("io.calmon.scorer", "io.calmon.monitor", "io.calmon.trainer")) {
+            "io.calmon.pretrain",
+            "io.calmon.tuning",
+            "io.calmon.service",
+            "io.calmon.kafka",
+            "io.calmon.broker");
+    for (String library : libraries) {
+      for (String service : services) {
         rules.add(new Rule(library, service, "a shared library must not depend on a service"));
       }
     }
+    rules.add(new Rule("io.calmon.core", "org.apache.avro", "the calibration core has no Avro"));
+    rules.add(new Rule("io.calmon.core", "io.calmon.schemas", "the calibration core has no Avro"));
+    rules.add(new Rule("io.calmon.world", "io.calmon.clip", "world generation knows no model"));
+    rules.add(
+        new Rule("io.calmon.world", "io.calmon.pretrain", "world generation knows no pretraining"));
+    for (String service : services) {
+      rules.add(
+          new Rule(
+              service,
+              "io.calmon.broker",
+              "a service runs against any cluster: the embedded broker is the CLI's and the tests'"));
+    }
     for (String noEngine :
-        List.of("io.calmon.core", "io.calmon.schemas", "io.calmon.kafka", "io.calmon.monitor")) {
+        List.of(
+            "io.calmon.core",
+            "io.calmon.schemas",
+            "io.calmon.service",
+            "io.calmon.kafka",
+            "io.calmon.broker",
+            "io.calmon.monitor")) {
       rules.add(new Rule(noEngine, "ai.djl", "only the model layer and its users load DJL"));
     }
-    rules.add(new Rule("io.calmon.scorer", "io.calmon.monitor", "services are independent"));
-    rules.add(new Rule("io.calmon.scorer", "io.calmon.trainer", "services are independent"));
-    rules.add(new Rule("io.calmon.monitor", "io.calmon.scorer", "services are independent"));
-    rules.add(new Rule("io.calmon.monitor", "io.calmon.trainer", "services are independent"));
-    rules.add(new Rule("io.calmon.trainer", "io.calmon.scorer", "services are independent"));
-    rules.add(new Rule("io.calmon.trainer", "io.calmon.monitor", "services are independent"));
+    for (String from : services) {
+      for (String to : services) {
+        if (!from.equals(to)) {
+          rules.add(new Rule(from, to, "services are independent"));
+        }
+      }
+    }
     rules.add(
         new Rule(
             "io.calmon.monitor.alerting",
             "io.calmon.monitor.topology",
             "alert policy is a core the topology uses, not the other way round"));
-    for (String notCli :
-        List.of(
-            "io.calmon.core",
-            "io.calmon.schemas",
-            "io.calmon.clip",
-            "io.calmon.world",
-            "io.calmon.kafka",
-            "io.calmon.scorer",
-            "io.calmon.monitor",
-            "io.calmon.trainer")) {
+    for (String notCli : concat(libraries, services)) {
       rules.add(new Rule(notCli, "io.calmon.cli", "only the command line knows the command line"));
     }
     return List.copyOf(rules);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** What {@code sources} (file name to Java text) import against the rules. */
@@ -150,6 +171,20 @@ class ArchitectureTest {
         "the services' sources are among them");
     List<Violation> found = violations(sources);
     assertEquals(List.of(), found, "wrong-way imports:\n" + found);
+  }
+
+  @Test
+  void shouldKeepBenchmarksOutOfTheServicesAndLibraries() throws IOException {
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      files
+          .filter(p -> p.toString().contains("/src/main/java/"))
+          .filter(p -> !p.toString().contains("/target/"))
+          .filter(p -> !p.toString().startsWith(ROOT.resolve("src/cli").toString()))
+          .filter(p -> p.getFileName().toString().matches(".*Bench(mark)?\\.java"))
+          .forEach(p -> found.add(ROOT.relativize(p).toString()));
+    }
+    assertEquals(List.of(), found, "benchmarks belong to the command line (calmon bench)");
   }
 
   @Test

@@ -3,9 +3,9 @@ package io.calmon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calmon.broker.EmbeddedKafkaBroker;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.CalmonTopics;
-import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.schemas.ClassSet;

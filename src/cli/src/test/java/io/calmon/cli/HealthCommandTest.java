@@ -3,8 +3,8 @@ package io.calmon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.calmon.kafka.service.MetricsRegistry;
-import io.calmon.kafka.service.MetricsServer;
+import io.calmon.service.MetricsRegistry;
+import io.calmon.service.MetricsServer;
 import java.net.ServerSocket;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.calmon.broker.EmbeddedKafkaBroker;
 import io.calmon.core.calibration.ExpectedCalibrationError;
 import io.calmon.core.calibration.TopLabelRows;
 import io.calmon.kafka.CalmonTopics;
-import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.ClassProbability;

@@ -14,7 +14,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.errors.AuthenticationException;
 
 /** Waits until a Kafka cluster answers an admin request with at least one live broker. */
-final class BrokerReadiness {
+public final class BrokerReadiness {
 
   private static final long RETRY_PAUSE_MS = 100;
 
@@ -28,7 +28,7 @@ final class BrokerReadiness {
    * @throws KafkaAuthenticationException if the cluster refused the client's credentials
    * @throws KafkaClientConfigException if the client refused the operator's client properties
    */
-  static int await(String bootstrapServers, KafkaClientConfig kafka, Duration timeout) {
+  public static int await(String bootstrapServers, KafkaClientConfig kafka, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception last = null;
     try (Admin admin = Admin.create(adminConfig(bootstrapServers, kafka, timeout))) {
@@ -82,7 +82,7 @@ final class BrokerReadiness {
    * Admin client settings that fail within the timeout instead of Kafka's default minute, with the
    * operator's client properties on top.
    */
-  static Map<String, Object> adminConfig(
+  public static Map<String, Object> adminConfig(
       String bootstrapServers, KafkaClientConfig kafka, Duration timeout) {
     int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     Map<String, Object> config = new HashMap<>();

@@ -3,7 +3,7 @@ package io.calmon.trainer.service;
 import io.calmon.clip.ClipModel;
 import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.schemas.ClassSet;
-import io.calmon.trainer.data.CoOpDataset;
+import io.calmon.tuning.data.CoOpDataset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

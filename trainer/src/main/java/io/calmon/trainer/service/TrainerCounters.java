@@ -1,6 +1,6 @@
 package io.calmon.trainer.service;
 
-import io.calmon.kafka.service.MetricsRegistry;
+import io.calmon.service.MetricsRegistry;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

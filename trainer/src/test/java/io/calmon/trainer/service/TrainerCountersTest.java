@@ -3,7 +3,7 @@ package io.calmon.trainer.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.calmon.kafka.service.MetricsRegistry;
+import io.calmon.service.MetricsRegistry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

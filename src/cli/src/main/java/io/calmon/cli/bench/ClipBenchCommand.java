@@ -1,6 +1,5 @@
 package io.calmon.cli.bench;
 
-import io.calmon.clip.bench.ClipBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,12 +1,11 @@
 package io.calmon.cli.bench;
 
+import io.calmon.broker.EmbeddedKafkaBroker;
 import io.calmon.cli.CliKafka;
 import io.calmon.cli.UserError;
 import io.calmon.kafka.CalmonTopics;
-import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.serde.AvroSerde;
-import io.calmon.kafka.service.LayeredConfig;
 import io.calmon.monitor.MonitorService;
 import io.calmon.monitor.MonitorSettings;
 import io.calmon.schemas.CalibrationGroup;
@@ -14,6 +13,7 @@ import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.ClassProbability;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
+import io.calmon.service.LayeredConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

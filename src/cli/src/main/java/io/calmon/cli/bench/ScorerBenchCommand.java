@@ -1,9 +1,8 @@
 package io.calmon.cli.bench;
 
 import io.calmon.cli.UserError;
-import io.calmon.kafka.service.Durations;
-import io.calmon.scorer.ScorerBenchmark;
 import io.calmon.scorer.ScorerConfig;
+import io.calmon.service.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,6 @@ import io.calmon.clip.TextConfig;
 import io.calmon.clip.VisionConfig;
 import io.calmon.clip.nn.Activation;
 import io.calmon.clip.text.ClipTokenizer;
-import io.calmon.trainer.tuning.TuningBenchmark;
 import io.calmon.world.TokenizerJson;
 import io.calmon.world.Vocabulary;
 import io.calmon.world.WorldClass;

@@ -6,7 +6,7 @@ import io.calmon.cli.UserError;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
-import io.calmon.trainer.tuning.TuningMethod;
+import io.calmon.tuning.TuningMethod;
 import io.calmon.world.DefaultModel;
 import java.nio.file.Files;
 import java.nio.file.Path;

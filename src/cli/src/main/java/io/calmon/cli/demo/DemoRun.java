@@ -1,9 +1,9 @@
 package io.calmon.cli.demo;
 
+import io.calmon.broker.EmbeddedKafkaBroker;
 import io.calmon.cli.CliKafka;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.CalmonTopics;
-import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.monitor.MonitorConfig;
@@ -16,9 +16,9 @@ import io.calmon.scorer.ScorerConfig;
 import io.calmon.scorer.ScorerService;
 import io.calmon.trainer.service.TrainerService;
 import io.calmon.trainer.service.TrainerSettings;
-import io.calmon.trainer.tuning.OptimizerKind;
-import io.calmon.trainer.tuning.TuningConfig;
-import io.calmon.trainer.tuning.TuningProgress;
+import io.calmon.tuning.OptimizerKind;
+import io.calmon.tuning.TuningConfig;
+import io.calmon.tuning.TuningProgress;
 import io.calmon.world.TaskExporter;
 import io.calmon.world.TrafficDrift;
 import io.calmon.world.WorldClass;

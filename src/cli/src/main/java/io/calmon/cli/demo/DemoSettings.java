@@ -2,7 +2,7 @@ package io.calmon.cli.demo;
 
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.trainer.service.TrainerSettings.RetrainClasses;
-import io.calmon.trainer.tuning.TuningMethod;
+import io.calmon.tuning.TuningMethod;
 import java.nio.file.Path;
 import java.time.Duration;
 

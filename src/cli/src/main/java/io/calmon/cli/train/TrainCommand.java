@@ -5,15 +5,15 @@ import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.AvroCodec;
-import io.calmon.trainer.data.FeatureCache;
-import io.calmon.trainer.data.FewShotSampler;
-import io.calmon.trainer.data.ImageDataset;
-import io.calmon.trainer.outliers.OutlierPool;
-import io.calmon.trainer.tuning.FewShotFeatures;
-import io.calmon.trainer.tuning.PromptTuner;
-import io.calmon.trainer.tuning.TuningConfig;
-import io.calmon.trainer.tuning.TuningProgress;
-import io.calmon.trainer.tuning.TuningResult;
+import io.calmon.tuning.FewShotFeatures;
+import io.calmon.tuning.PromptTuner;
+import io.calmon.tuning.TuningConfig;
+import io.calmon.tuning.TuningProgress;
+import io.calmon.tuning.TuningResult;
+import io.calmon.tuning.data.FeatureCache;
+import io.calmon.tuning.data.FewShotSampler;
+import io.calmon.tuning.data.ImageDataset;
+import io.calmon.tuning.outliers.OutlierPool;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -119,7 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
                 : OutlierPool.build(
                     clip,
                     Models.words(outliers),
-                    new io.calmon.trainer.outliers.ClassNameFilter(data.classNames()),
+                    new io.calmon.tuning.outliers.ClassNameFilter(data.classNames()),
                     base,
                     config.template(),
                     config.nCtx(),

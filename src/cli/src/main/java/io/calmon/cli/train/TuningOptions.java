@@ -1,9 +1,9 @@
 package io.calmon.cli.train;
 
 import io.calmon.cli.UserError;
-import io.calmon.trainer.tuning.OptimizerKind;
-import io.calmon.trainer.tuning.TuningConfig;
-import io.calmon.trainer.tuning.TuningMethod;
+import io.calmon.tuning.OptimizerKind;
+import io.calmon.tuning.TuningConfig;
+import io.calmon.tuning.TuningMethod;
 import picocli.CommandLine.Option;
 
 /** Flags shared by {@code train} and {@code eval base2new}: every tuning hyper-parameter. */

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calmon.broker.testing.CommittedRecords;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
-import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.trainer.service.TrainerSettings;
-import io.calmon.trainer.tuning.TuningMethod;
+import io.calmon.tuning.TuningMethod;
 import io.calmon.world.DefaultModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calmon.broker.EmbeddedKafkaBroker;
+import io.calmon.broker.testing.CommittedRecords;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.CalmonTopics;
-import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.TopicAdmin;
-import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.MonitorService;
 import io.calmon.monitor.MonitorSettings;

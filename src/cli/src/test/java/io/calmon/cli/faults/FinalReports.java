@@ -2,8 +2,8 @@ package io.calmon.cli.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.calmon.broker.testing.CommittedRecords;
 import io.calmon.cli.CliKafka;
-import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.Prediction;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calmon.broker.EmbeddedKafkaBroker;
+import io.calmon.broker.testing.CommittedRecords;
 import io.calmon.cli.Calmon;
 import io.calmon.cli.CliKafka;
 import io.calmon.kafka.CalmonTopics;
-import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.KafkaClientConfig;
-import io.calmon.kafka.testing.CommittedRecords;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.ClassProbability;
 import io.calmon.schemas.ClassSet;

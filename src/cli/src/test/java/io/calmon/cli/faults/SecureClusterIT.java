@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.calmon.broker.EmbeddedKafkaBroker;
+import io.calmon.broker.testing.TestCertificates;
 import io.calmon.cli.Calmon;
 import io.calmon.cli.CliKafka;
 import io.calmon.kafka.AclAdmin;
 import io.calmon.kafka.CalmonTopics;
-import io.calmon.kafka.EmbeddedKafkaBroker;
 import io.calmon.kafka.KafkaClientConfig;
-import io.calmon.kafka.testing.TestCertificates;
 import io.calmon.world.DefaultModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

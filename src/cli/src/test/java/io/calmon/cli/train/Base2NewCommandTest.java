@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.calmon.core.calibration.TopLabelRows;
-import io.calmon.trainer.eval.Base2NewEvaluation.MethodResult;
-import io.calmon.trainer.eval.Base2NewEvaluation.SeedResult;
+import io.calmon.tuning.eval.Base2NewEvaluation.MethodResult;
+import io.calmon.tuning.eval.Base2NewEvaluation.SeedResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -249,6 +249,100 @@ public final class CalibrationSketch {
     return copy;
   }
 
+  /**
+   * A sketch rebuilt from its parts, as a store or topic kept them ({@link #fineBinCount()} and the
+   * per-bin and per-class accessors give them). The arrays are copied.
+   *
+   * @param counts predictions per fine bin
+   * @param confidenceSums sum of confidences per fine bin, in [0, count]
+   * @param correctCounts correct predictions per fine bin, at most its count
+   * @param classLabelled labelled predictions per true class
+   * @param classCorrect correct predictions per true class, at most its labelled count
+   * @throws IllegalArgumentException if a part does not fit the shape or breaks an invariant; the
+   *     message names the fine bin or class
+   */
+  public static CalibrationSketch restore(
+      int bins,
+      int fineBinsPerBin,
+      long[] counts,
+      double[] confidenceSums,
+      long[] correctCounts,
+      long[] classLabelled,
+      long[] classCorrect,
+      double brierSum,
+      long brierCount,
+      double nllSum,
+      long nllCount) {
+    CalibrationSketch sketch = new CalibrationSketch(bins, fineBinsPerBin);
+    int fine = sketch.counts.length;
+    if (counts.length != fine || confidenceSums.length != fine || correctCounts.length != fine) {
+      throw new IllegalArgumentException("fine bins: expected " + fine + " per array");
+    }
+    for (int f = 0; f < fine; f++) {
+      long n = counts[f];
+      long c = correctCounts[f];
+      double sum = confidenceSums[f];
+      if (n < 0 || c < 0 || c > n || !(sum >= 0.0 && sum <= n)) {
+        throw new IllegalArgumentException(
+            "fine bin " + f + ": count " + n + ", correct " + c + ", confidence sum " + sum);
+      }
+    }
+    if (classLabelled.length != classCorrect.length || classLabelled.length > MAX_CLASSES) {
+      throw new IllegalArgumentException(
+          "classes: lengths " + classLabelled.length + ", " + classCorrect.length);
+    }
+    for (int k = 0; k < classLabelled.length; k++) {
+      if (classLabelled[k] < 0 || classCorrect[k] < 0 || classCorrect[k] > classLabelled[k]) {
+        throw new IllegalArgumentException(
+            "class " + k + ": labelled " + classLabelled[k] + ", correct " + classCorrect[k]);
+      }
+    }
+    if (brierCount < 0 || nllCount < 0) {
+      throw new IllegalArgumentException("brier count " + brierCount + ", nll count " + nllCount);
+    }
+    System.arraycopy(counts, 0, sketch.counts, 0, fine);
+    System.arraycopy(confidenceSums, 0, sketch.confidenceSums, 0, fine);
+    System.arraycopy(correctCounts, 0, sketch.correctCounts, 0, fine);
+    sketch.classLabelled = classLabelled.clone();
+    sketch.classCorrect = classCorrect.clone();
+    sketch.classCount = classLabelled.length;
+    sketch.brierSum = brierSum;
+    sketch.brierCount = brierCount;
+    sketch.nllSum = nllSum;
+    sketch.nllCount = nllCount;
+    return sketch;
+  }
+
+  /** Fine bins M r. */
+  public int fineBinCount() {
+    return counts.length;
+  }
+
+  /** Predictions in fine bin {@code f}. */
+  public long fineCount(int f) {
+    return counts[f];
+  }
+
+  /** Sum of the confidences in fine bin {@code f}. */
+  public double fineConfidenceSum(int f) {
+    return confidenceSums[f];
+  }
+
+  /** Correct predictions in fine bin {@code f}. */
+  public long fineCorrect(int f) {
+    return correctCounts[f];
+  }
+
+  /** Sum of the Brier scores added (see {@link #brier()} for the mean). */
+  public double brierSum() {
+    return brierSum;
+  }
+
+  /** Sum of the negative log-likelihoods added (see {@link #nll()} for the mean). */
+  public double nllSum() {
+    return nllSum;
+  }
+
   /** Report bins M. */
   public int binCount() {
     return bins;

@@ -13,7 +13,7 @@
  *   <li>Every error is a fraction in [0, 1], not a percentage.
  * </ul>
  *
- * <p>Pure Java: no Kafka, no DJL. Only {@link io.calmon.core.calibration.CalibrationSketchCodec}
- * knows the Avro record the sketch is stored as.
+ * <p>Pure Java with no dependencies: no Kafka, no DJL, no Avro (the monitor keeps the sketch's
+ * stored form).
  */
 package io.calmon.core.calibration;

@@ -224,4 +224,48 @@ class CalibrationSketchTest {
     assertThrows(IllegalStateException.class, sketch::ece);
     assertEquals(0, sketch.count());
   }
+
+  @Test
+  void shouldRestoreFromItsPartsAndRefuseBrokenParts() {
+    CalibrationSketch sketch = new CalibrationSketch(3, 2);
+    sketch.add(new double[] {0.7, 0.2, 0.1}, 0);
+    sketch.add(new double[] {0.1, 0.3, 0.6}, 1);
+    sketch.add(0.95, true);
+    int fine = sketch.fineBinCount();
+    long[] counts = new long[fine];
+    double[] sums = new double[fine];
+    long[] correct = new long[fine];
+    for (int f = 0; f < fine; f++) {
+      counts[f] = sketch.fineCount(f);
+      sums[f] = sketch.fineConfidenceSum(f);
+      correct[f] = sketch.fineCorrect(f);
+    }
+    long[] labelled = {sketch.labelledCount(0), sketch.labelledCount(1)};
+    long[] classCorrect = {sketch.correctCount(0), sketch.correctCount(1)};
+
+    CalibrationSketch restored =
+        CalibrationSketch.restore(
+            3,
+            2,
+            counts,
+            sums,
+            correct,
+            labelled,
+            classCorrect,
+            sketch.brierSum(),
+            sketch.brierCount(),
+            sketch.nllSum(),
+            sketch.nllCount());
+
+    assertEquals(sketch, restored);
+    assertEquals(sketch.ece(), restored.ece(), 0.0);
+    correct[fine - 1] = counts[fine - 1] + 1; // more correct than counted
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                CalibrationSketch.restore(
+                    3, 2, counts, sums, correct, labelled, classCorrect, 0, 0, 0, 0));
+    assertTrue(e.getMessage().startsWith("fine bin " + (fine - 1)), e.getMessage());
+  }
 }

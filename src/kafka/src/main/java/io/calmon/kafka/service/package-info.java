@@ -1,6 +1,0 @@
-/**
- * Plumbing shared by calmon's long-running services (monitor, scorer, trainer): layered
- * configuration validated once at start-up ({@link io.calmon.kafka.service.LayeredConfig}) and a
- * small Prometheus metrics endpoint ({@link io.calmon.kafka.service.MetricsServer}).
- */
-package io.calmon.kafka.service;
