@@ -5,6 +5,7 @@ import io.calmon.monitor.topology.InputPartitions;
 import io.calmon.monitor.topology.MonitorCounters;
 import io.calmon.monitor.topology.MonitorTopology;
 import io.calmon.schemas.serde.AvroLimits;
+import io.calmon.service.CalmonService;
 import io.calmon.service.MetricsRegistry;
 import io.calmon.service.MetricsServer;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * shuts this client down cleanly (state committed so far is kept), and {@link #awaitTermination}
  * returns so that the process can exit non-zero and be restarted by its supervisor.
  */
-public final class MonitorService implements AutoCloseable {
+public final class MonitorService implements CalmonService {
 
   private static final Logger LOG = LoggerFactory.getLogger(MonitorService.class);
 
@@ -53,6 +54,8 @@ public final class MonitorService implements AutoCloseable {
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile KafkaStreams streams;
+  private volatile boolean stopping;
+  private volatile Throwable failure;
   private MetricsServer metricsServer;
 
   /** A service for these settings; nothing runs until {@link #start()}. */
@@ -171,6 +174,7 @@ public final class MonitorService implements AutoCloseable {
         });
     client.setUncaughtExceptionHandler(
         e -> {
+          failure = e;
           LOG.error(
               "monitor {} stops: unexpected error on a stream thread", settings.applicationId(), e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -238,6 +242,7 @@ public final class MonitorService implements AutoCloseable {
    * to time out (45 s) before it gets its tasks back.
    */
   public synchronized void stop() {
+    stopping = true;
     KafkaStreams client = streams;
     if (client != null
         && !client.close(
@@ -255,6 +260,34 @@ public final class MonitorService implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /** Ready once {@link #start()} returned: it waits for the RUNNING state itself. */
+  @Override
+  public boolean awaitReady(Duration timeout) {
+    return isRunning();
+  }
+
+  /** Whether Kafka Streams is running or rebalancing. */
+  @Override
+  public boolean isRunning() {
+    return state().isRunningOrRebalancing();
+  }
+
+  /**
+   * Why Kafka Streams stopped without {@link #stop()}: the stream thread's error, or the state it
+   * ended in; null while it runs or after a requested stop.
+   */
+  @Override
+  public Throwable failure() {
+    KafkaStreams client = streams;
+    if (client == null || stopping || client.state().isRunningOrRebalancing()) {
+      return null;
+    }
+    Throwable error = failure;
+    return error != null
+        ? error
+        : new IllegalStateException("Kafka Streams stopped by itself (state " + state() + ")");
   }
 
   /** The settings it runs with. */

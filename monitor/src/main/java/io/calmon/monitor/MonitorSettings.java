@@ -2,10 +2,12 @@ package io.calmon.monitor;
 
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.kafka.KafkaSettings;
 import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.service.ConfigException;
 import io.calmon.service.Durations;
 import io.calmon.service.LayeredConfig;
+import io.calmon.service.MetricsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -15,8 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * Everything the monitor service needs to run, validated once at start-up from a {@link
- * LayeredConfig} (code defaults, then {@code --config FILE}, then flags). Keys are the flag names
- * of {@code calmon monitor}; {@link #definitions()} lists them with their defaults.
+ * LayeredConfig} (code defaults, then {@code --config FILE}, then {@code CALMON_*} variables, then
+ * flags). Keys are the flag names of {@code calmon monitor}; {@link #definitions()} lists them with
+ * their defaults.
  *
  * @param bootstrapServers the Kafka cluster
  * @param kafka the operator's Kafka client properties (security), applied to every client of the
@@ -24,10 +27,13 @@ import java.util.function.Supplier;
  * @param applicationId Kafka Streams application id: consumer group, internal topic and state names
  * @param topics the topic names (a prefix gives side-by-side deployments on one cluster)
  * @param stateDir where Kafka Streams keeps its local state stores, one subdirectory per cluster id
- * @param replicationFactor replicas of the monitor's internal (changelog, repartition) topics
+ * @param replicationFactor replicas of the monitor's internal (changelog, repartition) topics; -1
+ *     for the broker's {@code default.replication.factor}
  * @param partitions partitions of calmon topics the monitor creates when they are missing
+ * @param topicReplicationFactor replicas of calmon topics the monitor creates when they are missing
  * @param metricsHost address of the metrics endpoint
  * @param metricsPort port of the metrics endpoint; 0 turns it off
+ * @param connectTimeout how long start-up waits for the cluster to answer (topic creation)
  * @param startTimeout how long {@link MonitorService#start()} waits for the RUNNING state
  * @param commitInterval how often Kafka Streams commits (one transaction per commit): outputs
  *     become visible to read_committed consumers at this pace; longer means fewer transactions
@@ -41,8 +47,10 @@ public record MonitorSettings(
     Path stateDir,
     short replicationFactor,
     int partitions,
+    short topicReplicationFactor,
     String metricsHost,
     int metricsPort,
+    Duration connectTimeout,
     Duration startTimeout,
     Duration commitInterval,
     MonitorConfig monitor) {
@@ -54,6 +62,7 @@ public record MonitorSettings(
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(metricsHost, "metricsHost");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(startTimeout, "startTimeout");
     Objects.requireNonNull(commitInterval, "commitInterval");
     Objects.requireNonNull(monitor, "monitor");
@@ -63,73 +72,99 @@ public record MonitorSettings(
   public static LayeredConfig.Builder definitions() {
     MonitorConfig d = MonitorConfig.defaults();
     EceAlertRule rule = EceAlertRule.defaults();
-    return LayeredConfig.builder()
-        .define(
-            "bootstrap-servers",
-            Objects.requireNonNullElse(System.getenv("CALMON_BOOTSTRAP_SERVERS"), "127.0.0.1:9092"),
-            "Kafka bootstrap servers (default $CALMON_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
-        .define(
-            "kafka-config",
-            System.getenv(KafkaClientConfig.ENV),
-            "Kafka client properties file (security settings) for every client (default $"
-                + KafkaClientConfig.ENV
-                + ")")
-        .define("prefix", "", "put this in front of every calmon topic name")
+    LayeredConfig.Builder b = KafkaSettings.define(LayeredConfig.builder());
+    return MetricsSettings.define(b)
         .define(
             "application-id",
             null,
+            "ID",
             "Kafka Streams application id (default calmon-monitor-<topic prefix or 'all'>)")
         .define(
             "state-dir",
             null,
-            "local state dir, one subdirectory per Kafka cluster id (default"
+            "DIR",
+            "local state, one subdirectory per Kafka cluster id (default"
                 + " ~/.calmon/state/<application id>)")
-        .define("replication-factor", "1", "replicas of the monitor's internal topics")
-        .define("partitions", "3", "partitions of calmon topics created when missing")
-        .define("metrics-host", "127.0.0.1", "address the metrics endpoint binds")
-        .define("metrics-port", "0", "port of the Prometheus endpoint /metrics; 0 = off")
-        .define("start-timeout", "60s", "how long to wait for the RUNNING state")
+        .define(
+            "replication-factor",
+            "-1",
+            "N",
+            "replicas of the monitor's internal topics; -1: the broker's default.replication.factor")
+        .define("partitions", "3", "N", "partitions of calmon topics created when missing")
+        .define(
+            "topic-replication-factor",
+            "3",
+            "N",
+            "replicas of calmon topics created when missing (min.insync.replicas 2 from 3 on)")
+        .define("start-timeout", "60s", DURATION, "how long to wait for the RUNNING state")
         .define(
             "commit-interval",
             "100ms",
+            DURATION,
             "how often to commit (one transaction each); Kafka Streams' exactly-once default")
-        .define("window-size", format(d.windowSize()), "report window length (event time)")
-        .define("window-advance", format(d.windowAdvance()), "hop between window starts")
-        .define("label-delay", format(d.labelDelay()), "longest a label may take to be used")
-        .define("grace", format(d.grace()), "extra wait on top of the label delay")
-        .define("bins", Integer.toString(d.bins()), "equal-width bins of the reports")
+        .define("window-size", format(d.windowSize()), DURATION, "report window (event time)")
+        .define("window-advance", format(d.windowAdvance()), DURATION, "hop between windows")
         .define(
-            "fine-bins-per-bin", Integer.toString(d.fineBinsPerBin()), "sketch bins per bin (ACE)")
+            "label-delay", format(d.labelDelay()), DURATION, "longest a label may take to count")
+        .define("grace", format(d.grace()), DURATION, "extra wait on top of the label delay")
+        .define("bins", Integer.toString(d.bins()), "N", "equal-width bins of the reports, 1..1000")
         .define(
-            "bootstrap-resamples",
+            "fine-bins-per-bin",
+            Integer.toString(d.fineBinsPerBin()),
+            "N",
+            "sketch bins per bin (ACE)")
+        .define(
+            "interval-resamples",
             Integer.toString(d.bootstrapResamples()),
-            "resamples of the ECE interval")
+            "N",
+            "bootstrap resamples of a final report's ECE interval")
         .define(
-            "max-future-skew", format(d.maxFutureSkew()), "event times further ahead are refused")
+            "max-future-skew",
+            format(d.maxFutureSkew()),
+            DURATION,
+            "event times further ahead of this machine's clock are dead-lettered")
         .define(
             "idle-timeout",
             format(d.idleTimeout()),
+            DURATION,
             "wall-clock quiet after which an input partition no longer holds windows open")
         .define(
             "provisional-interval",
             format(d.provisionalInterval()),
+            DURATION,
             "wall-clock time between provisional reports of one window")
         .define(
             "alert-groups",
             "true-base,true-new",
+            "GROUP[,...]",
             "groups the ECE rule watches: true-base, true-new (by the label's class), base, new (by"
                 + " the predicted class), all, or none")
-        .define("ece-threshold", Double.toString(rule.eceThreshold()), "ECE above which to alert")
-        .define("min-labelled", Long.toString(rule.minLabelled()), "labels a window needs")
+        .define(
+            "ece-threshold", Double.toString(rule.eceThreshold()), "X", "ECE above which to alert")
+        .define("min-labelled", Long.toString(rule.minLabelled()), "N", "labels a window needs")
         .define(
             "consecutive-windows",
             Integer.toString(rule.consecutiveWindows()),
+            "N",
             "breaching windows in a row to fire")
-        .define("cooldown", format(rule.cooldown()), "quiet time after an alert (event time)")
+        .define(
+            "cooldown", format(rule.cooldown()), DURATION, "quiet time after an alert (event time)")
         .define(
             "require-ci-above-threshold",
             Boolean.toString(rule.requireCiAboveThreshold()),
+            "true|false",
             "also require the ECE interval's lower end above the threshold");
+  }
+
+  private static final String DURATION = "DURATION";
+
+  /** At least 1, or -1 for the broker's default. */
+  private static int replicationFactor(LayeredConfig config) {
+    int factor = config.integer("replication-factor", -1, Short.MAX_VALUE);
+    if (factor == 0) {
+      throw config.invalid("replication-factor", "must be -1 (the broker's default) or at least 1");
+    }
+    return factor;
   }
 
   /**
@@ -138,12 +173,7 @@ public record MonitorSettings(
    * @throws ConfigException naming the first bad key, its allowed range and where it came from
    */
   public static MonitorSettings from(LayeredConfig config) {
-    CalmonTopics topics;
-    try {
-      topics = CalmonTopics.withPrefix(config.optionalString("prefix"));
-    } catch (IllegalArgumentException e) {
-      throw config.invalid("prefix", e.getMessage());
-    }
+    CalmonTopics topics = KafkaSettings.topics(config);
     String applicationId = config.optionalString("application-id");
     if (applicationId == null) {
       applicationId = defaultApplicationId(topics.prefix());
@@ -163,38 +193,26 @@ public record MonitorSettings(
                     config.duration("grace", Duration.ZERO),
                     config.integer("bins", 1, 1000),
                     config.integer("fine-bins-per-bin", 1, 1000),
-                    config.integer("bootstrap-resamples", 10, 100_000),
+                    config.integer("interval-resamples", 10, 100_000),
                     config.duration("max-future-skew", Duration.ZERO),
                     config.duration("idle-timeout", min),
                     config.duration("provisional-interval", min),
                     rules(config)));
     return new MonitorSettings(
-        config.string("bootstrap-servers"),
-        kafkaConfig(config),
+        KafkaSettings.bootstrapServers(config),
+        KafkaSettings.kafka(config),
         applicationId,
         topics,
         stateDir != null ? Path.of(stateDir) : defaultStateDir(applicationId),
-        (short) config.integer("replication-factor", 1, Short.MAX_VALUE),
+        (short) replicationFactor(config),
         config.integer("partitions", 1, 10_000),
-        config.string("metrics-host"),
-        config.integer("metrics-port", 0, 65535),
+        (short) config.integer("topic-replication-factor", 1, Short.MAX_VALUE),
+        MetricsSettings.host(config),
+        MetricsSettings.port(config),
+        KafkaSettings.connectTimeout(config),
         config.duration("start-timeout", Duration.ofSeconds(1)),
         config.duration("commit-interval", Duration.ofMillis(1)),
         monitor);
-  }
-
-  /** The client properties file named by {@code kafka-config}, or none. */
-  private static KafkaClientConfig kafkaConfig(LayeredConfig config) {
-    String file = config.optionalString("kafka-config");
-    if (file == null || file.isBlank()) {
-      return KafkaClientConfig.none();
-    }
-    try {
-      return KafkaClientConfig.load(Path.of(file));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          "kafka-config", e.getMessage() + " (from " + config.source("kafka-config") + ")", e);
-    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.calmon.scorer;
 
+import io.calmon.kafka.TopicFollower;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.RecordCodec;
@@ -7,21 +8,14 @@ import io.calmon.schemas.serde.RecordDecodingException;
 import io.calmon.schemas.signing.PromptCheck;
 import io.calmon.scorer.ScoringContextCompiler.RefusedException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +45,7 @@ final class LivePrompt implements AutoCloseable {
   private final ScorerConfig config;
   private final ScoringContextCompiler compiler;
   private final ScorerMetrics metrics;
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final TopicFollower follower;
   private final RecordCodec<PromptVersion> promptCodec;
   private final RecordCodec<ClassSet> classSetCodec;
   private final AtomicReference<ScoringContext> current = new AtomicReference<>();
@@ -77,13 +71,9 @@ final class LivePrompt implements AutoCloseable {
             .codec(PromptVersion.class, config.topics().promptVersions().name());
     this.classSetCodec =
         config.kafka().valueFormat().codec(ClassSet.class, config.topics().classSets().name());
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-prompts");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.kafka().applyTo(p);
-    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    this.follower =
+        new TopicFollower(
+            config.bootstrapServers(), config.kafka(), config.transactionalId() + "-prompts");
     this.thread = new Thread(this::run, "calmon-scorer-prompts-" + config.instanceId());
     thread.setDaemon(true);
   }
@@ -115,15 +105,13 @@ final class LivePrompt implements AutoCloseable {
 
   private void run() {
     try {
-      List<TopicPartition> partitions = new ArrayList<>();
-      partitions.addAll(partitionsOf(config.topics().promptVersions().name()));
-      partitions.addAll(partitionsOf(config.topics().classSets().name()));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> startEnds = consumer.endOffsets(partitions);
+      follower.assignFromBeginning(
+          List.of(config.topics().promptVersions().name(), config.topics().classSets().name()),
+          Duration.ofSeconds(30));
+      Map<TopicPartition, Long> startEnds = follower.endOffsets();
       while (running) {
-        accept(consumer.poll(POLL));
-        if (caughtUp.getCount() > 0 && reached(startEnds)) {
+        accept(follower.poll(POLL));
+        if (caughtUp.getCount() > 0 && follower.reached(startEnds)) {
           LOG.info(
               "{}: read prompt versions and class sets; serving {}",
               config.deployment(),
@@ -140,25 +128,8 @@ final class LivePrompt implements AutoCloseable {
       LOG.error("{}: the prompt-version reader failed; scoring stops", config.deployment(), e);
     } finally {
       caughtUp.countDown(); // never leave the scorer waiting on a reader that has stopped
-      consumer.close();
+      follower.close();
     }
-  }
-
-  private List<TopicPartition> partitionsOf(String topic) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-    if (infos == null || infos.isEmpty()) {
-      throw new IllegalStateException("topic " + topic + " does not exist; create calmon's topics");
-    }
-    return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-  }
-
-  private boolean reached(Map<TopicPartition, Long> ends) {
-    for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
-      if (consumer.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Takes one poll's records in and serves what they change, once. */
@@ -292,17 +263,17 @@ final class LivePrompt implements AutoCloseable {
    * tests of what the scorer does then).
    */
   void wakeUpReader() {
-    consumer.wakeup();
+    follower.wakeup();
   }
 
   @Override
   public void close() throws InterruptedException {
     running = false;
     if (!started) {
-      consumer.close();
+      follower.close();
       return;
     }
-    consumer.wakeup();
+    follower.wakeup();
     thread.join(Duration.ofSeconds(30).toMillis());
   }
 }

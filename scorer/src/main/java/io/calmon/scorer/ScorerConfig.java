@@ -4,8 +4,13 @@ import io.calmon.clip.image.ImageLimits;
 import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.kafka.KafkaSettings;
 import io.calmon.schemas.serde.AvroLimits;
 import io.calmon.schemas.signing.TrustedKeys;
+import io.calmon.service.ConfigException;
+import io.calmon.service.Durations;
+import io.calmon.service.LayeredConfig;
+import io.calmon.service.MetricsSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -251,6 +256,199 @@ public record ScorerConfig(
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException(message);
+    }
+  }
+
+  /**
+   * The keys {@code calmon scorer} understands (its flags without dashes, its {@code --config}
+   * file's keys, its {@code CALMON_*} variables), with the code defaults.
+   */
+  public static LayeredConfig.Builder definitions() {
+    LayeredConfig.Builder b = KafkaSettings.define(LayeredConfig.builder());
+    return MetricsSettings.define(b)
+        .define(
+            "model",
+            null,
+            "DIR",
+            "CLIP model directory (config.json, model.safetensors," + " tokenizer.json); required")
+        .define("deployment", DEFAULT_DEPLOYMENT, "NAME", "deployment to serve")
+        .define(
+            "instance-id",
+            null,
+            "ID",
+            "this instance's id, unique per live instance; names its transactional id. Set a"
+                + " stable one per replica so that a restart fences its predecessor at once"
+                + " (default: host, pid and a random suffix)")
+        .define(
+            "template",
+            DEFAULT_TEMPLATE,
+            "TEXT",
+            "zero-shot template before any prompt version, with {} for the class name")
+        .define("batch-size", Integer.toString(DEFAULT_BATCH_SIZE), "N", "most images per batch")
+        .define(
+            "max-wait",
+            Durations.format(DEFAULT_MAX_WAIT),
+            DURATION,
+            "longest a batch waits to fill")
+        .define(
+            "commit-interval",
+            Durations.format(DEFAULT_COMMIT_INTERVAL),
+            DURATION,
+            "one transaction per interval over every batch scored in it (like Kafka Streams'"
+                + " commit.interval.ms; 0ms commits every batch)")
+        .define(
+            "transaction-timeout",
+            Durations.format(DEFAULT_TRANSACTION_TIMEOUT),
+            DURATION,
+            "how long the broker keeps a dead instance's open transaction before aborting it")
+        .define(
+            "decode-threads",
+            Integer.toString(DEFAULT_DECODE_THREADS),
+            "N",
+            "threads decoding and preprocessing images ahead of the model (0: the scoring"
+                + " thread)")
+        .define("top-k", Integer.toString(DEFAULT_TOP_K), "N", "classes in each top-k list")
+        .define(
+            "full-probabilities-max",
+            Integer.toString(DEFAULT_FULL_PROBABILITIES_MAX),
+            "N",
+            "ship every class's probability for class sets up to this size")
+        .define(
+            "max-pixels",
+            Long.toString(DEFAULT_MAX_PIXELS),
+            "N",
+            "dead-letter images whose header claims more pixels")
+        .define(
+            "image-roots",
+            null,
+            "DIR[,DIR...]",
+            "directories whose regular files file:// claim checks may name; without it claim"
+                + " checks are dead-lettered as URI_NOT_ALLOWED")
+        .define(
+            "max-future-skew",
+            Durations.format(DEFAULT_MAX_FUTURE_SKEW),
+            DURATION,
+            "dead-letter events whose event time is further ahead of this machine's clock")
+        .define(
+            "trusted-keys",
+            null,
+            "FILE_OR_DIR",
+            "public keys (PEM) of the trainers whose prompt versions may be served: a file, or a"
+                + " directory of *.pub files ('calmon keys generate' writes them)")
+        .defineSwitch(
+            "allow-unsigned-prompts",
+            "serve prompt versions that carry no signature (an explicit opt-out; signatures that"
+                + " are present are still checked)");
+  }
+
+  private static final String DURATION = "DURATION";
+
+  /**
+   * Reads and checks every key but {@code model} and {@code connect-timeout} (the command's).
+   *
+   * @throws ConfigException naming the first bad key, its rule and where its value came from
+   */
+  public static ScorerConfig from(LayeredConfig config) {
+    Builder b =
+        builder()
+            .setBootstrapServers(KafkaSettings.bootstrapServers(config))
+            .optKafka(KafkaSettings.kafka(config))
+            .optTopics(KafkaSettings.topics(config));
+    check(config, b, "deployment", () -> b.optDeployment(config.string("deployment")));
+    String instanceId = config.optionalString("instance-id");
+    if (instanceId != null) {
+      check(config, b, "instance-id", () -> b.optInstanceId(instanceId));
+    }
+    check(config, b, "template", () -> b.optTemplate(config.string("template")));
+    check(
+        config,
+        b,
+        "batch-size",
+        () -> b.optBatchSize(config.integer("batch-size", 1, Integer.MAX_VALUE)));
+    check(config, b, "max-wait", () -> b.optMaxWait(config.duration("max-wait", Duration.ZERO)));
+    check(
+        config,
+        b,
+        "decode-threads",
+        () -> b.optDecodeThreads(config.integer("decode-threads", 0, 64)));
+    check(config, b, "top-k", () -> b.optTopK(config.integer("top-k", 1, Integer.MAX_VALUE)));
+    check(
+        config,
+        b,
+        "full-probabilities-max",
+        () ->
+            b.optFullProbabilitiesMax(
+                config.integer("full-probabilities-max", 0, Integer.MAX_VALUE)));
+    check(
+        config,
+        b,
+        "max-pixels",
+        () -> b.optMaxPixels(config.longValue("max-pixels", 1, Long.MAX_VALUE)));
+    check(
+        config,
+        b,
+        "image-roots",
+        () ->
+            b.optImageRoots(
+                config.list("image-roots").stream()
+                    .map(p -> Path.of(p).toAbsolutePath().normalize())
+                    .toList()));
+    check(
+        config,
+        b,
+        "max-future-skew",
+        () -> b.optMaxFutureSkew(config.duration("max-future-skew", Duration.ZERO)));
+    check(config, b, "metrics-host", () -> b.optMetricsHost(MetricsSettings.host(config)));
+    check(config, b, "metrics-port", () -> b.optMetricsPort(MetricsSettings.port(config)));
+    check(
+        config,
+        b,
+        "transaction-timeout",
+        () -> b.optTransactionTimeout(config.duration("transaction-timeout", Duration.ZERO)));
+    // After the transaction timeout: the interval must stay below half of it.
+    check(
+        config,
+        b,
+        "commit-interval",
+        () -> b.optCommitInterval(config.duration("commit-interval", Duration.ZERO)));
+    boolean allowUnsigned = config.bool("allow-unsigned-prompts");
+    return b.optTrustedKeys(trustedKeys(config, allowUnsigned))
+        .optAllowUnsignedPrompts(allowUnsigned)
+        .build();
+  }
+
+  /**
+   * The keys of {@code trusted-keys}; without them, none, which only {@code allow-unsigned-prompts}
+   * makes a choice rather than a mistake.
+   */
+  private static TrustedKeys trustedKeys(LayeredConfig config, boolean allowUnsigned) {
+    Path file = config.optionalPath("trusted-keys");
+    if (file == null) {
+      if (!allowUnsigned) {
+        throw new ConfigException(
+            "trusted-keys",
+            "prompt versions must be signed: give --trusted-keys FILE_OR_DIR (the trainers'"
+                + " public keys), or --allow-unsigned-prompts to serve unsigned ones");
+      }
+      return TrustedKeys.none();
+    }
+    try {
+      return TrustedKeys.read(file);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "trusted-keys", e.getMessage() + " (from " + config.source("trusted-keys") + ")", e);
+    }
+  }
+
+  /** Sets one value and builds, so that a refusal names the key that caused it. */
+  private static void check(LayeredConfig config, Builder b, String key, Runnable set) {
+    set.run();
+    try {
+      b.build();
+    } catch (ConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw config.invalid(key, e.getMessage());
     }
   }
 

@@ -3,6 +3,7 @@ package io.calmon.scorer;
 import ai.djl.engine.Engine;
 import io.calmon.clip.ClipModel;
 import io.calmon.schemas.serde.AvroLimits;
+import io.calmon.service.CalmonService;
 import io.calmon.service.MetricsRegistry;
 import io.calmon.service.MetricsServer;
 import java.time.Clock;
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * <p>Before the deployment has a class set, nothing is consumed: images wait in Kafka with their
  * offsets uncommitted, and scoring starts when the first class set arrives.
  */
-public final class ScorerService implements AutoCloseable {
+public final class ScorerService implements CalmonService {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScorerService.class);
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
@@ -163,6 +164,7 @@ public final class ScorerService implements AutoCloseable {
    *
    * @throws java.io.UncheckedIOException if the metrics port cannot be bound (nothing started)
    */
+  @Override
   public synchronized ScorerService start() {
     if (config.metricsPort() > 0) {
       metricsServer =
@@ -205,11 +207,13 @@ public final class ScorerService implements AutoCloseable {
   }
 
   /** The metrics endpoint's port, or -1 when it is off. */
+  @Override
   public synchronized int metricsPort() {
     return metricsServer == null ? -1 : metricsServer.port();
   }
 
   /** Why the instance stopped on its own (fenced, broker lost, a bug), or null. */
+  @Override
   public Throwable failure() {
     return failure != null ? failure : livePrompt.failure();
   }
@@ -233,7 +237,14 @@ public final class ScorerService implements AutoCloseable {
     }
   }
 
+  /** Ready once started: the scoring thread reads the prompt topics and scores on its own. */
+  @Override
+  public boolean awaitReady(Duration timeout) {
+    return isRunning();
+  }
+
   /** Whether the scoring thread is still running. */
+  @Override
   public boolean isRunning() {
     return thread.isAlive();
   }

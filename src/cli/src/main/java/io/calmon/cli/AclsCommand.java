@@ -8,7 +8,6 @@ import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaUnreachableException;
 import io.calmon.monitor.MonitorSettings;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -88,14 +87,11 @@ final class AclsCommand implements Callable<Integer> {
     }
     out.flush();
     if (apply) {
-      if (bootstrap.timeoutSeconds < 1) {
-        throw new UserError("--timeout must be at least 1 second, got " + bootstrap.timeoutSeconds);
-      }
       try {
         AclAdmin.create(
             bootstrap.bootstrapServers,
             bootstrap.kafka(),
-            Duration.ofSeconds(bootstrap.timeoutSeconds),
+            bootstrap.connectTimeout(),
             acls.stream().map(a -> a.binding(principal)).toList());
       } catch (KafkaUnreachableException e) {
         throw bootstrap.kafka.unreachable(e);

@@ -21,13 +21,26 @@ final class BootstrapOptions {
   String bootstrapServers;
 
   @Option(
-      names = "--timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "10",
+      names = "--connect-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
       description = "How long to wait for the cluster to answer (default: ${DEFAULT-VALUE}).")
-  int timeoutSeconds;
+  String connectTimeout;
 
   @Mixin KafkaConfigOption kafka = new KafkaConfigOption();
+
+  /**
+   * How long to wait for the cluster.
+   *
+   * @throws UserError naming the flag if it is no duration of at least 1 ms
+   */
+  Duration connectTimeout() {
+    Duration timeout = DurationFlag.parse("--connect-timeout", connectTimeout);
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new UserError("--connect-timeout must be positive, got " + connectTimeout);
+    }
+    return timeout;
+  }
 
   /** The operator's Kafka client properties, read once. */
   KafkaClientConfig kafka() {
@@ -37,16 +50,13 @@ final class BootstrapOptions {
   /**
    * Connects, turning an unreachable cluster into a user error naming the flag.
    *
-   * @throws UserError if the timeout is not positive, no broker answers in time, or the cluster
-   *     refuses the credentials of {@code --kafka-config}
+   * @throws UserError if the timeout is no positive duration, no broker answers in time, or the
+   *     cluster refuses the credentials of {@code --kafka-config}
    */
   TopicAdmin connect() {
-    if (timeoutSeconds < 1) {
-      throw new UserError("--timeout must be at least 1 second, got " + timeoutSeconds);
-    }
     KafkaClientConfig config = kafka();
     try {
-      return TopicAdmin.connect(bootstrapServers, config, Duration.ofSeconds(timeoutSeconds));
+      return TopicAdmin.connect(bootstrapServers, config, connectTimeout());
     } catch (KafkaUnreachableException e) {
       throw kafka.unreachable(e);
     }

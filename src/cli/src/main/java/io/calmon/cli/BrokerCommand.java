@@ -4,13 +4,13 @@ import io.calmon.broker.EmbeddedKafkaBroker;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.TopicMismatchException;
+import io.calmon.service.CalmonService;
+import io.calmon.service.ServiceRunner;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,8 +32,6 @@ import picocli.CommandLine.Spec;
 final class BrokerCommand implements Callable<Integer> {
 
   /** How long a shutdown hook waits for the broker to stop before the JVM exits anyway. */
-  private static final Duration STOP_PATIENCE = Duration.ofSeconds(30);
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -73,46 +71,67 @@ final class BrokerCommand implements Callable<Integer> {
     if (partitions < 1) {
       throw new UserError("--partitions must be at least 1, got " + partitions);
     }
-    // The hook goes in before the broker starts, so a SIGTERM during start-up still ends with a
-    // clean stop rather than a JVM exit under a half-started broker.
-    CountDownLatch stopRequested = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stopRequested.countDown();
-              awaitQuietly(stopped, STOP_PATIENCE);
-            },
-            "calmon-broker-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    EmbeddedKafkaBroker broker = null;
-    boolean interrupted = false;
-    try {
-      broker = start(build());
+    EmbeddedKafkaBroker broker = build();
+    // The runner's shutdown hook goes in before the broker starts, so a SIGTERM during start-up
+    // still ends with a clean stop; an interrupt (how an embedding program or a test stops it) is
+    // restored only after the close, which waits on futures a pending interrupt would cut short.
+    Throwable failure =
+        ServiceRunner.run(
+            new BrokerService(broker, topics),
+            Duration.ofMinutes(2),
+            service -> System.err.println("calmon: broker running; Ctrl-C or SIGTERM stops it"));
+    return ServiceExit.code(spec, "broker", failure);
+  }
+
+  /** The embedded broker as a service: started, its topics created, running until closed. */
+  private final class BrokerService implements CalmonService {
+    private final EmbeddedKafkaBroker broker;
+    private final CalmonTopics topics;
+    private volatile boolean running;
+
+    BrokerService(EmbeddedKafkaBroker broker, CalmonTopics topics) {
+      this.broker = broker;
+      this.topics = topics;
+    }
+
+    @Override
+    public CalmonService start() {
+      BrokerCommand.this.start(broker);
+      running = true;
       PrintWriter out = spec.commandLine().getOut();
       out.println("bootstrap: " + broker.bootstrapServers());
       out.flush();
       if (!noTopics) {
         createTopics(broker.bootstrapServers(), topics);
       }
-      System.err.println("calmon: broker running; Ctrl-C or SIGTERM stops it");
-      stopRequested.await();
-    } catch (InterruptedException e) {
-      // Interrupting the command's thread is how an embedding program (or a test) stops it. The
-      // flag is restored only after close(): the broker's controlled shutdown waits on futures
-      // and would be cut short by a pending interrupt.
-      interrupted = true;
-    } finally {
-      if (broker != null) {
-        broker.close();
-      }
-      stopped.countDown();
-      removeHook(hook);
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      return this;
     }
-    return 0;
+
+    @Override
+    public boolean awaitReady(Duration timeout) {
+      return running;
+    }
+
+    @Override
+    public boolean isRunning() {
+      return running;
+    }
+
+    @Override
+    public Throwable failure() {
+      return null;
+    }
+
+    @Override
+    public int metricsPort() {
+      return -1;
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      broker.close();
+    }
   }
 
   private EmbeddedKafkaBroker build() {
@@ -168,21 +187,5 @@ final class BrokerCommand implements Callable<Integer> {
       }
     }
     return false;
-  }
-
-  private static void awaitQuietly(CountDownLatch latch, Duration patience) {
-    try {
-      latch.await(patience.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // The JVM is already shutting down: the hook is running and will see `stopped`.
-    }
   }
 }

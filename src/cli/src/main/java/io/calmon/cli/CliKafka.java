@@ -1,6 +1,7 @@
 package io.calmon.cli;
 
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.kafka.TopicFollower;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,12 +85,11 @@ public final class CliKafka {
       KafkaClientConfig kafka,
       String topic,
       Consumer<ConsumerRecord<String, byte[]>> each) {
-    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers, kafka)) {
-      List<TopicPartition> partitions = assign(consumer, topic, true);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(each);
-      }
+    try (TopicFollower follower = new TopicFollower(bootstrapServers, kafka, null)) {
+      follower.assignFromBeginning(List.of(topic), Duration.ofSeconds(30));
+      follower.readToEnd(each, Duration.ofHours(1));
+    } catch (IllegalStateException e) {
+      throw new UserError("--bootstrap-servers " + bootstrapServers + ": " + e.getMessage(), e);
     }
   }
 }

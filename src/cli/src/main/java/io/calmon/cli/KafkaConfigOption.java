@@ -71,16 +71,20 @@ public final class KafkaConfigOption {
    * servers.
    */
   UserError unreachable(KafkaUnreachableException e) {
+    return unreachable(e, source());
+  }
+
+  /**
+   * The line a command ends with when the cluster could not be used, naming {@code source} (the
+   * flag or key and the file) for refused client properties or credentials.
+   */
+  static UserError unreachable(KafkaUnreachableException e, String source) {
     if (e instanceof KafkaClientConfigException) {
-      return new UserError(source() + ": " + e.reason(), e);
+      return new UserError(source + ": " + e.reason(), e);
     }
     if (e instanceof KafkaAuthenticationException) {
       return new UserError(
-          source()
-              + ": Kafka at "
-              + e.bootstrapServers()
-              + " refused the credentials: "
-              + e.reason(),
+          source + ": Kafka at " + e.bootstrapServers() + " refused the credentials: " + e.reason(),
           e);
     }
     return new UserError("--bootstrap-servers " + e.bootstrapServers() + ": " + e.reason(), e);

@@ -41,7 +41,7 @@ final class TopicsCommand {
     int partitions;
 
     @Option(
-        names = "--replication",
+        names = "--replication-factor",
         defaultValue = "3",
         description =
             "Replicas of each new topic (default: ${DEFAULT-VALUE}, with min.insync.replicas 2;"
@@ -61,7 +61,7 @@ final class TopicsCommand {
       }
       if (replication < 1 || replication > Short.MAX_VALUE) {
         throw new UserError(
-            "--replication must be in 1.." + Short.MAX_VALUE + ", got " + replication);
+            "--replication-factor must be in 1.." + Short.MAX_VALUE + ", got " + replication);
       }
       CalmonTopics topics = topicsWithPrefix(prefix);
       try (TopicAdmin admin = bootstrap.connect()) {
@@ -76,7 +76,7 @@ final class TopicsCommand {
         throw new UserError(e.getMessage(), e);
       } catch (IllegalArgumentException e) {
         // The only argument the cluster can refuse here: more replicas than brokers.
-        throw new UserError("--replication: " + e.getMessage(), e);
+        throw new UserError("--replication-factor: " + e.getMessage(), e);
       }
       return 0;
     }

@@ -82,7 +82,7 @@ class BrokerCommandIT {
             bootstrap,
             "--prefix",
             "p-",
-            "--replication",
+            "--replication-factor",
             "1");
     assertEquals(0, created.exitCode, created.err.toString());
     assertTrue(created.out.text().contains("created p-prompt-versions\n"), created.out.text());
@@ -95,7 +95,7 @@ class BrokerCommandIT {
             bootstrap,
             "--prefix",
             "p-",
-            "--replication",
+            "--replication-factor",
             "1");
     assertEquals(0, again.exitCode, again.err.toString());
     assertTrue(again.out.text().contains("exists p-prompt-versions\n"), again.out.text());

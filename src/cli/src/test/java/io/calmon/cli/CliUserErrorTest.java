@@ -36,7 +36,8 @@ class CliUserErrorTest {
   @Test
   void shouldNameTheBootstrapServersWhenNoBrokerAnswers() {
     assertOneLineError(
-        CliRun.run("topics", "list", "--bootstrap-servers", "127.0.0.1:1", "--timeout", "1"),
+        CliRun.run(
+            "topics", "list", "--bootstrap-servers", "127.0.0.1:1", "--connect-timeout", "1s"),
         "--bootstrap-servers 127.0.0.1:1");
   }
 

@@ -70,7 +70,7 @@ class MonitorCommandsIT {
             prefix,
             "--partitions",
             "1",
-            "--replication",
+            "--replication-factor",
             "1");
     assertEquals(0, run.exitCode, run.err.toString());
   }
@@ -260,8 +260,8 @@ class MonitorCommandsIT {
       CliRun trainer = run("trainer", common, "--model", tiny, "--metrics-port", port);
       String where = "cannot serve metrics on 127.0.0.1:" + port + " (";
       assertOneLine(monitor, "calmon: metrics-port: " + where);
-      assertOneLine(scorer, "calmon: --metrics-port: " + where);
-      assertOneLine(trainer, "calmon: --metrics-port: " + where);
+      assertOneLine(scorer, "calmon: metrics-port: " + where);
+      assertOneLine(trainer, "calmon: metrics-port: " + where);
     }
   }
 

@@ -50,8 +50,8 @@ class SecurityCommandsTest {
             "list",
             "--bootstrap-servers",
             "127.0.0.1:1",
-            "--timeout",
-            "2",
+            "--connect-timeout",
+            "2s",
             "--kafka-config",
             file.toString());
 

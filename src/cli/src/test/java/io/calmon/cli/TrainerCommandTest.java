@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,11 +42,16 @@ class TrainerCommandTest {
   }
 
   @Test
-  void shouldNameABadBootstrapMethodAndOneThatTunesNothing() {
+  void shouldNameABadInitialMethodAndOneThatTunesNothing() {
     assertUserError(
-        "--bootstrap-method", "trainer", "--model", dir.toString(), "--bootstrap-method", "cocoop");
+        "--initial-method", "trainer", "--model", dir.toString(), "--initial-method", "cocoop");
     assertUserError(
-        "bootstrap method", "trainer", "--model", dir.toString(), "--bootstrap-method", "zeroshot");
+        "must tune a context",
+        "trainer",
+        "--model",
+        dir.toString(),
+        "--initial-method",
+        "zeroshot");
   }
 
   @Test
@@ -84,7 +88,7 @@ class TrainerCommandTest {
 
   @Test
   void shouldRefuseANegativeMinimumOfJudgedExamples() {
-    assertUserError("min judged", "trainer", "--model", dir.toString(), "--min-judged", "-1");
+    assertUserError("min-judged", "trainer", "--model", dir.toString(), "--min-judged", "-1");
   }
 
   @Test
@@ -93,7 +97,7 @@ class TrainerCommandTest {
     assertEquals(0, keys.exitCode, keys.err.toString());
     String publicKey = dir.resolve("t.pub").toString();
     assertUserError(
-        "--signing-key " + publicKey + ": no PEM block BEGIN PRIVATE KEY",
+        "signing-key: " + publicKey + ": no PEM block BEGIN PRIVATE KEY",
         "trainer",
         "--model",
         dir.toString(),
@@ -102,7 +106,7 @@ class TrainerCommandTest {
     Path config = dir.resolve("trainer.properties");
     Files.writeString(config, "signing-key=" + dir.resolve("missing.key") + "\n");
     assertUserError(
-        "--signing-key " + dir.resolve("missing.key") + ": cannot read it",
+        "signing-key: " + dir.resolve("missing.key") + ": cannot read it",
         "trainer",
         "--model",
         dir.toString(),
@@ -115,7 +119,7 @@ class TrainerCommandTest {
     Path config = dir.resolve("typo.properties");
     Files.writeString(config, "epochs=5\nmin-shot=3\n");
     assertUserError(
-        "unknown key 'min-shot'",
+        "min-shot: unknown key",
         "trainer",
         "--model",
         dir.toString(),
@@ -135,15 +139,7 @@ class TrainerCommandTest {
         dir.toString(),
         "--config",
         config.toString(),
-        "--timeout",
-        "1");
-  }
-
-  @Test
-  void shouldParseCooldowns() {
-    assertEquals(Duration.ofMinutes(10), TrainerCommand.duration("cooldown", "10m"));
-    assertEquals(Duration.ofSeconds(30), TrainerCommand.duration("cooldown", "30s"));
-    assertEquals(Duration.ofMillis(500), TrainerCommand.duration("cooldown", "500ms"));
-    assertEquals(Duration.ofHours(2), TrainerCommand.duration("cooldown", "PT2H"));
+        "--connect-timeout",
+        "1s");
   }
 }

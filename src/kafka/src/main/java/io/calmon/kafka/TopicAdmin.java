@@ -101,8 +101,8 @@ public final class TopicAdmin implements AutoCloseable {
    * Creates the topics that do not exist yet, with {@code partitions} partitions, {@code
    * replication} replicas and their cleanup policy; then checks the cleanup policy of all of them.
    *
-   * @throws IllegalArgumentException if {@code partitions} or {@code replication} is below 1, or
-   *     replication exceeds the number of brokers
+   * @throws IllegalArgumentException if {@code partitions} or {@code replication} is below 1, or a
+   *     topic is missing and replication exceeds the number of brokers
    * @throws TopicMismatchException if an existing topic has another cleanup policy
    */
   public CreateResult createAll(CalmonTopics topics, int partitions, short replication) {
@@ -112,7 +112,9 @@ public final class TopicAdmin implements AutoCloseable {
     if (replication < 1) {
       throw new IllegalArgumentException("replication must be at least 1: " + replication);
     }
-    if (replication > brokerCount) {
+    Set<String> existing = listTopics();
+    boolean anyMissing = topics.all().stream().anyMatch(t -> !existing.contains(t.name()));
+    if (anyMissing && replication > brokerCount) {
       throw new IllegalArgumentException(
           "replication "
               + replication
@@ -121,7 +123,6 @@ public final class TopicAdmin implements AutoCloseable {
               + " broker(s) of the cluster at "
               + bootstrapServers);
     }
-    Set<String> existing = listTopics();
     List<NewTopic> missing = new ArrayList<>();
     for (CalmonTopic topic : topics.all()) {
       if (!existing.contains(topic.name())) {

@@ -3,10 +3,15 @@ package io.calmon.service;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -15,10 +20,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A service's configuration in three layers: code defaults, then a properties file, then flags; a
- * later layer wins. Keys are the flag names without their dashes ({@code window-size}), so a
- * properties file reads like the command line. Unknown keys in the file are refused (a typo must
- * not silently fall back to a default).
+ * A service's configuration in four layers: code defaults, then a properties file ({@code --config
+ * FILE}), then environment variables, then flags; a later layer wins. Keys are the flag names
+ * without their dashes ({@code window-size}), so a properties file reads like the command line; the
+ * environment variable of a key is {@code CALMON_} and the key in upper case with {@code _} for
+ * {@code -} ({@code CALMON_WINDOW_SIZE}). Unknown keys in the file or on the command line are
+ * refused (a typo must not silently fall back to a default); variables that name no key of this
+ * service are left alone, since one environment often serves several services.
  *
  * <p>The typed getters check each value once, at start-up, and throw a {@link ConfigException}
  * whose message is one line naming the key, the allowed range, the value and where it came from.
@@ -34,6 +42,12 @@ import java.util.TreeSet;
  */
 public final class LayeredConfig {
 
+  /** What every environment variable of a key starts with. */
+  public static final String ENV_PREFIX = "CALMON_";
+
+  /** The environment variable naming the properties file when {@code --config} is absent. */
+  public static final String CONFIG_ENV = ENV_PREFIX + "CONFIG";
+
   private final Map<String, String> values;
   private final Map<String, String> sources;
   private final Map<String, String> docs;
@@ -42,6 +56,11 @@ public final class LayeredConfig {
     this.values = Map.copyOf(builder.values);
     this.sources = Map.copyOf(builder.sources);
     this.docs = Map.copyOf(builder.docs);
+  }
+
+  /** The environment variable of {@code key}: {@code window-size} is {@code CALMON_WINDOW_SIZE}. */
+  public static String environmentVariable(String key) {
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
   public static Builder builder() {
@@ -54,11 +73,25 @@ public final class LayeredConfig {
     return values.get(key);
   }
 
-  /** Where the value of {@code key} came from: {@code default}, {@code file F} or {@code --key}. */
+  /**
+   * Where the value of {@code key} came from: {@code default}, {@code file F}, {@code $CALMON_KEY}
+   * or {@code --key}.
+   */
   public String source(String key) {
     requireDefined(key);
     return sources.getOrDefault(key, "default");
   }
+
+  /** One key as a command line shows it: its doc, default (null for none) and value label. */
+  public record Definition(String key, String doc, String defaultValue, String label) {
+    /** Whether the key is a switch: given alone on the command line, it means {@code true}. */
+    public boolean isSwitch() {
+      return SWITCH.equals(label);
+    }
+  }
+
+  /** The label of a key that is a switch ({@link Builder#defineSwitch}). */
+  static final String SWITCH = "switch";
 
   /** The keys this config knows, with their docs, sorted. */
   public Map<String, String> docs() {
@@ -78,6 +111,21 @@ public final class LayeredConfig {
   public String optionalString(String key) {
     String value = raw(key);
     return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  /** An optional path: null when absent or blank. */
+  public Path optionalPath(String key) {
+    String value = optionalString(key);
+    return value == null ? null : Path.of(value);
+  }
+
+  /** A comma-separated list, blanks dropped; empty when absent. */
+  public List<String> list(String key) {
+    String value = optionalString(key);
+    if (value == null) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
   }
 
   /** An integer in [min, max]. */
@@ -160,6 +208,10 @@ public final class LayeredConfig {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final Map<String, String> docs = new LinkedHashMap<>();
+    private final Map<String, String> labels = new LinkedHashMap<>();
+    private final Map<String, String> defaults = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final Map<String, String> environmentSources = new LinkedHashMap<>();
     private final Map<String, String> given = new LinkedHashMap<>();
     private final Map<String, String> givenSources = new LinkedHashMap<>();
     private final Map<String, String> fileValues = new LinkedHashMap<>();
@@ -168,8 +220,9 @@ public final class LayeredConfig {
     private Builder() {}
 
     /**
-     * Defines a key with its code default (null for none) and what it means. Definitions come
-     * first; layers may be added in any order but apply as defaults, file, flags.
+     * Defines a key with its code default (null for none) and what it means. Definitions come first
+     * (the environment layer reads the keys defined before it); the other layers may be added in
+     * any order but apply as defaults, file, environment, flags.
      */
     public Builder define(String key, String defaultValue, String doc) {
       Objects.requireNonNull(key, "key");
@@ -178,6 +231,52 @@ public final class LayeredConfig {
       }
       if (defaultValue != null) {
         values.put(key, defaultValue);
+        defaults.put(key, defaultValue);
+      }
+      return this;
+    }
+
+    /**
+     * Defines a key with the label its value shows on the command line ({@code DURATION}, {@code
+     * FILE}, {@code HOST:PORT[,...]}).
+     */
+    public Builder define(String key, String defaultValue, String label, String doc) {
+      define(key, defaultValue, doc);
+      labels.put(key, Objects.requireNonNull(label, "label"));
+      return this;
+    }
+
+    /** Defines a switch: false unless given; on the command line the flag alone means true. */
+    public Builder defineSwitch(String key, String doc) {
+      return define(key, "false", SWITCH, doc);
+    }
+
+    /** The keys defined so far, in definition order, as a command line shows them. */
+    public List<Definition> definitions() {
+      List<Definition> all = new ArrayList<>();
+      for (Map.Entry<String, String> e : docs.entrySet()) {
+        all.add(
+            new Definition(
+                e.getKey(),
+                e.getValue(),
+                defaults.get(e.getKey()),
+                labels.getOrDefault(e.getKey(), "VALUE")));
+      }
+      return all;
+    }
+
+    /**
+     * The environment layer: for every defined key, its variable ({@link #environmentVariable})
+     * when set. Variables that name no key are ignored.
+     */
+    public Builder environment(Map<String, String> variables) {
+      for (String key : docs.keySet()) {
+        String name = environmentVariable(key);
+        String value = variables.get(name);
+        if (value != null) {
+          environment.put(key, value);
+          environmentSources.put(key, "$" + name);
+        }
       }
       return this;
     }
@@ -195,7 +294,11 @@ public final class LayeredConfig {
       try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
         properties.load(reader);
       } catch (IOException | IllegalArgumentException e) {
-        throw new ConfigException("config", "cannot read properties file " + path + ": " + e);
+        String why =
+            e instanceof NoSuchFileException
+                ? "no such file"
+                : e instanceof AccessDeniedException ? "not readable" : e.getMessage();
+        throw new ConfigException("config", "cannot read properties file " + path + ": " + why, e);
       }
       for (String key : new TreeSet<>(properties.stringPropertyNames())) {
         fileValues.put(key, properties.getProperty(key));
@@ -220,6 +323,7 @@ public final class LayeredConfig {
      */
     public LayeredConfig build() {
       apply(fileValues, fileSources);
+      apply(environment, environmentSources);
       apply(given, givenSources);
       return new LayeredConfig(this);
     }

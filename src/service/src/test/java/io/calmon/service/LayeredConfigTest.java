@@ -117,4 +117,69 @@ class LayeredConfigTest {
     assertEquals("2s", config.raw("window-size"));
     assertEquals(Duration.ofSeconds(2), config.duration("window-size", Duration.ofMillis(1)));
   }
+
+  @Test
+  void shouldTakeTheEnvironmentOverTheFileAndFlagsOverTheEnvironment() throws IOException {
+    Path file = file("bins=20\nwindow-size=30m\ndeployment=from-file\n");
+    java.util.Map<String, String> env =
+        java.util.Map.of(
+            "CALMON_BINS", "21",
+            "CALMON_WINDOW_SIZE", "10m",
+            "CALMON_NOT_A_KEY", "ignored",
+            "PATH", "/bin");
+
+    LayeredConfig config = defined().file(file).environment(env).flag("bins", "25").build();
+
+    assertEquals(25, config.integer("bins", 1, 1000), "flag beats environment");
+    assertEquals(Duration.ofMinutes(10), config.duration("window-size", Duration.ofMillis(1)));
+    assertEquals("$CALMON_WINDOW_SIZE", config.source("window-size"), "environment beats file");
+    assertEquals("from-file", config.string("deployment"), "file beats default");
+    assertEquals("default", config.source("ece-threshold"));
+  }
+
+  @Test
+  void shouldNameAnEnvironmentVariableThatGaveABadValue() {
+    LayeredConfig config =
+        defined().environment(java.util.Map.of("CALMON_ECE_THRESHOLD", "high")).build();
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> config.fraction("ece-threshold", 0, 1));
+    assertEquals(
+        "ece-threshold: must be a number in (0.0, 1.0), got 'high' (from $CALMON_ECE_THRESHOLD)",
+        e.getMessage());
+  }
+
+  @Test
+  void shouldSpellEveryKeysVariableTheSameWay() {
+    assertEquals(
+        "CALMON_BOOTSTRAP_SERVERS", LayeredConfig.environmentVariable("bootstrap-servers"));
+    assertEquals("CALMON_KAFKA_CONFIG", LayeredConfig.environmentVariable("kafka-config"));
+  }
+
+  @Test
+  void shouldListItsDefinitionsWithLabelsAndSwitches() {
+    java.util.List<LayeredConfig.Definition> all =
+        LayeredConfig.builder()
+            .define("window-size", "1h", "DURATION", "window")
+            .define("state-dir", null, "state dir")
+            .defineSwitch("allow-unsigned-prompts", "serve unsigned")
+            .definitions();
+
+    assertEquals(
+        java.util.List.of(
+            new LayeredConfig.Definition("window-size", "window", "1h", "DURATION"),
+            new LayeredConfig.Definition("state-dir", "state dir", null, "VALUE"),
+            new LayeredConfig.Definition(
+                "allow-unsigned-prompts", "serve unsigned", "false", "switch")),
+        all);
+    assertTrue(all.get(2).isSwitch());
+    assertFalse(all.get(0).isSwitch());
+  }
+
+  @Test
+  void shouldSayAMissingConfigFileInWords() {
+    Path missing = dir.resolve("none.properties");
+    ConfigException e = assertThrows(ConfigException.class, () -> defined().file(missing).build());
+    assertEquals(
+        "config: cannot read properties file " + missing + ": no such file", e.getMessage());
+  }
 }

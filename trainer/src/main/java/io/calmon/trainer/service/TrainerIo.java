@@ -1,6 +1,7 @@
 package io.calmon.trainer.service;
 
 import io.calmon.kafka.CalmonTopics;
+import io.calmon.kafka.TopicFollower;
 import io.calmon.kafka.TransactionCommit;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.schemas.Alert;
@@ -94,7 +95,7 @@ final class TrainerIo implements AutoCloseable {
   private final TrainerSettings settings;
   private final CalmonTopics topics;
   private final TrainerService.CommitHook hook;
-  private final CompactedReader state;
+  private final TopicFollower state;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final InputOffsets offsets = new InputOffsets();
@@ -141,20 +142,22 @@ final class TrainerIo implements AutoCloseable {
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     settings.kafka().applyTo(c);
     KafkaConsumer<String, byte[]> groupConsumer = null;
-    CompactedReader reader = null;
+    TopicFollower reader = null;
     try {
       producer.initTransactions();
       groupConsumer = new KafkaConsumer<>(c);
-      reader =
-          new CompactedReader(
-              settings.bootstrapServers(),
-              settings.kafka(),
-              List.of(
-                  topics.promptVersions().name(),
-                  topics.classSets().name(),
-                  topics.trainerState().name()));
+      reader = new TopicFollower(settings.bootstrapServers(), settings.kafka(), null);
+      reader.assignFromBeginning(
+          List.of(
+              topics.promptVersions().name(),
+              topics.classSets().name(),
+              topics.trainerState().name()),
+          Duration.ofSeconds(30));
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
+      if (reader != null) {
+        reader.close();
+      }
       if (groupConsumer != null) {
         groupConsumer.close(CloseOptions.timeout(Duration.ZERO));
       }
@@ -171,7 +174,7 @@ final class TrainerIo implements AutoCloseable {
 
   /** Reads state records that arrived since, without waiting. */
   void followState(Consumer<ConsumerRecord<String, byte[]>> sink) {
-    state.poll(sink, Duration.ZERO);
+    state.poll(Duration.ZERO).forEach(sink);
   }
 
   /**

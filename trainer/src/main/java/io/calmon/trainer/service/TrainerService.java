@@ -15,6 +15,7 @@ import io.calmon.schemas.serde.RecordDecodingException;
 import io.calmon.schemas.serde.confluent.ValueFormat;
 import io.calmon.schemas.signing.SigningKey;
 import io.calmon.schemas.state.FewShotSample;
+import io.calmon.service.CalmonService;
 import io.calmon.service.MetricsRegistry;
 import io.calmon.service.MetricsServer;
 import io.calmon.trainer.loop.EvidenceWait;
@@ -78,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * partition's committed offset waits again as if pending (it is evicted like any other); so a
  * duplicate image or label of an event already learned can be learned from again after a restart.
  */
-public final class TrainerService implements AutoCloseable {
+public final class TrainerService implements CalmonService {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
 
   private final TrainerSettings settings;
@@ -195,6 +196,7 @@ public final class TrainerService implements AutoCloseable {
    *
    * @throws java.io.UncheckedIOException if the metrics port cannot be bound (nothing started)
    */
+  @Override
   public synchronized TrainerService start() {
     if (loop != null) {
       throw new IllegalStateException("already started");
@@ -222,6 +224,7 @@ public final class TrainerService implements AutoCloseable {
    *
    * @return false if that did not happen within {@code timeout} or the service failed
    */
+  @Override
   public boolean awaitReady(Duration timeout) throws InterruptedException {
     return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && failure == null;
   }
@@ -237,6 +240,7 @@ public final class TrainerService implements AutoCloseable {
   }
 
   /** The metrics endpoint's port, or -1 when it is off. */
+  @Override
   public synchronized int metricsPort() {
     return metricsServer == null ? -1 : metricsServer.port();
   }
@@ -247,10 +251,12 @@ public final class TrainerService implements AutoCloseable {
   }
 
   /** The error that stopped the service, if one did. */
+  @Override
   public Throwable failure() {
     return failure;
   }
 
+  @Override
   public boolean isRunning() {
     return running && loop != null && loop.isAlive();
   }
@@ -369,7 +375,7 @@ public final class TrainerService implements AutoCloseable {
         store.heldOutSize());
     updateGauges();
     if (current == null && settings.dataset() != null) {
-      publish(timed(DatasetBootstrap.job(settings, clip, preprocessor, classSet)), true);
+      publish(timed(InitialDataset.job(settings, clip, preprocessor, classSet)), true);
       commit(kafka, false);
     }
     kafka.subscribe(() -> persistAndCommit(kafka, true));

@@ -1,15 +1,24 @@
 package io.calmon.trainer.service;
 
 import io.calmon.clip.image.ImageLimits;
+import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.kafka.KafkaSettings;
 import io.calmon.schemas.signing.SigningKey;
+import io.calmon.service.ConfigException;
+import io.calmon.service.LayeredConfig;
+import io.calmon.service.MetricsSettings;
+import io.calmon.tuning.OptimizerKind;
 import io.calmon.tuning.TuningConfig;
 import io.calmon.tuning.TuningMethod;
 import io.calmon.tuning.TuningProgress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Everything a {@link TrainerService} runs with, validated once by {@link Builder#build()}.
@@ -20,9 +29,9 @@ import java.util.Objects;
  * @param deployment the deployment served: records of other deployments are skipped
  * @param backboneId name of the frozen backbone, written into each prompt version
  * @param tuning the tuning run's configuration (method, template, epochs, optimizer, lr, seed)
- * @param bootstrapMethod the method of version 1 when it differs from {@code tuning}'s (e.g. CoOp
+ * @param initialMethod the method of version 1 when it differs from {@code tuning}'s (e.g. CoOp
  *     alone, served first and followed by retrainings with DOR), or null
- * @param bootstrapEpochs the epochs of version 1's tuning when they differ from {@code tuning}'s
+ * @param initialEpochs the epochs of version 1's tuning when they differ from {@code tuning}'s
  *     (CoOp needs many to overfit its shots), or 0
  * @param shots few-shot examples kept per class (the reservoir's size)
  * @param minShots examples a class needs to become a base class of a new version
@@ -63,8 +72,8 @@ public record TrainerSettings(
     String deployment,
     String backboneId,
     TuningConfig tuning,
-    TuningMethod bootstrapMethod,
-    int bootstrapEpochs,
+    TuningMethod initialMethod,
+    int initialEpochs,
     int shots,
     int minShots,
     Duration cooldown,
@@ -101,16 +110,16 @@ public record TrainerSettings(
 
   /**
    * The configuration of a tuning run that makes version 1 when {@code bootstrap}, else a later
-   * version: {@link #tuning()} with {@link #bootstrapMethod()} and {@link #bootstrapEpochs()} when
-   * they are set.
+   * version: {@link #tuning()} with {@link #initialMethod()} and {@link #initialEpochs()} when they
+   * are set.
    */
   public TuningConfig tuningFor(boolean bootstrap) {
     TuningConfig config = tuning;
-    if (bootstrap && bootstrapMethod != null) {
-      config = config.withMethod(bootstrapMethod);
+    if (bootstrap && initialMethod != null) {
+      config = config.withMethod(initialMethod);
     }
-    if (bootstrap && bootstrapEpochs > 0) {
-      config = config.toBuilder().epochs(bootstrapEpochs).build();
+    if (bootstrap && initialEpochs > 0) {
+      config = config.toBuilder().epochs(initialEpochs).build();
     }
     return config;
   }
@@ -136,6 +145,231 @@ public record TrainerSettings(
     return groupId();
   }
 
+  /**
+   * The keys {@code calmon trainer} understands (its flags without dashes, its {@code --config}
+   * file's keys, its {@code CALMON_*} variables), with the code defaults.
+   */
+  public static LayeredConfig.Builder definitions() {
+    TuningConfig tuning = TuningConfig.defaults(TuningMethod.parse(DEFAULT_METHOD));
+    LayeredConfig.Builder b = KafkaSettings.define(LayeredConfig.builder());
+    return MetricsSettings.define(b)
+        .define("model", null, "DIR", "CLIP model directory; required")
+        .define("deployment", "default", "NAME", "deployment to train for")
+        .define(
+            "method",
+            DEFAULT_METHOD,
+            "METHOD",
+            "tuning method: coop, kgcoop, with +dor for Dynamic Outlier Regularization")
+        .define(
+            "initial-method",
+            null,
+            "METHOD",
+            "method of version 1 only, when it differs from method (e.g. coop, to serve CoOp first"
+                + " and let retrainings by method follow it)")
+        .define(
+            "posthoc-temperature",
+            "heldout",
+            "heldout|none",
+            "heldout: fit each tuned version's temperature on held-out labelled examples of the"
+                + " served classes; none: serve versions at temperature 1, as tuned")
+        .define(
+            "retrain-classes",
+            "ready",
+            "ready|version-base",
+            "ready: a retraining tunes on every class with min-shots examples; version-base: only"
+                + " on the serving version's base classes (the base-to-new protocol)")
+        .define("dataset", null, "DIR", "CoOp-format dataset version 1 is tuned on")
+        .define("template", tuning.template(), "TEXT", "hand-written template, {} for the class")
+        .define("shots", "16", "N", "examples kept per class")
+        .define("min-shots", "4", "N", "examples a class needs to be tuned on")
+        .define("cooldown", "10m", "DURATION", "time between retrainings")
+        .define(
+            "epochs",
+            null,
+            "N",
+            "training epochs (none: the method's, "
+                + tuning.epochs()
+                + " for "
+                + DEFAULT_METHOD
+                + ")")
+        .define(
+            "optimizer",
+            null,
+            "adam|sgd",
+            "optimizer (none: the method's, "
+                + tuning.optimizer().name().toLowerCase(Locale.ROOT)
+                + " for "
+                + DEFAULT_METHOD
+                + ")")
+        .define(
+            "lr",
+            null,
+            "X",
+            "peak learning rate (none: the method's, "
+                + tuning.lr()
+                + " for "
+                + DEFAULT_METHOD
+                + ")")
+        .define("outliers", null, "FILE", "outlier word list, one a line (default: WordNet nouns)")
+        .define("max-accuracy-drop", "0.02", "X", "publish gate: largest held-out accuracy drop")
+        .define("max-ece-rise", "0.01", "X", "publish gate: largest held-out ECE rise")
+        .define(
+            "min-judged",
+            "30",
+            "N",
+            "held-out examples a retrained version is judged on, at least; fewer: not published")
+        .define(
+            "evidence-wait",
+            "15m",
+            "DURATION",
+            "how long a retrain request waits for 2 x min-judged held-out examples newer than its"
+                + " alert's evidence before it is judged on the newest ones")
+        .define(
+            "image-roots",
+            null,
+            "DIR[,DIR...]",
+            "directories whose regular files file:// claim checks of labelled images may name;"
+                + " without it claim checks are dead-lettered as URI_NOT_ALLOWED")
+        .define(
+            "signing-key",
+            null,
+            "FILE",
+            "Ed25519 private key (PKCS#8 PEM, 'calmon keys generate' writes one) every published"
+                + " prompt version is signed with (default: none, versions are published unsigned)");
+  }
+
+  /** The method retrainings use unless {@code method} says otherwise. */
+  public static final String DEFAULT_METHOD = "coop+dor";
+
+  /**
+   * Reads and checks every key.
+   *
+   * @param progress where tuning reports its epochs
+   * @throws ConfigException naming the first bad key, its rule and where its value came from
+   */
+  public static TrainerSettings from(LayeredConfig config, TuningProgress progress) {
+    TuningMethod method = parsed(config, "method", TuningMethod::parse);
+    TuningConfig defaults = TuningConfig.defaults(method);
+    TuningConfig.Builder t = defaults.toBuilder().template(config.string("template"));
+    if (config.optionalString("epochs") != null) {
+      t.epochs(config.integer("epochs", 1, 100_000));
+    }
+    if (config.optionalString("optimizer") != null) {
+      t.optimizer(parsed(config, "optimizer", TrainerSettings::optimizer));
+    }
+    if (config.optionalString("lr") != null) {
+      t.lr(config.fraction("lr", 0, 10));
+    }
+    TuningConfig tuning;
+    try {
+      tuning = t.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("method", e.getMessage(), e);
+    }
+    Path model = config.optionalPath("model");
+    Path outliers = config.optionalPath("outliers");
+    if (outliers != null && !Files.isReadable(outliers)) {
+      throw config.invalid("outliers", "must be a readable file");
+    }
+    Path dataset = config.optionalPath("dataset");
+    if (dataset != null && !Files.isDirectory(dataset)) {
+      throw config.invalid("dataset", "must be a directory");
+    }
+    Builder b =
+        builder()
+            .setBootstrapServers(KafkaSettings.bootstrapServers(config))
+            .optKafka(KafkaSettings.kafka(config))
+            .optTopics(KafkaSettings.topics(config))
+            .setBackboneId(
+                model == null
+                    ? "unknown"
+                    : String.valueOf(model.toAbsolutePath().normalize().getFileName()))
+            .optDeployment(config.string("deployment"))
+            .optTuning(tuning)
+            .optShots(config.integer("shots", 1, 100_000))
+            .optMinShots(config.integer("min-shots", 1, 100_000))
+            .optCooldown(config.duration("cooldown", Duration.ZERO))
+            .optOutliers(outliers)
+            .optMaxAccuracyDrop(config.fraction("max-accuracy-drop", -1e-12, 1 + 1e-12))
+            .optMaxEceRise(config.fraction("max-ece-rise", -1e-12, 1 + 1e-12))
+            .optMinJudged(config.longValue("min-judged", 0, Long.MAX_VALUE))
+            .optEvidenceWait(config.duration("evidence-wait", Duration.ZERO))
+            .optDataset(dataset)
+            .optPosthocTemperature(
+                switch (config.string("posthoc-temperature")) {
+                  case "heldout" -> true;
+                  case "none" -> false;
+                  default -> throw config.invalid("posthoc-temperature", "must be heldout or none");
+                })
+            .optRetrainClasses(
+                switch (config.string("retrain-classes")) {
+                  case "ready" -> RetrainClasses.READY;
+                  case "version-base" -> RetrainClasses.VERSION_BASE;
+                  default ->
+                      throw config.invalid("retrain-classes", "must be ready or version-base");
+                })
+            .optMetricsPort(MetricsSettings.port(config))
+            .optMetricsHost(MetricsSettings.host(config))
+            .optImageLimits(
+                new ImageLimits(
+                    ImagePreprocessor.DEFAULT_MAX_PIXELS,
+                    ImageLimits.DEFAULT_MAX_BYTES,
+                    config.list("image-roots").stream()
+                        .map(p -> Path.of(p).toAbsolutePath().normalize())
+                        .toList()))
+            .optProgress(progress)
+            .optSigningKey(signingKey(config));
+    String initial = config.optionalString("initial-method");
+    if (initial != null) {
+      TuningMethod initialMethod = parsed(config, "initial-method", TuningMethod::parse);
+      if (!initialMethod.tunes()) {
+        throw config.invalid(
+            "initial-method", "must tune a context (coop, coop+dor, kgcoop, kgcoop+dor)");
+      }
+      b.optInitialMethod(initialMethod);
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      String message = e.getMessage();
+      String key = message.startsWith("min shots") ? "min-shots" : "config";
+      throw new ConfigException(key, message);
+    }
+  }
+
+  private static OptimizerKind optimizer(String text) {
+    try {
+      return OptimizerKind.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("must be adam or sgd", e);
+    }
+  }
+
+  /** {@code signing-key}, read; none: versions are published unsigned. */
+  private static SigningKey signingKey(LayeredConfig config) {
+    Path file = config.optionalPath("signing-key");
+    if (file == null) {
+      return null;
+    }
+    try {
+      return SigningKey.read(file);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "signing-key", e.getMessage() + " (from " + config.source("signing-key") + ")", e);
+    }
+  }
+
+  /** A value parsed by {@code parse}, whose refusal becomes an error naming the key. */
+  private static <T> T parsed(LayeredConfig config, String key, Function<String, T> parse) {
+    try {
+      return parse.apply(config.string(key));
+    } catch (ConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw config.invalid(key, e.getMessage());
+    }
+  }
+
   /** A builder with every default set; {@code bootstrapServers} and {@code backboneId} needed. */
   public static Builder builder() {
     return new Builder();
@@ -149,8 +383,8 @@ public record TrainerSettings(
     private String deployment = "default";
     private String backboneId;
     private TuningConfig tuning = TuningConfig.defaults(TuningMethod.parse("coop+dor"));
-    private TuningMethod bootstrapMethod;
-    private int bootstrapEpochs;
+    private TuningMethod initialMethod;
+    private int initialEpochs;
     private int shots = 16;
     private int minShots = 4;
     private Duration cooldown = Duration.ofMinutes(10);
@@ -205,14 +439,14 @@ public record TrainerSettings(
     }
 
     /** Version 1's method, when it differs from the tuning configuration's; null: the same. */
-    public Builder optBootstrapMethod(TuningMethod v) {
-      bootstrapMethod = v;
+    public Builder optInitialMethod(TuningMethod v) {
+      initialMethod = v;
       return this;
     }
 
     /** Version 1's tuning epochs, when they differ from the tuning configuration's; 0: the same. */
-    public Builder optBootstrapEpochs(int v) {
-      bootstrapEpochs = v;
+    public Builder optInitialEpochs(int v) {
+      initialEpochs = v;
       return this;
     }
 
@@ -338,11 +572,10 @@ public record TrainerSettings(
       require(topics != null, "topics", null);
       require(tuning != null, "tuning", null);
       require(
-          bootstrapMethod == null || bootstrapMethod.tunes(),
-          "bootstrap method (one that tunes a context)",
-          bootstrapMethod);
-      require(
-          bootstrapEpochs >= 0, "bootstrap epochs (0 = the tuning's, or more)", bootstrapEpochs);
+          initialMethod == null || initialMethod.tunes(),
+          "initial method (one that tunes a context)",
+          initialMethod);
+      require(initialEpochs >= 0, "initial epochs (0 = the tuning's, or more)", initialEpochs);
       require(deployment != null && !deployment.isBlank(), "deployment", deployment);
       require(shots >= 1, "shots (at least 1)", shots);
       require(minShots >= 1 && minShots <= shots, "min shots (1..shots=" + shots + ")", minShots);
@@ -379,8 +612,8 @@ public record TrainerSettings(
           deployment,
           backboneId,
           tuning,
-          bootstrapMethod,
-          bootstrapEpochs,
+          initialMethod,
+          initialEpochs,
           shots,
           minShots,
           cooldown,

@@ -145,8 +145,8 @@ class TrainerServiceIT {
     TrainerSettings settings =
         builder(topics)
             .optMetricsPort(metricsPort)
-            .optBootstrapMethod(TuningMethod.parse("coop"))
-            .optBootstrapEpochs(3)
+            .optInitialMethod(TuningMethod.parse("coop"))
+            .optInitialEpochs(3)
             .optSigningKey(SigningKey.read(keys.resolve("trainer-it.key")))
             .build();
     try (TrainerService trainer = new TrainerService(settings, clip).start()) {

@@ -68,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
   Double rate;
 
   @Option(
-      names = "--window",
+      names = "--window-size",
       defaultValue = "10s",
       description = "Monitor window length (tumbling; default ${DEFAULT-VALUE}).")
   String window;
@@ -87,22 +87,22 @@ public final class DemoCommand implements Callable<Integer> {
   String scenario;
 
   @Option(
-      names = "--bootstrap-method",
+      names = "--initial-method",
       description =
           "Version 1's tuning method: coop, coop+dor, kgcoop or kgcoop+dor (default: coop, as the"
               + " paper's CoOp; coop+dor for noise and new-classes); retrainings use coop+dor.")
-  String bootstrapMethod;
+  String initialMethod;
 
   @Option(
-      names = "--bootstrap-epochs",
+      names = "--initial-epochs",
       description =
           "Version 1's tuning epochs (default 200, the reproduction's schedule, as every"
               + " retraining; 20 for noise and new-classes); CoOp becomes overconfident on new"
               + " classes only after many.")
-  Integer bootstrapEpochs;
+  Integer initialEpochs;
 
   @Option(
-      names = "--alert-ece",
+      names = "--ece-threshold",
       defaultValue = "0.05",
       description =
           "Alert when a window's ECE (and its confidence interval's lower bound) exceeds this,"
@@ -110,10 +110,10 @@ public final class DemoCommand implements Callable<Integer> {
   double alertEce;
 
   @Option(
-      names = "--alert-windows",
+      names = "--consecutive-windows",
       defaultValue = "2",
       description =
-          "Consecutive windows above --alert-ece before an alert (default ${DEFAULT-VALUE}).")
+          "Consecutive windows above --ece-threshold before an alert (default ${DEFAULT-VALUE}).")
   int alertWindows;
 
   @Option(
@@ -171,7 +171,7 @@ public final class DemoCommand implements Callable<Integer> {
     boolean open = kind == DemoSettings.Scenario.OPEN_VOCABULARY;
     Duration runFor =
         DurationFlag.parse("--duration", duration != null ? duration : open ? "480s" : "240s");
-    Duration windowLength = DurationFlag.parse("--window", window);
+    Duration windowLength = DurationFlag.parse("--window-size", window);
     if (runFor.compareTo(windowLength.multipliedBy(6)) < 0) {
       throw new UserError(
           "--duration must be at least 6 windows ("
@@ -184,30 +184,30 @@ public final class DemoCommand implements Callable<Integer> {
       throw new UserError("--rate must be in (0, 500] events per second, got " + eventsPerSecond);
     }
     if (!(alertEce > 0 && alertEce < 1)) {
-      throw new UserError("--alert-ece must be in (0, 1), got " + alertEce);
+      throw new UserError("--ece-threshold must be in (0, 1), got " + alertEce);
     }
     if (alertWindows < 1 || alertWindows > 100) {
-      throw new UserError("--alert-windows must be in 1..100, got " + alertWindows);
+      throw new UserError("--consecutive-windows must be in 1..100, got " + alertWindows);
     }
     DemoSettings.Loop defaults =
         open ? DemoSettings.Loop.openVocabulary() : DemoSettings.Loop.defaults();
-    TuningMethod first = defaults.bootstrapMethod();
-    if (bootstrapMethod != null) {
+    TuningMethod first = defaults.initialMethod();
+    if (initialMethod != null) {
       try {
-        first = TuningMethod.parse(bootstrapMethod);
+        first = TuningMethod.parse(initialMethod);
       } catch (IllegalArgumentException e) {
-        throw new UserError("--bootstrap-method: " + e.getMessage(), e);
+        throw new UserError("--initial-method: " + e.getMessage(), e);
       }
     }
     if (!first.tunes()) {
       throw new UserError(
-          "--bootstrap-method must tune a context (coop, coop+dor, kgcoop, kgcoop+dor), got '"
-              + bootstrapMethod
+          "--initial-method must tune a context (coop, coop+dor, kgcoop, kgcoop+dor), got '"
+              + initialMethod
               + "'");
     }
-    int firstEpochs = bootstrapEpochs != null ? bootstrapEpochs : defaults.bootstrapEpochs();
+    int firstEpochs = initialEpochs != null ? initialEpochs : defaults.initialEpochs();
     if (firstEpochs < 1 || firstEpochs > 1000) {
-      throw new UserError("--bootstrap-epochs must be in 1..1000, got " + firstEpochs);
+      throw new UserError("--initial-epochs must be in 1..1000, got " + firstEpochs);
     }
     DemoSettings.Loop loop =
         defaults.withAlertRule(alertEce, alertWindows).withBootstrap(first, firstEpochs);

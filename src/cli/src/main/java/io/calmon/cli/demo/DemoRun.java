@@ -128,9 +128,9 @@ final class DemoRun implements AutoCloseable {
     trainer.start();
     say(
         "trainer tuning prompt version 1 ("
-            + settings.loop().bootstrapMethod().name()
+            + settings.loop().initialMethod().name()
             + ", "
-            + settings.loop().bootstrapEpochs()
+            + settings.loop().initialEpochs()
             + " epochs) on the task's base classes; retrainings use "
             + DemoSettings.Loop.RETRAINING_METHOD.name()
             + ", "
@@ -312,8 +312,10 @@ final class DemoRun implements AutoCloseable {
         work.resolve("monitor-state"),
         (short) 1,
         3,
+        (short) 1,
         "127.0.0.1",
         0,
+        Duration.ofSeconds(30),
         Duration.ofSeconds(60),
         Duration.ofMillis(200),
         config);
@@ -335,8 +337,8 @@ final class DemoRun implements AutoCloseable {
         .optDataset(dataset)
         .optOutliers(dataset.resolve("outliers.txt"))
         .optTuning(tuning)
-        .optBootstrapMethod(settings.loop().bootstrapMethod())
-        .optBootstrapEpochs(settings.loop().bootstrapEpochs())
+        .optInitialMethod(settings.loop().initialMethod())
+        .optInitialEpochs(settings.loop().initialEpochs())
         .optCooldown(settings.window().multipliedBy(3))
         .optShots(settings.loop().shots())
         .optMinShots(settings.loop().minShots())

@@ -53,8 +53,8 @@ record DemoSettings(
    * @param noiseGate alert only when a window's ECE interval starts above the threshold and its ECE
    *     is above its noise floor (what a calibrated model shows on as many labels); tests that need
    *     every window to breach turn it off
-   * @param bootstrapMethod version 1's tuning method; retrainings always use coop+dor
-   * @param bootstrapEpochs version 1's tuning epochs; retrainings use {@code epochs}
+   * @param initialMethod version 1's tuning method; retrainings always use coop+dor
+   * @param initialEpochs version 1's tuning epochs; retrainings use {@code epochs}
    * @param trainImagesPerClass training images per base class in the exported task, from which
    *     version 1 draws {@code shots} by the tuning seed
    * @param posthocTemperature whether the trainer fits each version's temperature on held-out
@@ -72,8 +72,8 @@ record DemoSettings(
       double maxEceRise,
       long minJudged,
       boolean noiseGate,
-      TuningMethod bootstrapMethod,
-      int bootstrapEpochs,
+      TuningMethod initialMethod,
+      int initialEpochs,
       int trainImagesPerClass,
       boolean posthocTemperature,
       RetrainClasses retrainClasses) {
@@ -133,7 +133,7 @@ record DemoSettings(
 
     /** This loop with another ECE threshold and number of consecutive windows for an alert. */
     Loop withAlertRule(double threshold, int windows) {
-      return with(threshold, windows, bootstrapMethod, bootstrapEpochs);
+      return with(threshold, windows, initialMethod, initialEpochs);
     }
 
     /** This loop with version 1 tuned by {@code method} for {@code epochs}. */

@@ -14,7 +14,7 @@ class DemoCommandTest {
 
   @Test
   void shouldRefuseADurationShorterThanSixWindows() {
-    assertUserError("--duration", "demo", "--duration", "30s", "--window", "10s");
+    assertUserError("--duration", "demo", "--duration", "30s", "--window-size", "10s");
   }
 
   @Test
@@ -35,24 +35,24 @@ class DemoCommandTest {
 
   @Test
   void shouldRefuseAnAlertThresholdOutsideZeroToOne() {
-    assertUserError("--alert-ece", "demo", "--alert-ece", "1.5");
-    assertUserError("--alert-ece", "demo", "--alert-ece", "0");
+    assertUserError("--ece-threshold", "demo", "--ece-threshold", "1.5");
+    assertUserError("--ece-threshold", "demo", "--ece-threshold", "0");
   }
 
   @Test
   void shouldRefuseZeroAlertWindows() {
-    assertUserError("--alert-windows", "demo", "--alert-windows", "0");
+    assertUserError("--consecutive-windows", "demo", "--consecutive-windows", "0");
   }
 
   @Test
-  void shouldRefuseABootstrapMethodThatIsUnknownOrTunesNothing() {
-    assertUserError("--bootstrap-method", "demo", "--bootstrap-method", "cocoop");
-    assertUserError("--bootstrap-method", "demo", "--bootstrap-method", "zeroshot");
+  void shouldRefuseAInitialMethodThatIsUnknownOrTunesNothing() {
+    assertUserError("--initial-method", "demo", "--initial-method", "cocoop");
+    assertUserError("--initial-method", "demo", "--initial-method", "zeroshot");
   }
 
   @Test
-  void shouldRefuseZeroBootstrapEpochs() {
-    assertUserError("--bootstrap-epochs", "demo", "--bootstrap-epochs", "0");
+  void shouldRefuseZeroInitialEpochs() {
+    assertUserError("--initial-epochs", "demo", "--initial-epochs", "0");
   }
 
   private static void assertUserError(String flag, String... args) {

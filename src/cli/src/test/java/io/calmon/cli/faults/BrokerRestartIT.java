@@ -181,8 +181,10 @@ class BrokerRestartIT {
         dir.resolve("monitor-state"),
         (short) 1,
         PARTITIONS,
+        (short) 1,
         "127.0.0.1",
         0,
+        Duration.ofSeconds(30),
         Duration.ofSeconds(60),
         Duration.ofMillis(200),
         config);

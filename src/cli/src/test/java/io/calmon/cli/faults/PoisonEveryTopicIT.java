@@ -95,7 +95,7 @@ class PoisonEveryTopicIT {
         PREFIX,
         "--partitions",
         "" + PARTITIONS,
-        "--replication",
+        "--replication-factor",
         "1");
     long now = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
     t0 = Instant.ofEpochMilli(now / WINDOW.toMillis() * WINDOW.toMillis());

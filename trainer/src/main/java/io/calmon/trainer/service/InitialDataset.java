@@ -16,8 +16,8 @@ import java.util.Map;
  * from its val split (also the data the temperature is fitted on), every class of the dataset
  * served.
  */
-final class DatasetBootstrap {
-  private DatasetBootstrap() {}
+final class InitialDataset {
+  private InitialDataset() {}
 
   static Retrainer.Job job(
       TrainerSettings settings, ClipModel clip, ImagePreprocessor pre, ClassSet classSet) {
