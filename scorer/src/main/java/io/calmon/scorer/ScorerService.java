@@ -5,6 +5,7 @@ import io.calmon.clip.ClipModel;
 import io.calmon.schemas.serde.AvroLimits;
 import io.calmon.service.MetricsRegistry;
 import io.calmon.service.MetricsServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -124,6 +125,8 @@ public final class ScorerService implements AutoCloseable {
   private final DecodePipeline<BatchScorer.Prepared> pending;
   private KafkaConsumer<byte[], byte[]> consumer;
   private KafkaProducer<byte[], byte[]> producer;
+  private KafkaClientMetrics consumerMetrics;
+  private KafkaClientMetrics producerMetrics;
   private BatchCommitter committer;
   private volatile boolean running;
   private volatile Ending ending = Ending.NONE;
@@ -259,6 +262,7 @@ public final class ScorerService implements AutoCloseable {
         metricsServer = null;
       }
     }
+    registry.close();
   }
 
   private void run() {
@@ -281,6 +285,8 @@ public final class ScorerService implements AutoCloseable {
         return;
       }
       consumer = newConsumer();
+      consumerMetrics = new KafkaClientMetrics(consumer);
+      consumerMetrics.bindTo(registry.meters());
       startProducer();
       consumer.subscribe(List.of(config.topics().imageEvents().name()), new Rebalance());
       if (!running) {
@@ -322,6 +328,8 @@ public final class ScorerService implements AutoCloseable {
    */
   private void startProducer() {
     producer = newProducer();
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry.meters());
     producer.initTransactions();
     committer =
         new BatchCommitter(
@@ -400,6 +408,7 @@ public final class ScorerService implements AutoCloseable {
         consumer.seekToBeginning(List.of(tp));
       }
     }
+    producerMetrics.close();
     producer.close(Duration.ZERO);
     startProducer();
   }
@@ -546,7 +555,18 @@ public final class ScorerService implements AutoCloseable {
         }
       } finally {
         pending.close(); // after the consumer: its revoke callback may still score them
+        closeClientMetrics();
       }
+    }
+  }
+
+  /** Removes the clients' meters from the registry once the clients are closed. */
+  private void closeClientMetrics() {
+    if (consumerMetrics != null) {
+      consumerMetrics.close();
+    }
+    if (producerMetrics != null) {
+      producerMetrics.close();
     }
   }
 

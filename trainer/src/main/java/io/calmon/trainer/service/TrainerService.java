@@ -285,6 +285,7 @@ public final class TrainerService implements AutoCloseable {
         metricsServer = null;
       }
     }
+    registry.close();
   }
 
   /**
@@ -294,7 +295,7 @@ public final class TrainerService implements AutoCloseable {
   private void run() {
     try {
       while (running) {
-        try (TrainerIo kafka = new TrainerIo(settings, commitHook)) {
+        try (TrainerIo kafka = new TrainerIo(settings, commitHook, registry.meters())) {
           io = kafka;
           session(kafka);
           return;
