@@ -14,7 +14,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * The monitor's Prometheus metrics: the topology's {@link MonitorCounters}, what it emitted (seen
- * through its {@link MonitorListener} hook), and the latest final ECE per (deployment, group).
+ * through its {@link MonitorListener} hook), the latest final ECE per (deployment, group), and the
+ * JVM's metrics. The service binds its Kafka Streams client's metrics to the same registry.
  */
 final class MonitorMetrics implements MonitorListener {
 
@@ -22,7 +23,7 @@ final class MonitorMetrics implements MonitorListener {
   private final LongAdder finalReports = new LongAdder();
   private final LongAdder alerts = new LongAdder();
   private final Map<Map<String, String>, LatestEce> latestEce = new ConcurrentHashMap<>();
-  private final MetricsRegistry registry = new MetricsRegistry();
+  private final MetricsRegistry registry = new MetricsRegistry().withJvmMetrics();
 
   private record LatestEce(Instant windowEnd, double ece) {}
 

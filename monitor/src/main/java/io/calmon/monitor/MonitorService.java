@@ -8,6 +8,7 @@ import io.calmon.schemas.serde.AvroLimits;
 import io.calmon.service.CalmonService;
 import io.calmon.service.MetricsRegistry;
 import io.calmon.service.MetricsServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -56,6 +57,7 @@ public final class MonitorService implements CalmonService {
   private volatile KafkaStreams streams;
   private volatile boolean stopping;
   private volatile Throwable failure;
+  private KafkaStreamsMetrics streamsMetrics;
   private MetricsServer metricsServer;
 
   /** A service for these settings; nothing runs until {@link #start()}. */
@@ -181,6 +183,8 @@ public final class MonitorService implements CalmonService {
         });
     streams = client;
     client.start();
+    streamsMetrics = new KafkaStreamsMetrics(client);
+    streamsMetrics.bindTo(metrics.registry().meters());
     boolean up;
     try {
       up = running.await(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -236,10 +240,10 @@ public final class MonitorService implements CalmonService {
   }
 
   /**
-   * Closes Kafka Streams gracefully (commit, flush stores, leave the group) and the metrics
-   * endpoint. Leaving is explicit: by default a Streams client closes without a LeaveGroup, and a
-   * monitor restarted at once under the same application id then waits for the old member's session
-   * to time out (45 s) before it gets its tasks back.
+   * Closes Kafka Streams gracefully (commit, flush stores, leave the group), removes its meters and
+   * closes the metrics endpoint. Leaving is explicit: by default a Streams client closes without a
+   * LeaveGroup, and a monitor restarted at once under the same application id then waits for the
+   * old member's session to time out (45 s) before it gets its tasks back.
    */
   public synchronized void stop() {
     stopping = true;
@@ -251,10 +255,15 @@ public final class MonitorService implements CalmonService {
       LOG.warn("monitor {} did not close within {}", settings.applicationId(), CLOSE_TIMEOUT);
     }
     terminated.countDown();
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+      streamsMetrics = null;
+    }
     if (metricsServer != null) {
       metricsServer.close();
       metricsServer = null;
     }
+    metrics.registry().close();
   }
 
   @Override

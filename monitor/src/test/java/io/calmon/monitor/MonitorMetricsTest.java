@@ -1,5 +1,6 @@
 package io.calmon.monitor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.kafka.CalmonTopics;
@@ -8,11 +9,15 @@ import io.calmon.monitor.topology.InputPartitions;
 import io.calmon.monitor.topology.MonitorCounters;
 import io.calmon.monitor.topology.MonitorTopology;
 import io.calmon.schemas.CalibrationGroup;
+import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.ClassProbability;
 import io.calmon.schemas.Prediction;
+import io.calmon.service.testing.BinderMetricNames;
+import io.calmon.service.testing.ScrapedMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -50,17 +55,49 @@ class MonitorMetricsTest {
       pipe(predictions, "late", T0.plus(Duration.ofMinutes(59)));
     }
 
-    String rendered = metrics.registry().render();
+    Map<String, String> scraped = ScrapedMetrics.parse(metrics.registry().render());
+    assertEquals("1", scraped.get("calmon_monitor_late_observations_total{kind=\"scored\"}"));
+    assertEquals("0", scraped.get("calmon_monitor_late_observations_total{kind=\"labelled\"}"));
+    assertEquals(
+        "0", scraped.get("calmon_monitor_partly_late_observations_total{kind=\"scored\"}"));
+    assertEquals("1", scraped.get("calmon_monitor_dead_letters_total"), "once per prediction");
+    assertEquals("0", scraped.get("calmon_monitor_late_parts_total"));
+  }
+
+  @Test
+  void shouldServeTheSameCalmonMetricsAsBeforeMicrometer() throws Exception {
+    MonitorMetrics metrics = new MonitorMetrics(new MonitorCounters(), () -> 1);
+    metrics.onReport(finalReport());
+    assertEquals(
+        ScrapedMetrics.listedNames(MonitorMetricsTest.class, "calmon-metric-names.txt"),
+        ScrapedMetrics.seriesNames(metrics.registry().render(), "calmon_"));
     assertTrue(
-        rendered.contains("calmon_monitor_late_observations_total{kind=\"scored\"} 1\n"), rendered);
-    assertTrue(
-        rendered.contains("calmon_monitor_late_observations_total{kind=\"labelled\"} 0\n"),
-        rendered);
-    assertTrue(
-        rendered.contains("calmon_monitor_partly_late_observations_total{kind=\"scored\"} 0\n"),
-        rendered);
-    assertTrue(rendered.contains("calmon_monitor_dead_letters_total 1\n"), "once per prediction");
-    assertTrue(rendered.contains("calmon_monitor_late_parts_total 0\n"), rendered);
+        ScrapedMetrics.seriesNames(metrics.registry().render(), "jvm_")
+            .contains(BinderMetricNames.JVM_MEMORY_USED + "{area,id}"));
+  }
+
+  private static CalibrationReport finalReport() {
+    return CalibrationReport.newBuilder()
+        .setDeployment("default")
+        .setPromptVersion(3)
+        .setGroup(CalibrationGroup.NEW)
+        .setWindowStart(T0)
+        .setWindowEnd(T0.plus(Duration.ofHours(1)))
+        .setEmittedAt(T0.plus(Duration.ofHours(1)))
+        .setFinal$(true)
+        .setScoredCount(200)
+        .setLabelledCount(150)
+        .setAccuracy(0.7)
+        .setMeanConfidence(0.8)
+        .setEce(0.1)
+        .setEceCiLow(0.05)
+        .setEceCiHigh(0.15)
+        .setAce(0.1)
+        .setMce(0.1)
+        .setMceWeighted(0.1)
+        .setBinCount(15)
+        .setBins(List.of())
+        .build();
   }
 
   private static void pipe(TestInputTopic<String, byte[]> topic, String id, Instant eventTime) {

@@ -20,6 +20,8 @@ import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.service.LayeredConfig;
+import io.calmon.service.testing.BinderMetricNames;
+import io.calmon.service.testing.ScrapedMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,16 +162,24 @@ class MonitorServiceIT {
     assertEquals(KafkaStreams.State.RUNNING, service.state());
 
     assertEquals(batch, service.latestFinalEce("default", 3, ReportGroup.ALL), 1e-12);
-    String metrics = service.metrics().render();
-    assertTrue(metrics.contains("calmon_monitor_dead_letters_total 1\n"), metrics);
+    String text = service.metrics().render();
+    Map<String, String> metrics = ScrapedMetrics.parse(text);
+    assertEquals("1", metrics.get("calmon_monitor_dead_letters_total"), text);
+    assertEquals(
+        Integer.toString(confidences.length + 2),
+        metrics.get("calmon_monitor_predictions_total"),
+        text);
     assertTrue(
-        metrics.contains("calmon_monitor_predictions_total " + (confidences.length + 2) + "\n"),
-        metrics);
+        metrics.containsKey(
+            "calmon_monitor_final_ece{deployment=\"default\",group=\"all\",prompt_version=\"3\"}"),
+        text);
+    assertEquals("1", metrics.get("calmon_monitor_running"), text);
+    // The Kafka Streams client's metrics, its consumers' lag among them, on the same registry.
     assertTrue(
-        metrics.contains(
-            "calmon_monitor_final_ece{deployment=\"default\",group=\"all\",prompt_version=\"3\"} "),
-        metrics);
-    assertTrue(metrics.contains("calmon_monitor_running 1\n"), metrics);
+        ScrapedMetrics.seriesNames(text, BinderMetricNames.KAFKA_CONSUMER_RECORDS_LAG_MAX).stream()
+            .anyMatch(n -> n.startsWith(BinderMetricNames.KAFKA_CONSUMER_RECORDS_LAG_MAX + "{")),
+        text);
+    assertTrue(text.contains("client_id=\"" + service.settings().applicationId()), text);
   }
 
   @Test
@@ -205,7 +215,8 @@ class MonitorServiceIT {
     RetrainRequest request = read(topics.retrainRequests().name(), RetrainRequest.class, r -> true);
     assertEquals(alert.getAlertId(), request.getAlertId());
     assertEquals(3, request.getCurrentPromptVersion());
-    assertTrue(service.metrics().render().contains("calmon_monitor_alerts_total 1\n"));
+    assertEquals(
+        "1", ScrapedMetrics.parse(service.metrics().render()).get("calmon_monitor_alerts_total"));
   }
 
   @Test

@@ -190,13 +190,14 @@ public final class ScorerMetrics {
   }
 
   /**
-   * The metrics for {@code /metrics}: one registry per scorer instance.
+   * The metrics for {@code /metrics}: one registry per scorer instance, with the JVM's metrics.
    *
    * @param config names the deployment and instance in {@code calmon_scorer_info}
    * @param running 1 while the scoring thread runs, else 0
    */
   MetricsRegistry registry(ScorerConfig config, DoubleSupplier running) {
     return new MetricsRegistry()
+        .withJvmMetrics()
         .counter(
             "calmon_scorer_events_in_total",
             "Image events consumed and committed (scored, dead-lettered or skipped).",
@@ -262,13 +263,10 @@ public final class ScorerMetrics {
             "calmon_scorer_class_set_version",
             "The class-set version being served, -1 before any class set.",
             classSetVersion::get)
-        .gauges(
+        .info(
             "calmon_scorer_info",
             "Always 1; labels name the deployment and the instance.",
-            () ->
-                Map.of(
-                    Map.of("deployment", config.deployment(), "instance_id", config.instanceId()),
-                    1.0))
+            Map.of("deployment", config.deployment(), "instance_id", config.instanceId()))
         .gauge("calmon_scorer_running", "1 while the scoring thread runs.", running);
   }
 

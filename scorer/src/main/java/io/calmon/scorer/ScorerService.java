@@ -6,6 +6,7 @@ import io.calmon.schemas.serde.AvroLimits;
 import io.calmon.service.CalmonService;
 import io.calmon.service.MetricsRegistry;
 import io.calmon.service.MetricsServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -125,6 +126,8 @@ public final class ScorerService implements CalmonService {
   private final DecodePipeline<BatchScorer.Prepared> pending;
   private KafkaConsumer<byte[], byte[]> consumer;
   private KafkaProducer<byte[], byte[]> producer;
+  private KafkaClientMetrics consumerMetrics;
+  private KafkaClientMetrics producerMetrics;
   private BatchCommitter committer;
   private volatile boolean running;
   private volatile Ending ending = Ending.NONE;
@@ -270,6 +273,7 @@ public final class ScorerService implements CalmonService {
         metricsServer = null;
       }
     }
+    registry.close();
   }
 
   private void run() {
@@ -292,6 +296,8 @@ public final class ScorerService implements CalmonService {
         return;
       }
       consumer = newConsumer();
+      consumerMetrics = new KafkaClientMetrics(consumer);
+      consumerMetrics.bindTo(registry.meters());
       startProducer();
       consumer.subscribe(List.of(config.topics().imageEvents().name()), new Rebalance());
       if (!running) {
@@ -333,6 +339,8 @@ public final class ScorerService implements CalmonService {
    */
   private void startProducer() {
     producer = newProducer();
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry.meters());
     producer.initTransactions();
     committer =
         new BatchCommitter(
@@ -411,6 +419,7 @@ public final class ScorerService implements CalmonService {
         consumer.seekToBeginning(List.of(tp));
       }
     }
+    producerMetrics.close();
     producer.close(Duration.ZERO);
     startProducer();
   }
@@ -557,7 +566,18 @@ public final class ScorerService implements CalmonService {
         }
       } finally {
         pending.close(); // after the consumer: its revoke callback may still score them
+        closeClientMetrics();
       }
+    }
+  }
+
+  /** Removes the clients' meters from the registry once the clients are closed. */
+  private void closeClientMetrics() {
+    if (consumerMetrics != null) {
+      consumerMetrics.close();
+    }
+    if (producerMetrics != null) {
+      producerMetrics.close();
     }
   }
 

@@ -1,9 +1,12 @@
 package io.calmon.scorer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.service.MetricsRegistry;
+import io.calmon.service.testing.BinderMetricNames;
+import io.calmon.service.testing.ScrapedMetrics;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +34,25 @@ class ScorerMetricsTest {
     assertEquals("0", s.get("calmon_scorer_event_to_prediction_seconds_bucket{le=\"+Inf\"}"));
     assertEquals("1", s.get("calmon_scorer_info{deployment=\"shop\",instance_id=\"s-1\"}"));
     assertEquals("1", s.get("calmon_scorer_running"));
+    assertFalse(
+        registry.render().contains("calmon_scorer_dead_letters_total"),
+        "a labelled family shows from its first series on");
+  }
+
+  @Test
+  void shouldServeTheSameCalmonMetricsAsBeforeMicrometer() throws Exception {
+    metrics.deadLetter("CORRUPT_IMAGE");
+    metrics.promptRefused("WEIGHTS_MISMATCH");
+    assertEquals(
+        ScrapedMetrics.listedNames(ScorerMetricsTest.class, "calmon-metric-names.txt"),
+        ScrapedMetrics.seriesNames(registry.render(), "calmon_"));
+  }
+
+  @Test
+  void shouldServeTheJvmMetricsToo() {
     assertTrue(
-        registry.render().contains("# TYPE calmon_scorer_dead_letters_total counter\n"),
-        "a family without series still declares its type");
+        ScrapedMetrics.seriesNames(registry.render(), "jvm_")
+            .contains(BinderMetricNames.JVM_MEMORY_USED + "{area,id}"));
   }
 
   @Test
@@ -57,10 +76,10 @@ class ScorerMetricsTest {
         "1", s.get("calmon_scorer_prompt_versions_refused_total{reason=\"WEIGHTS_MISMATCH\"}"));
     assertEquals("1", s.get("calmon_scorer_transactions_aborted_total"));
 
-    assertEquals("0", s.get("calmon_scorer_batch_size_bucket{le=\"1\"}"));
-    assertEquals("1", s.get("calmon_scorer_batch_size_bucket{le=\"2\"}"));
-    assertEquals("2", s.get("calmon_scorer_batch_size_bucket{le=\"4\"}"));
-    assertEquals("2", s.get("calmon_scorer_batch_size_bucket{le=\"4096\"}"));
+    assertEquals("0", s.get("calmon_scorer_batch_size_bucket{le=\"1.0\"}"));
+    assertEquals("1", s.get("calmon_scorer_batch_size_bucket{le=\"2.0\"}"));
+    assertEquals("2", s.get("calmon_scorer_batch_size_bucket{le=\"4.0\"}"));
+    assertEquals("2", s.get("calmon_scorer_batch_size_bucket{le=\"4096.0\"}"));
     assertEquals("2", s.get("calmon_scorer_batch_size_bucket{le=\"+Inf\"}"));
     assertEquals("5", s.get("calmon_scorer_batch_size_sum"));
     assertEquals("2", s.get("calmon_scorer_batch_size_count"));
@@ -70,9 +89,9 @@ class ScorerMetricsTest {
     assertEquals("1", s.get(latency + "_bucket{le=\"0.001\"}"));
     assertEquals("1", s.get(latency + "_bucket{le=\"0.002\"}"));
     assertEquals("2", s.get(latency + "_bucket{le=\"0.005\"}"));
-    assertEquals("2", s.get(latency + "_bucket{le=\"1\"}"));
-    assertEquals("3", s.get(latency + "_bucket{le=\"2\"}"));
-    assertEquals("3", s.get(latency + "_bucket{le=\"10000\"}"));
+    assertEquals("2", s.get(latency + "_bucket{le=\"1.0\"}"));
+    assertEquals("3", s.get(latency + "_bucket{le=\"2.0\"}"));
+    assertEquals("3", s.get(latency + "_bucket{le=\"10000.0\"}"));
     assertEquals("3", s.get(latency + "_count"));
     assertEquals(1.504, Double.parseDouble(s.get(latency + "_sum")), 1e-12);
     assertEquals(5, metrics.latencyQuantileMillis(0.5));

@@ -14,6 +14,7 @@ import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.AvroCodec;
+import io.calmon.service.testing.BinderMetricNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,6 +217,20 @@ class ScorerServiceIT {
           "1", scrapedA.get("calmon_scorer_info{deployment=\"shop\",instance_id=\"s-0\"}"));
       assertEquals(
           "1", scrapedB.get("calmon_scorer_info{deployment=\"shop\",instance_id=\"s-1\"}"));
+      // The Kafka clients' metrics: each instance's consumer lag and its producer's sends, under
+      // the client id both share (the transactional id).
+      String lag = BinderMetricNames.KAFKA_CONSUMER_RECORDS_LAG_MAX;
+      for (String instance : List.of("s-0", "s-1")) {
+        String clientId = "client_id=\"" + ScorerConfig.transactionalIdPrefix("shop") + instance;
+        Map<String, String> scraped = instance.equals("s-0") ? scrapedA : scrapedB;
+        assertTrue(
+            scraped.keySet().stream().anyMatch(k -> k.startsWith(lag + "{" + clientId + "\"")),
+            "scraped: " + scraped.keySet());
+        assertTrue(
+            scraped.keySet().stream()
+                .anyMatch(k -> k.startsWith("kafka_producer_record_send_total{" + clientId + "\"")),
+            "scraped: " + scraped.keySet());
+      }
       a.close();
       assertEquals(-1, a.metricsPort(), "the endpoint closes with the scorer");
       b.close();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.service.testing.BinderMetricNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +20,17 @@ import picocli.CommandLine;
 
 /**
  * The deployment files agree with the code: every calmon command in docker-compose.yml parses with
- * the calmon command line, the client properties it mounts are accepted, and every calmon metric
- * the Grafana dashboard plots is one a service registers.
+ * the calmon command line, the client properties it mounts are accepted, and every metric the
+ * Grafana dashboard plots is one a service registers: a calmon metric by its name in the sources, a
+ * JVM or Kafka client metric (from Micrometer's binders) by {@link BinderMetricNames}, whose names
+ * tests scrape.
  */
 class DeployFilesTest {
   private static final Path ROOT = Path.of("../..");
   private static final Pattern COMMAND = Pattern.compile("(?s)command:\\s*\\[(.*?)]");
   private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
-  private static final Pattern METRIC = Pattern.compile("calmon_[a-z_]+");
+  private static final Pattern METRIC =
+      Pattern.compile("\\b(?:calmon|jvm|kafka|process|system)_[a-z0-9_]+");
 
   @Test
   void shouldParseEveryCalmonCommandOfTheComposeFile() throws IOException {
@@ -76,7 +80,11 @@ class DeployFilesTest {
     }
     Set<String> unknown = new TreeSet<>();
     for (String metric : plotted) {
-      if (!sources.toString().contains("\"" + metric + "\"")) {
+      boolean registered =
+          metric.startsWith("calmon_")
+              ? sources.toString().contains("\"" + metric + "\"")
+              : BinderMetricNames.all().contains(metric);
+      if (!registered) {
         unknown.add(metric);
       }
     }

@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link MetricsRegistry} at {@code GET /metrics} in the Prometheus text format, on the
- * JDK's own HTTP server (no dependency). One daemon thread; scrapes are rare and cheap.
+ * Serves a {@link MetricsRegistry} at {@code GET /metrics} in the Prometheus text format (what its
+ * Micrometer registry scrapes), on the JDK's own HTTP server. One daemon thread; scrapes are rare
+ * and cheap.
  *
  * <pre>{@code
  * try (MetricsServer server = MetricsServer.start("0.0.0.0", 9404, registry)) { ... }

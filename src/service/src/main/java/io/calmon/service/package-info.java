@@ -1,6 +1,7 @@
 /**
  * Plumbing shared by calmon's long-running services (monitor, scorer, trainer): layered
- * configuration validated once at start-up ({@link io.calmon.service.LayeredConfig}) and a small
- * Prometheus metrics endpoint ({@link io.calmon.service.MetricsServer}).
+ * configuration validated once at start-up ({@link io.calmon.service.LayeredConfig}), metrics on
+ * Micrometer's Prometheus registry ({@link io.calmon.service.MetricsRegistry}) and a small endpoint
+ * that serves them ({@link io.calmon.service.MetricsServer}).
  */
 package io.calmon.service;

@@ -181,13 +181,14 @@ public final class TrainerCounters {
   }
 
   /**
-   * The metrics for {@code /metrics}.
+   * The metrics for {@code /metrics}, with the JVM's metrics.
    *
    * @param deployment names the deployment in {@code calmon_trainer_info}
    * @param running 1 while the polling thread runs, else 0
    */
   MetricsRegistry registry(String deployment, DoubleSupplier running) {
     return new MetricsRegistry()
+        .withJvmMetrics()
         .counter(
             "calmon_trainer_events_joined_total",
             "Labelled image events joined with their labels.",
@@ -272,10 +273,10 @@ public final class TrainerCounters {
             "calmon_trainer_prompt_version",
             "The live prompt version as the trainer knows it; 0 before any.",
             promptVersion::get)
-        .gauges(
+        .info(
             "calmon_trainer_info",
             "Always 1; the label names the deployment.",
-            () -> Map.of(Map.of("deployment", deployment), 1.0))
+            Map.of("deployment", deployment))
         .gauge("calmon_trainer_running", "1 while the trainer's polling thread runs.", running);
   }
 

@@ -8,6 +8,8 @@ import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.PromptVersion;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -98,6 +100,8 @@ final class TrainerIo implements AutoCloseable {
   private final TopicFollower state;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
+  private final KafkaClientMetrics consumerMetrics;
+  private final KafkaClientMetrics producerMetrics;
   private final InputOffsets offsets = new InputOffsets();
   private final AvroSerde<Alert> alerts;
   private final AvroSerde<DeadLetter> deadLetters;
@@ -112,9 +116,10 @@ final class TrainerIo implements AutoCloseable {
 
   /**
    * Connects and fences any older producer of the same transactional id, aborting what it left
-   * open, before the state topics are read.
+   * open, before the state topics are read. The group consumer's and the producer's metrics
+   * (consumer lag among them) are bound to {@code meters} until {@link #close}.
    */
-  TrainerIo(TrainerSettings settings, TrainerService.CommitHook hook) {
+  TrainerIo(TrainerSettings settings, TrainerService.CommitHook hook, MeterRegistry meters) {
     this.settings = settings;
     this.topics = settings.topics();
     this.hook = hook;
@@ -165,6 +170,10 @@ final class TrainerIo implements AutoCloseable {
     }
     this.consumer = groupConsumer;
     this.state = reader;
+    this.consumerMetrics = new KafkaClientMetrics(consumer);
+    consumerMetrics.bindTo(meters);
+    this.producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(meters);
   }
 
   /** Reads the state topics to their end. */
@@ -362,8 +371,8 @@ final class TrainerIo implements AutoCloseable {
   }
 
   /**
-   * Closes the clients. After a simulated crash nothing is committed or aborted: the transaction
-   * stays open on the broker, as if the process had been killed.
+   * Closes the clients and removes their meters. After a simulated crash nothing is committed or
+   * aborted: the transaction stays open on the broker, as if the process had been killed.
    */
   @Override
   public void close() {
@@ -374,7 +383,12 @@ final class TrainerIo implements AutoCloseable {
       try {
         producer.close(crashed ? Duration.ZERO : Duration.ofSeconds(10));
       } finally {
-        state.close();
+        try {
+          state.close();
+        } finally {
+          consumerMetrics.close();
+          producerMetrics.close();
+        }
       }
     }
   }

@@ -291,6 +291,7 @@ public final class TrainerService implements CalmonService {
         metricsServer = null;
       }
     }
+    registry.close();
   }
 
   /**
@@ -300,7 +301,7 @@ public final class TrainerService implements CalmonService {
   private void run() {
     try {
       while (running) {
-        try (TrainerIo kafka = new TrainerIo(settings, commitHook)) {
+        try (TrainerIo kafka = new TrainerIo(settings, commitHook, registry.meters())) {
           io = kafka;
           session(kafka);
           return;

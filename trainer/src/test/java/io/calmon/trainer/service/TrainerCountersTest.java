@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.service.MetricsRegistry;
+import io.calmon.service.testing.BinderMetricNames;
+import io.calmon.service.testing.ScrapedMetrics;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,16 +17,29 @@ class TrainerCountersTest {
 
   @Test
   void shouldDeclareEverySkipReasonAndNoTrainingYet() {
-    String text = registry.render();
+    Map<String, String> scraped = ScrapedMetrics.parse(registry.render());
     for (String reason : new String[] {"duplicate", "cooldown", "in_progress"}) {
-      assertTrue(
-          text.contains(
-              "calmon_trainer_retrain_requests_skipped_total{reason=\"" + reason + "\"} 0\n"),
-          text);
+      assertEquals(
+          "0",
+          scraped.get("calmon_trainer_retrain_requests_skipped_total{reason=\"" + reason + "\"}"),
+          reason);
     }
-    assertTrue(text.contains("calmon_trainer_last_training_duration_seconds NaN\n"), text);
-    assertTrue(text.contains("calmon_trainer_info{deployment=\"shop\"} 1\n"), text);
-    assertTrue(text.contains("# TYPE calmon_trainer_reservoir_shots gauge\n"), text);
+    assertEquals("NaN", scraped.get("calmon_trainer_last_training_duration_seconds"));
+    assertEquals("1", scraped.get("calmon_trainer_info{deployment=\"shop\"}"));
+    assertTrue(
+        scraped.keySet().stream().noneMatch(k -> k.startsWith("calmon_trainer_reservoir_shots")),
+        "no class in the reservoir yet: " + scraped.keySet());
+  }
+
+  @Test
+  void shouldServeTheSameCalmonMetricsAsBeforeMicrometer() throws Exception {
+    counters.reservoirShots = Map.of("cat", 16);
+    assertEquals(
+        ScrapedMetrics.listedNames(TrainerCountersTest.class, "calmon-metric-names.txt"),
+        ScrapedMetrics.seriesNames(registry.render(), "calmon_"));
+    assertTrue(
+        ScrapedMetrics.seriesNames(registry.render(), "jvm_")
+            .contains(BinderMetricNames.JVM_MEMORY_USED + "{area,id}"));
   }
 
   @Test
@@ -37,20 +52,19 @@ class TrainerCountersTest {
     counters.lastTrainingNanos.set(2_500_000_000L);
 
     String text = registry.render();
-    assertTrue(text.contains("calmon_trainer_retrain_requests_total 4\n"), text);
-    assertTrue(
-        text.contains("calmon_trainer_retrain_requests_skipped_total{reason=\"cooldown\"} 1\n"),
-        text);
-    assertTrue(
-        text.contains("calmon_trainer_retrain_requests_skipped_total{reason=\"duplicate\"} 2\n"),
-        text);
+    Map<String, String> scraped = ScrapedMetrics.parse(text);
+    assertEquals("4", scraped.get("calmon_trainer_retrain_requests_total"));
+    assertEquals(
+        "1", scraped.get("calmon_trainer_retrain_requests_skipped_total{reason=\"cooldown\"}"));
+    assertEquals(
+        "2", scraped.get("calmon_trainer_retrain_requests_skipped_total{reason=\"duplicate\"}"));
     assertTrue(
         text.contains(
-            "calmon_trainer_reservoir_shots{class=\"cat\"} 16\n"
-                + "calmon_trainer_reservoir_shots{class=\"red panda\"} 3\n"),
+            "calmon_trainer_reservoir_shots{class=\"cat\"} 16.0\n"
+                + "calmon_trainer_reservoir_shots{class=\"red panda\"} 3.0\n"),
         text);
-    assertTrue(text.contains("calmon_trainer_classes_ready 1\n"), text);
-    assertTrue(text.contains("calmon_trainer_last_training_duration_seconds 2.5\n"), text);
+    assertEquals("1", scraped.get("calmon_trainer_classes_ready"));
+    assertEquals("2.5", scraped.get("calmon_trainer_last_training_duration_seconds"));
     assertEquals(3, counters.retrainsDeduped());
   }
 }

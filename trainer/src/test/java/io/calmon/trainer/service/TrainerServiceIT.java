@@ -22,6 +22,8 @@ import io.calmon.schemas.signing.KeyFiles;
 import io.calmon.schemas.signing.PromptCheck;
 import io.calmon.schemas.signing.SigningKey;
 import io.calmon.schemas.signing.TrustedKeys;
+import io.calmon.service.testing.BinderMetricNames;
+import io.calmon.service.testing.ScrapedMetrics;
 import io.calmon.tuning.TuningConfig;
 import io.calmon.tuning.TuningMethod;
 import java.awt.Color;
@@ -30,10 +32,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +39,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -190,7 +187,7 @@ class TrainerServiceIT {
 
       // What Prometheus would scrape: three requests, one a duplicate, two versions published,
       // every class's reservoir full (4 shots) and ready (min shots 2).
-      Map<String, String> scraped = scrape(metricsPort);
+      Map<String, String> scraped = ScrapedMetrics.scrape(metricsPort);
       assertEquals("3", scraped.get("calmon_trainer_retrain_requests_total"));
       assertEquals(
           "1", scraped.get("calmon_trainer_retrain_requests_skipped_total{reason=\"duplicate\"}"));
@@ -212,6 +209,18 @@ class TrainerServiceIT {
       assertTrue(seconds > 0 && Double.isFinite(seconds), "last training took " + seconds);
       assertEquals("1", scraped.get("calmon_trainer_running"));
       assertEquals("1", scraped.get("calmon_trainer_info{deployment=\"default\"}"));
+      // The Kafka clients' metrics: the group consumer's lag and the transactional producer's.
+      String lag = BinderMetricNames.KAFKA_CONSUMER_RECORDS_LAG_MAX;
+      assertTrue(
+          scraped.keySet().stream().anyMatch(k -> k.startsWith(lag + "{client_id=\"consumer-")),
+          "scraped: " + scraped.keySet());
+      assertTrue(
+          scraped.keySet().stream()
+              .anyMatch(
+                  k ->
+                      k.startsWith("kafka_producer_record_send_total{")
+                          && k.contains("client_id=\"producer-" + settings.transactionalId())),
+          "scraped: " + scraped.keySet());
     }
   }
 
@@ -633,24 +642,6 @@ class TrainerServiceIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
-  }
-
-  /** GET /metrics over HTTP; every sample line's series (with labels) -> value text. */
-  private static Map<String, String> scrape(int port) throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, response.statusCode(), response.body());
-    Map<String, String> samples = new LinkedHashMap<>();
-    for (String line : response.body().split("\n")) {
-      if (!line.isBlank() && !line.startsWith("#")) {
-        int space = line.lastIndexOf(' ');
-        samples.put(line.substring(0, space), line.substring(space + 1));
-      }
-    }
-    return samples;
   }
 
   private static CalmonTopics topics(String prefix) throws Exception {

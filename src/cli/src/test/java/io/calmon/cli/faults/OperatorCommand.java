@@ -1,6 +1,7 @@
 package io.calmon.cli.faults;
 
 import io.calmon.cli.Calmon;
+import io.calmon.service.testing.ScrapedMetrics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -61,8 +62,7 @@ final class OperatorCommand implements AutoCloseable {
     if (!thread.isAlive()) {
       return false;
     }
-    String metrics = metrics();
-    return metrics.lines().anyMatch(l -> l.equals("calmon_" + name + "_running 1"));
+    return "1".equals(ScrapedMetrics.parse(metrics()).get("calmon_" + name + "_running"));
   }
 
   /** What its {@code /metrics} endpoint serves now; empty when it cannot be reached. */

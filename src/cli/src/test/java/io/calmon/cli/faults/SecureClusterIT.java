@@ -13,6 +13,7 @@ import io.calmon.cli.CliKafka;
 import io.calmon.kafka.AclAdmin;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.service.testing.BinderMetricNames;
 import io.calmon.world.DefaultModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -359,7 +360,13 @@ class SecureClusterIT {
       shown.append(printed.toString(StandardCharsets.UTF_8));
     }
     for (OperatorCommand c : commands) {
-      shown.append(c.metrics());
+      String metrics = c.metrics();
+      // The Kafka clients' metrics are there too, tagged with their client ids: no tag may hold a
+      // secret of the client configuration either.
+      assertTrue(
+          metrics.contains(BinderMetricNames.KAFKA_CONSUMER_RECORDS_LAG_MAX + "{client_id=\""),
+          c.name() + " serves its Kafka clients' metrics:\n" + metrics);
+      shown.append(metrics);
     }
     String text = shown.toString();
     assertTrue(text.contains("sasl.jaas.config=" + KafkaClientConfig.REDACTED), "printed at all");
