@@ -2,7 +2,6 @@ package io.calmon.scorer;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.calmon.broker.EmbeddedKafkaBroker;
 import io.calmon.clip.ClipModel;
 import io.calmon.clip.prompt.ContextPrompts;
 import io.calmon.kafka.CalmonTopics;
@@ -73,11 +72,6 @@ final class ScorerKafka implements AutoCloseable {
    */
   static final Map<String, String> BROKER_PROPERTIES =
       Map.of("log.retention.check.interval.ms", "100");
-
-  /** The scorer tests' embedded broker, with {@link #BROKER_PROPERTIES}. */
-  static EmbeddedKafkaBroker.Builder broker() {
-    return EmbeddedKafkaBroker.builder().optBrokerProperties(BROKER_PROPERTIES);
-  }
 
   ScorerKafka(String bootstrap) {
     this.bootstrap = bootstrap;

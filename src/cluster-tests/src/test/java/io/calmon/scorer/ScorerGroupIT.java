@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScorerGroupIT {
 
-  private static final Path TINY = Path.of("../src/clip/src/test/resources/golden/tiny");
+  private static final Path TINY = Path.of("../clip/src/test/resources/golden/tiny");
   private static final List<String> CLASSES = List.of("cat", "dog", "bird", "car");
 
   /**

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The scorer on a real (embedded) broker with the tiny golden CLIP. */
 class ScorerServiceIT {
 
-  private static final Path TINY = Path.of("../src/clip/src/test/resources/golden/tiny");
+  private static final Path TINY = Path.of("../clip/src/test/resources/golden/tiny");
   private static final List<String> CLASSES = List.of("cat", "dog", "bird", "car");
   private static final AvroCodec<Prediction> PREDICTIONS = AvroCodec.of(Prediction.class);
   private static final AvroCodec<DeadLetter> DEAD_LETTERS = AvroCodec.of(DeadLetter.class);
@@ -57,7 +57,11 @@ class ScorerServiceIT {
 
   @BeforeAll
   static void startBroker() {
-    broker = ScorerKafka.broker().build().start();
+    broker =
+        EmbeddedKafkaBroker.builder()
+            .optBrokerProperties(ScorerKafka.BROKER_PROPERTIES)
+            .build()
+            .start();
     bootstrap = broker.bootstrapServers();
   }
 

@@ -71,7 +71,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TrainerServiceContainerIT}).
  */
 class TrainerServiceIT {
-  private static final Path TINY = Path.of("../src/clip/src/test/resources/golden/tiny");
+  private static final Path TINY = Path.of("../clip/src/test/resources/golden/tiny");
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final Map<String, Color> CLASSES =
       Map.of("cat", Color.RED, "dog", Color.BLUE, "bird", Color.GREEN);
