@@ -19,6 +19,7 @@ import io.calmon.schemas.state.VersionBaseClasses;
 import io.calmon.schemas.state.WindowCalibration;
 import io.calmon.schemas.state.WindowPartial;
 import io.calmon.schemas.state.WindowParts;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -28,6 +29,8 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -52,7 +55,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class MonitorTopology {
   static final String PENDING_STORE = "pending-joins";
-  static final String EXPIRY_STORE = "pending-expiry";
 
   /**
    * Class sets by deployment, as the topic's bytes (named apart from the earlier timestamped store
@@ -157,20 +159,7 @@ public final class MonitorTopology {
         .mapValues(Decoded::deadLetter, Named.as("bad-label-dead-letters"))
         .to(topics.deadLetters().name(), toDeadLetters.withName("bad-labels-to-dead-letters"));
 
-    // The join task's stores keep what it writes as objects until the commit (WriteBackStore): that
-    // layer is their cache, so Kafka Streams' byte cache under it would only sort and copy again.
-    builder.addStateStore(
-        WriteBackStore.of(
-                Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(PENDING_STORE),
-                    Serdes.String(),
-                    AvroSerde.of(PendingJoin.class)))
-            .withCachingDisabled());
-    builder.addStateStore(
-        WriteBackStore.of(
-                Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(EXPIRY_STORE), Serdes.String(), Serdes.String()))
-            .withCachingDisabled());
+    joinStores().forEach(builder::addStateStore);
 
     KStream<String, JoinInput> routedLabels =
         labels
@@ -192,20 +181,6 @@ public final class MonitorTopology {
                 Named.as("prediction-join-inputs"))
             .merge(routedLabels, Named.as("join-inputs"));
 
-    builder.addStateStore(
-        WriteBackStore.of(
-                Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(JOIN_WATERMARK_STORE),
-                    Serdes.String(),
-                    Serdes.Long()))
-            .withCachingDisabled());
-    builder.addStateStore(
-        WriteBackStore.of(
-                Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(PARTIAL_WINDOW_STORE),
-                    Serdes.String(),
-                    WindowAggregate.serde()))
-            .withCachingDisabled());
     TimeWindows windows =
         TimeWindows.ofSizeAndGrace(config.windowSize(), config.closeAfter())
             .advanceBy(config.windowAdvance());
@@ -216,7 +191,6 @@ public final class MonitorTopology {
                     config, windows, partitions.predictions(), counters, codecs.classSets()),
             Named.as("join"),
             PENDING_STORE,
-            EXPIRY_STORE,
             JOIN_WATERMARK_STORE,
             PARTIAL_WINDOW_STORE);
     joined
@@ -305,5 +279,33 @@ public final class MonitorTopology {
             routed.getSourcePartitions(),
             routed.getWatermark().toEpochMilli(),
             routed.getIdle());
+  }
+
+  /**
+   * The join task's stores: pending joins, input watermarks, partial windows. They keep what the
+   * task writes as objects until the commit ({@link WriteBackStore}): that layer is their cache, so
+   * Kafka Streams' byte cache under it would only sort and copy again. The expiry of pending joins
+   * is derived from them in memory ({@link ExpiryIndex}), not stored.
+   */
+  static List<StoreBuilder<? extends StateStore>> joinStores() {
+    return List.of(
+        WriteBackStore.of(
+                Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(PENDING_STORE),
+                    Serdes.String(),
+                    AvroSerde.of(PendingJoin.class)))
+            .withCachingDisabled(),
+        WriteBackStore.of(
+                Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(JOIN_WATERMARK_STORE),
+                    Serdes.String(),
+                    Serdes.Long()))
+            .withCachingDisabled(),
+        WriteBackStore.of(
+                Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(PARTIAL_WINDOW_STORE),
+                    Serdes.String(),
+                    WindowAggregate.serde()))
+            .withCachingDisabled());
   }
 }

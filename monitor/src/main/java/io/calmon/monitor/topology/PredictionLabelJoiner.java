@@ -20,10 +20,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Window;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -75,7 +73,7 @@ final class PredictionLabelJoiner
       AvroCodec.of(CalibrationObservation.class);
   private ProcessorContext<String, Decoded<WindowPartial>> context;
   private KeyValueStore<String, PendingJoin> pending;
-  private KeyValueStore<String, String> expiry;
+  private final ExpiryIndex expiry = new ExpiryIndex();
   private final RecordCodec<ClassSet> classSetCodec;
   private ClassSets classSets;
   private KeyValueStore<String, VersionBaseClasses> baseClasses;
@@ -105,7 +103,6 @@ final class PredictionLabelJoiner
   public void init(ProcessorContext<String, Decoded<WindowPartial>> context) {
     this.context = context;
     this.pending = context.getStateStore(MonitorTopology.PENDING_STORE);
-    this.expiry = context.getStateStore(MonitorTopology.EXPIRY_STORE);
     this.classSets =
         new ClassSets(context.getStateStore(MonitorTopology.CLASS_SETS_STORE), classSetCodec);
     this.baseClasses = context.getStateStore(MonitorTopology.BASE_CLASSES_STORE);
@@ -118,6 +115,7 @@ final class PredictionLabelJoiner
         new PartialWindows(
             config, windows, context.getStateStore(MonitorTopology.PARTIAL_WINDOW_STORE));
     parts.reset();
+    rebuildExpiryIndex();
     announcedWatermark = Long.MIN_VALUE;
     announcedIdle = false;
     context.schedule(config.provisionalInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
@@ -212,7 +210,6 @@ final class PredictionLabelJoiner
     emit(prediction, observation(ObservationKind.SCORED, eventId, prediction), eventTime);
     Instant expiresAt = prediction.getEventTime().plus(config.predictionRetention());
     if (entry != null && entry.getLabel() != null) {
-      dropIndex(entry, eventId);
       join(eventId, prediction, entry.getLabel(), entry.getLabelArrivedAt().toEpochMilli());
       store(eventId, joined(expiresAt));
     } else {
@@ -454,40 +451,30 @@ final class PredictionLabelJoiner
 
   private void store(String eventId, PendingJoin entry) {
     pending.put(eventId, entry);
-    expiry.put(indexKey(entry.getExpiresAt().toEpochMilli(), eventId), eventId);
+    expiry.add(entry.getExpiresAt().toEpochMilli(), eventId);
   }
 
-  private void dropIndex(PendingJoin entry, String eventId) {
-    expiry.delete(indexKey(entry.getExpiresAt().toEpochMilli(), eventId));
+  /** The expiry index is derived state: read back from the pending joins the task restored. */
+  private void rebuildExpiryIndex() {
+    expiry.clear();
+    try (KeyValueIterator<String, PendingJoin> all = pending.all()) {
+      all.forEachRemaining(e -> expiry.add(e.value.getExpiresAt().toEpochMilli(), e.key));
+    }
   }
 
   private void expire(long watermark) {
     if (watermark < 0) {
       return;
     }
-    List<KeyValue<String, String>> due = new ArrayList<>();
-    try (KeyValueIterator<String, String> it =
-        expiry.range(indexKey(0, ""), indexKey(watermark, "\uffff"))) {
-      it.forEachRemaining(due::add);
-    }
-    for (KeyValue<String, String> entry : due) {
-      expiry.delete(entry.key);
-      PendingJoin join = pending.get(entry.value);
+    for (String eventId : expiry.due(watermark)) {
+      PendingJoin join = pending.get(eventId);
       if (join == null || join.getExpiresAt().toEpochMilli() > watermark) {
-        continue; // superseded by a later index entry
+        continue; // expired already, or superseded by a later expiry
       }
       if (join.getLabel() != null) {
         counters.unmatchedLabels.increment();
       }
-      pending.delete(entry.value);
+      pending.delete(eventId);
     }
-  }
-
-  /** Index keys sort by expiry time: zero-padded epoch millis, then the event id. */
-  static String indexKey(long expiresAtMillis, String eventId) {
-    return WindowKey.padded(new StringBuilder(20 + eventId.length()), expiresAtMillis)
-        .append('|')
-        .append(eventId)
-        .toString();
   }
 }

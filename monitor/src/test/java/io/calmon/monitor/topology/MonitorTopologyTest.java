@@ -722,7 +722,6 @@ class MonitorTopologyTest {
             "join-watermarks",
             "merge-progress",
             "partial-windows",
-            "pending-expiry",
             "pending-joins",
             "prompt-base-classes",
             "window-parts"),
@@ -782,7 +781,7 @@ class MonitorTopologyTest {
     labels.pipeInput(id, AvroSerde.of(Label.class).serialize("labels", label), at);
   }
 
-  private static Prediction prediction(
+  static Prediction prediction(
       String id,
       Instant eventTime,
       String predicted,
