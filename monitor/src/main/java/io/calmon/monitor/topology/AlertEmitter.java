@@ -1,6 +1,5 @@
 package io.calmon.monitor.topology;
 
-import io.calmon.monitor.ReportGroup;
 import io.calmon.monitor.alerting.AlertPolicy;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationReport;
@@ -36,7 +35,7 @@ final class AlertEmitter implements Processor<String, CalibrationReport, String,
   @Override
   public void process(Record<String, CalibrationReport> record) {
     CalibrationReport report = record.value();
-    String key = report.getDeployment() + "|" + ReportGroup.of(report).name();
+    String key = GroupKey.of(report).streakKey();
     AlertPolicy.Outcome outcome = policy.evaluate(streaks.get(key), report);
     streaks.put(key, outcome.state());
     outcome

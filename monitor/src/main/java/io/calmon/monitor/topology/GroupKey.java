@@ -1,11 +1,14 @@
 package io.calmon.monitor.topology;
 
 import io.calmon.monitor.ReportGroup;
+import io.calmon.schemas.CalibrationReport;
 
 /**
  * The aggregation key: deployment, prompt version and report group, written {@code
- * deployment|version|GROUP} ({@code BASE}, {@code TRUE_NEW}, ...). Parsed from the right, so a
- * deployment name may itself contain '|'.
+ * deployment|version|GROUP} ({@code BASE}, {@code TRUE_NEW}, ...) in stores. Parsed from the right,
+ * so a deployment name may itself contain '|'. Every spelling of it is here: the store key, the
+ * report topic's key ({@link #reportKey()}) and the key of an alert streak, which spans versions
+ * ({@link #streakKey()}).
  */
 record GroupKey(String deployment, long promptVersion, ReportGroup group) {
 
@@ -21,6 +24,11 @@ record GroupKey(String deployment, long promptVersion, ReportGroup group) {
         ReportGroup.valueOf(key.substring(groupAt + 1)));
   }
 
+  /** The key a report was made for. */
+  static GroupKey of(CalibrationReport report) {
+    return new GroupKey(report.getDeployment(), report.getPromptVersion(), ReportGroup.of(report));
+  }
+
   GroupKey withGroup(ReportGroup other) {
     return new GroupKey(deployment, promptVersion, other);
   }
@@ -28,6 +36,14 @@ record GroupKey(String deployment, long promptVersion, ReportGroup group) {
   @Override
   public String toString() {
     return deployment + "|" + promptVersion + "|" + group.name();
+  }
+
+  /**
+   * The key of the alert streak of this deployment and group: {@code deployment|GROUP}, the same
+   * for every prompt version (a retrained version does not reset the streak's cooldown).
+   */
+  String streakKey() {
+    return deployment + "|" + group.name();
   }
 
   /** The key of reports on the calibration-reports topic: {@code deployment/version/group}. */
