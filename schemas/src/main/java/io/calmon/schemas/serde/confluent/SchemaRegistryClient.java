@@ -29,6 +29,8 @@ import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client for the two calls of Confluent Schema Registry's REST API that Avro serialization needs:
@@ -60,6 +62,16 @@ public final class SchemaRegistryClient {
   /** How long a request may take when no timeout is configured. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * How long a call keeps trying a registry that cannot be reached or answers with a server error
+   * (a restart, a failover) before it gives up, when nothing else is configured.
+   */
+  public static final Duration DEFAULT_RETRY_FOR = Duration.ofSeconds(30);
+
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
+
   /** The registry's error code for "schema not found" (with HTTP 404). */
   static final int SCHEMA_NOT_FOUND = 40403;
 
@@ -69,6 +81,7 @@ public final class SchemaRegistryClient {
   private final String user;
   private final String authorization;
   private final Duration requestTimeout;
+  private final Duration retryFor;
   private final boolean customTls;
   private final HttpClient http;
   private final Map<Registration, Integer> ids = new ConcurrentHashMap<>();
@@ -95,6 +108,7 @@ public final class SchemaRegistryClient {
     this.user = builder.user;
     this.authorization = builder.authorization;
     this.requestTimeout = builder.requestTimeout;
+    this.retryFor = builder.retryFor;
     this.customTls = builder.sslContext != null;
     HttpClient.Builder http =
         HttpClient.newBuilder()
@@ -265,12 +279,44 @@ public final class SchemaRegistryClient {
   }
 
   /**
+   * {@link #sendOnce}, again after a growing pause (200 ms, doubling, at most 5 s) while no URL
+   * could be reached or every one answered with a server error, for up to the retry time; a
+   * registry that restarts or fails over is waited for rather than stopping the service.
+   */
+  private Answer send(String action, Function<String, HttpRequest> requestFor) {
+    long deadline = System.nanoTime() + retryFor.toNanos();
+    Duration backoff = FIRST_BACKOFF;
+    while (true) {
+      try {
+        return sendOnce(action, requestFor);
+      } catch (SchemaRegistryException e) {
+        boolean interrupted = Thread.currentThread().isInterrupted();
+        if (!e.retriable() || interrupted || System.nanoTime() + backoff.toNanos() > deadline) {
+          throw e;
+        }
+        LOG.warn("{}; trying again in {} ms", e.getMessage(), backoff.toMillis());
+        try {
+          Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  /**
    * Sends a request to each URL in turn until one answers with anything but a server error. Returns
    * that answer; throws when none did.
    */
-  private Answer send(String action, Function<String, HttpRequest> requestFor) {
+  private Answer sendOnce(String action, Function<String, HttpRequest> requestFor) {
     List<String> failures = new ArrayList<>();
     boolean serverError = false;
+    boolean tlsOnly = true;
     Throwable cause = null;
     for (String url : urls) {
       HttpResponse<byte[]> response;
@@ -278,6 +324,7 @@ public final class SchemaRegistryClient {
         response = http.send(requestFor.apply(url), HttpResponse.BodyHandlers.ofByteArray());
       } catch (IOException e) {
         failures.add(url + " (" + connectionProblem(e) + ")");
+        tlsOnly &= isTls(e);
         cause = e;
         continue;
       } catch (InterruptedException e) {
@@ -304,9 +351,18 @@ public final class SchemaRegistryClient {
           cause);
     }
     throw new SchemaRegistryException(
-        Kind.UNREACHABLE,
+        tlsOnly ? Kind.TLS_REFUSED : Kind.UNREACHABLE,
         "cannot reach the schema registry at " + String.join(", ", failures) + " while " + action,
         cause);
+  }
+
+  private static boolean isTls(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The exception for a 4xx answer the call does not expect, 401 and 403 in particular. */
@@ -468,6 +524,7 @@ public final class SchemaRegistryClient {
     private String authorization;
     private SSLContext sslContext;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration retryFor = DEFAULT_RETRY_FOR;
 
     private Builder(List<String> urls) {
       this.urls = urls;
@@ -503,6 +560,18 @@ public final class SchemaRegistryClient {
         throw new IllegalArgumentException("the schema registry request timeout must be positive");
       }
       this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    /**
+     * How long a call keeps trying when no registry URL can be reached or every one answers with a
+     * server error (default {@link #DEFAULT_RETRY_FOR}; zero: one try).
+     */
+    public Builder retryFor(Duration retryFor) {
+      if (retryFor == null || retryFor.isNegative()) {
+        throw new IllegalArgumentException("the schema registry retry time must not be negative");
+      }
+      this.retryFor = retryFor;
       return this;
     }
 

@@ -15,8 +15,13 @@ public final class SchemaRegistryException extends RuntimeException {
 
   /** What went wrong. */
   public enum Kind {
-    /** No registry URL answered: connection refused, unknown host, time-out, TLS failure. */
+    /** No registry URL answered: connection refused, unknown host, time-out. */
     UNREACHABLE(true),
+    /**
+     * No registry URL answered and every TLS handshake failed (a certificate this client does not
+     * trust, or one that does not name the host): configuration to fix, not tried again.
+     */
+    TLS_REFUSED(false),
     /** Every registry that answered failed with a server error (HTTP 5xx). */
     SERVER_ERROR(true),
     /** The registry wants credentials, or refused the ones given (HTTP 401). */

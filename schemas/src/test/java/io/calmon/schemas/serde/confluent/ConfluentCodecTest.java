@@ -19,6 +19,7 @@ import io.calmon.schemas.testing.RegistryStandIn;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -284,7 +285,9 @@ class ConfluentCodecTest {
 
     ConfluentCodec<Label> unreachable =
         ConfluentCodec.forTopic(
-            Label.class, "labels", SchemaRegistryClient.builder(deadUrl()).build());
+            Label.class,
+            "labels",
+            SchemaRegistryClient.builder(deadUrl()).retryFor(Duration.ZERO).build());
     SchemaRegistryException down =
         assertThrows(SchemaRegistryException.class, () -> unreachable.decode(bytes));
     assertEquals(Kind.UNREACHABLE, down.kind());
@@ -299,7 +302,11 @@ class ConfluentCodecTest {
         assertThrows(SchemaRegistryException.class, () -> wrongUrl.decode(bytes)).kind());
 
     // A failing registry is not remembered: the same bytes decode once it answers again.
-    ConfluentCodec<Label> codec = ConfluentCodec.forTopic(Label.class, "labels", client());
+    ConfluentCodec<Label> codec =
+        ConfluentCodec.forTopic(
+            Label.class,
+            "labels",
+            SchemaRegistryClient.builder(registry.url()).retryFor(Duration.ZERO).build());
     registry.failWith(503);
     SchemaRegistryException failing =
         assertThrows(SchemaRegistryException.class, () -> codec.decode(bytes));

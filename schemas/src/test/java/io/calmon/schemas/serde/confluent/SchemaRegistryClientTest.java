@@ -277,7 +277,8 @@ class SchemaRegistryClientTest {
   @Test
   void shouldReportAnUnreachableRegistry() throws IOException {
     String dead = deadUrl();
-    SchemaRegistryClient client = SchemaRegistryClient.builder(dead).basicAuth("a:pw-9").build();
+    SchemaRegistryClient client =
+        SchemaRegistryClient.builder(dead).basicAuth("a:pw-9").retryFor(Duration.ZERO).build();
 
     SchemaRegistryException e =
         assertThrows(SchemaRegistryException.class, () -> client.register("labels-value", LABEL));
@@ -305,7 +306,9 @@ class SchemaRegistryClientTest {
     try (RegistryStandIn second = RegistryStandIn.start()) {
       registry.failWith(503);
       SchemaRegistryClient client =
-          SchemaRegistryClient.builder(registry.url() + "," + second.url()).build();
+          SchemaRegistryClient.builder(registry.url() + "," + second.url())
+              .retryFor(Duration.ZERO)
+              .build();
       assertEquals(1, client.register("labels-value", LABEL));
       assertEquals(1, registry.registrations());
       assertEquals(1, second.registrations());
@@ -327,10 +330,51 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void shouldWaitForARegistryThatComesBackWithinTheRetryTime() throws Exception {
+    registry.failWith(503); // restarting
+    SchemaRegistryClient client =
+        SchemaRegistryClient.builder(registry.url()).retryFor(Duration.ofSeconds(20)).build();
+    Thread recovery =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(500);
+              } catch (InterruptedException e) {
+                return;
+              }
+              registry.failWith(0);
+            });
+    recovery.start();
+
+    assertEquals(1, client.register("labels-value", LABEL), "registered once it was back");
+
+    recovery.join();
+    assertTrue(registry.registrations() > 1, "asked again after the failures");
+  }
+
+  @Test
+  void shouldNotRetryARefusal() {
+    registry.forbidRegistration();
+    SchemaRegistryClient client =
+        SchemaRegistryClient.builder(registry.url()).retryFor(Duration.ofSeconds(20)).build();
+    long start = System.nanoTime();
+
+    SchemaRegistryException e =
+        assertThrows(SchemaRegistryException.class, () -> client.register("labels-value", LABEL));
+
+    assertEquals(Kind.NOT_AUTHORIZED, e.kind());
+    assertTrue(
+        System.nanoTime() - start < Duration.ofSeconds(20).toNanos(), "a refusal is final at once");
+  }
+
+  @Test
   void shouldGiveUpAfterTheRequestTimeout() {
     registry.delay(Duration.ofSeconds(3));
     SchemaRegistryClient client =
-        SchemaRegistryClient.builder(registry.url()).requestTimeout(Duration.ofMillis(200)).build();
+        SchemaRegistryClient.builder(registry.url())
+            .requestTimeout(Duration.ofMillis(200))
+            .retryFor(Duration.ZERO)
+            .build();
     long start = System.nanoTime();
     SchemaRegistryException e =
         assertThrows(SchemaRegistryException.class, () -> client.schemaById(1));
@@ -359,7 +403,7 @@ class SchemaRegistryClientTest {
       SchemaRegistryClient untrusting = SchemaRegistryClient.builder(secure.url()).build();
       SchemaRegistryException e =
           assertThrows(SchemaRegistryException.class, () -> untrusting.schemaById(1));
-      assertEquals(Kind.UNREACHABLE, e.kind());
+      assertEquals(Kind.TLS_REFUSED, e.kind(), "a certificate problem is not tried again");
       assertTrue(e.getMessage().contains("TLS handshake failed"), e.getMessage());
       assertTrue(e.getMessage().contains(secure.url()), e.getMessage());
       assertReadable(e.getMessage());
