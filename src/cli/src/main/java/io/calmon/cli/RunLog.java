@@ -42,10 +42,11 @@ final class RunLog {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // Named by the command's words (demo, bench-monitor), never by its flags or their values.
+    List<String> words = all.stream().limit(2).takeWhile(a -> !a.startsWith("-")).toList();
     Path file =
         dir.resolve(
-            String.join("-", all.subList(0, Math.min(2, all.size())))
-                    .replaceAll("[^A-Za-z0-9-]", "")
+            String.join("-", words).replaceAll("[^A-Za-z0-9-]", "")
                 + "-"
                 + STAMP.format(now)
                 + ".log");

@@ -2,6 +2,7 @@ package io.calmon.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -34,5 +35,12 @@ class RunLogTest {
     System.setProperty(RunLog.LOG_FILE_PROPERTY, "mine.log");
     assertNull(RunLog.divert(new String[] {"demo"}, dir, NOW));
     assertEquals("mine.log", System.getProperty(RunLog.LOG_FILE_PROPERTY));
+  }
+
+  @Test
+  void shouldNameTheLogByTheCommandNotByItsFlags() {
+    Path file =
+        RunLog.divert(new String[] {"demo", "--summary-json", "s.json", "--seed", "3"}, dir, NOW);
+    assertTrue(file.getFileName().toString().startsWith("demo-2"), file.toString());
   }
 }
