@@ -110,8 +110,9 @@ final class ReportBuilder implements Processor<String, WindowUpdate, String, Cal
           .setBins(emptyBins(config.bins()))
           .build();
     }
-    CalibrationMetrics metrics = sketch.metrics(options);
-    // Final reports only: alerts read nothing else, and a provisional report follows every label.
+    // The bootstrap interval and the noise floor for final reports only: alerts read nothing else,
+    // and provisional reports, replaced every provisional interval, carry [0, 1] (not computed).
+    CalibrationMetrics metrics = isFinal ? sketch.metrics(options) : sketch.pointMetrics(options);
     Double noiseFloor =
         isFinal
             ? EceNoiseFloor.of(

@@ -180,6 +180,13 @@ class MonitorTopologyTest {
     // The noise floor costs a resampling: only final reports, which alerts read, carry it.
     assertTrue(provisional.stream().allMatch(r -> r.getEceNoiseFloor() == null));
     assertTrue(finals.get(0).getEceNoiseFloor() != null);
+    // So does the bootstrap interval: provisional reports carry [0, 1], which says nothing.
+    assertTrue(
+        provisional.stream()
+            .filter(r -> r.getLabelledCount() > 0)
+            .allMatch(r -> r.getEceCiLow() == 0 && r.getEceCiHigh() == 1));
+    assertTrue(provisional.stream().anyMatch(r -> r.getLabelledCount() > 0));
+    assertTrue(finals.get(0).getEceCiHigh() < 1, "a final report's interval is drawn");
   }
 
   @Test

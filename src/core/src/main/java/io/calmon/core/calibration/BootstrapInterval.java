@@ -36,6 +36,19 @@ public record BootstrapInterval(double low, double high, double level, int resam
   public static final double DEFAULT_LEVEL = 0.95;
 
   /**
+   * The interval of a report that computed none (a provisional report, for speed): [0, 1], which
+   * says nothing, with 0 resamples to show it was not drawn.
+   */
+  public static BootstrapInterval notComputed(double level) {
+    return new BootstrapInterval(0, 1, level, 0);
+  }
+
+  /** Whether resamples were drawn ({@link #notComputed} draws none). */
+  public boolean computed() {
+    return resamples > 0;
+  }
+
+  /**
    * Row bootstrap of ECE over equal-width bins.
    *
    * @throws IllegalArgumentException if there are no rows, bins or resamples is below 1, or level

@@ -449,6 +449,19 @@ public final class CalibrationSketch {
    * @throws IllegalStateException if the sketch is empty
    */
   public CalibrationMetrics metrics(CalibrationOptions options) {
+    return metrics(options, true);
+  }
+
+  /**
+   * {@link #metrics} without the bootstrap interval, which costs most of their time: the interval
+   * is {@link BootstrapInterval#notComputed}. For reports that are read live and replaced soon (the
+   * monitor's provisional reports).
+   */
+  public CalibrationMetrics pointMetrics(CalibrationOptions options) {
+    return metrics(options, false);
+  }
+
+  private CalibrationMetrics metrics(CalibrationOptions options, boolean interval) {
     if (options.bins() != bins) {
       throw new IllegalArgumentException(
           "sketch has " + bins + " bins, options ask for " + options.bins());
@@ -463,7 +476,9 @@ public final class CalibrationSketch {
         diagram.mce(),
         diagram.mceWeighted(),
         diagram.bins(),
-        BootstrapInterval.ofEce(diagram, options.resamples(), options.level(), options.seed()),
+        interval
+            ? BootstrapInterval.ofEce(diagram, options.resamples(), options.level(), options.seed())
+            : BootstrapInterval.notComputed(options.level()),
         OptionalDouble.empty(),
         brier(),
         nll());

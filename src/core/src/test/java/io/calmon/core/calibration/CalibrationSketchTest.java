@@ -210,6 +210,24 @@ class CalibrationSketchTest {
   }
 
   @Test
+  void shouldGiveThePointMetricsWithoutDrawingAnInterval() {
+    TopLabelRows rows = Rows.random(new SplittableRandom(9), 2000, 0);
+    CalibrationSketch sketch = sketchOf(rows, 0, rows.size(), 15);
+    CalibrationOptions options = CalibrationOptions.defaults().withResamples(300);
+
+    CalibrationMetrics full = sketch.metrics(options);
+    CalibrationMetrics point = sketch.pointMetrics(options);
+
+    assertEquals(full.ece(), point.ece(), 0.0);
+    assertEquals(full.mce(), point.mce(), 0.0);
+    assertEquals(full.accuracy(), point.accuracy(), 0.0);
+    assertEquals(full.bins(), point.bins());
+    assertTrue(full.eceInterval().computed());
+    assertEquals(new BootstrapInterval(0, 1, options.level(), 0), point.eceInterval());
+    assertFalse(point.eceInterval().computed());
+  }
+
+  @Test
   void shouldRejectBadInputAndMismatchedShapes() {
     CalibrationSketch sketch = new CalibrationSketch(15);
     assertThrows(IllegalArgumentException.class, () -> sketch.add(Double.NaN, true));
