@@ -66,11 +66,10 @@ final class ScorerCommand implements Callable<Integer> {
     ScorerConfig config = settings.config();
     Path modelDir = modelDir(settings.model());
     requireTopics(config, settings.connectTimeout());
-    ScorerService[] started = new ScorerService[1];
     Throwable failure;
+    String counts;
     try (ClipModel clip = load(modelDir)) {
       ScorerService service = new ScorerService(config, clip);
-      started[0] = service;
       failure =
           ServiceRunner.run(
               service,
@@ -89,10 +88,11 @@ final class ScorerCommand implements Callable<Integer> {
                             : "; Kafka client properties " + config.kafka())
                         + "; Ctrl-C or SIGTERM stops it");
               });
+      counts = String.valueOf(service.metrics().snapshot());
     } catch (UncheckedIOException e) {
       throw UserError.metricsEndpoint("metrics-port", e);
     }
-    System.err.println("calmon: scorer stopped; " + started[0].metrics().snapshot());
+    System.err.println("calmon: scorer stopped; " + counts);
     return ServiceExit.code(spec, "scorer " + config.instanceId(), failure);
   }
 
