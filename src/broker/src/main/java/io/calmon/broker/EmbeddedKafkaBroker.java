@@ -95,9 +95,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     long startNanos = System.nanoTime();
     DataDirs.create(dataDir);
     String clusterId = KRaftStorage.formatIfNeeded(dataDir);
-    int brokerPort = requestedPort != 0 ? requestedPort : LoopbackPorts.free();
-    int controllerPort = LoopbackPorts.free();
-    int securePort = secure != null ? LoopbackPorts.free() : 0;
+    int[] ports = LoopbackPorts.free(3, requestedPort);
+    int brokerPort = requestedPort != 0 ? requestedPort : ports[0];
+    int controllerPort = ports[1];
+    int securePort = secure != null ? ports[2] : 0;
     Properties props =
         EmbeddedBrokerConfig.serverProperties(
             dataDir, brokerPort, controllerPort, secure, securePort, extraProperties);

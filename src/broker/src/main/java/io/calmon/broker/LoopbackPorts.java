@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /** Ports on the loopback address the embedded broker listens on. */
 final class LoopbackPorts {
@@ -12,16 +15,38 @@ final class LoopbackPorts {
   private LoopbackPorts() {}
 
   /**
-   * A port that is free now. Another process could take it before the broker binds; on a laptop or
-   * a build machine that window is too small to matter.
+   * {@code count} ports that are free now, all different and none of {@code taken}: the sockets
+   * stay open until every port is chosen, so the system cannot hand one out twice (asking one at a
+   * time, a port just released can come back for the next listener, and Kafka refuses two listeners
+   * on one port). Another process could take a port before the broker binds; on a laptop or a build
+   * machine that window is too small to matter.
    */
-  static int free() {
-    try (ServerSocket socket =
-        new ServerSocket(0, 1, InetAddress.getByName(EmbeddedBrokerConfig.HOST))) {
-      return socket.getLocalPort();
+  static int[] free(int count, int... taken) {
+    List<ServerSocket> open = new ArrayList<>();
+    int[] ports = new int[count];
+    try {
+      InetAddress host = InetAddress.getByName(EmbeddedBrokerConfig.HOST);
+      int found = 0;
+      while (found < count) {
+        ServerSocket socket = new ServerSocket(0, 1, host);
+        open.add(socket);
+        int port = socket.getLocalPort();
+        if (Arrays.stream(taken).noneMatch(t -> t == port)) {
+          ports[found++] = port;
+        }
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not find a free port on " + EmbeddedBrokerConfig.HOST, e);
+    } finally {
+      for (ServerSocket socket : open) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // Closing a listening socket that accepted nothing: nothing to do.
+        }
+      }
     }
   }
 
