@@ -98,6 +98,7 @@ class WriteBackStoreTest {
     ((WriteBackStore<String, Count>) store).flushCache();
     increment(store, "b");
     store.delete("c");
+    assertNull(store.get("c"), "a delete not yet written back hides the stored value");
     increment(store, "d");
     List<String> seen = new ArrayList<>();
     try (KeyValueIterator<String, Count> it = store.range("a", "z")) {
