@@ -113,16 +113,6 @@ public final class TopicAdmin implements AutoCloseable {
       throw new IllegalArgumentException("replication must be at least 1: " + replication);
     }
     Set<String> existing = listTopics();
-    boolean anyMissing = topics.all().stream().anyMatch(t -> !existing.contains(t.name()));
-    if (anyMissing && replication > brokerCount) {
-      throw new IllegalArgumentException(
-          "replication "
-              + replication
-              + " is more than the "
-              + brokerCount
-              + " broker(s) of the cluster at "
-              + bootstrapServers);
-    }
     List<NewTopic> missing = new ArrayList<>();
     for (CalmonTopic topic : topics.all()) {
       if (!existing.contains(topic.name())) {
@@ -135,6 +125,15 @@ public final class TopicAdmin implements AutoCloseable {
                         TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
                         Integer.toString(minInSyncReplicas(replication)))));
       }
+    }
+    if (!missing.isEmpty() && replication > brokerCount) {
+      throw new IllegalArgumentException(
+          "replication "
+              + replication
+              + " is more than the "
+              + brokerCount
+              + " broker(s) of the cluster at "
+              + bootstrapServers);
     }
     Set<String> createdNow = new HashSet<>();
     CreateTopicsResult result = admin.createTopics(missing);
