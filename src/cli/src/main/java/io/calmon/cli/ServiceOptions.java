@@ -5,6 +5,7 @@ import io.calmon.service.LayeredConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,20 +82,9 @@ abstract class ServiceOptions implements IModelTransformer {
    * @throws UserError naming the key, the rule, the value and where it came from
    */
   static <T> T settings(
-      CommandSpec spec,
-      LayeredConfig.Builder definitions,
-      java.util.function.Function<LayeredConfig, T> read) {
-    return settings(spec, definitions, System.getenv(), read);
-  }
-
-  /** {@link #settings} with the environment given (tests). */
-  static <T> T settings(
-      CommandSpec spec,
-      LayeredConfig.Builder definitions,
-      Map<String, String> environment,
-      java.util.function.Function<LayeredConfig, T> read) {
+      CommandSpec spec, LayeredConfig.Builder definitions, Function<LayeredConfig, T> read) {
     try {
-      return read.apply(layered(spec.commandLine().getParseResult(), definitions, environment));
+      return read.apply(layered(spec.commandLine().getParseResult(), definitions, System.getenv()));
     } catch (ConfigException e) {
       throw new UserError(e.getMessage(), e);
     }
