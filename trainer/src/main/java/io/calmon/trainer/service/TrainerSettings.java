@@ -287,7 +287,7 @@ public record TrainerSettings(
             .optDeployment(config.string("deployment"))
             .optTuning(tuning)
             .optShots(config.integer("shots", 1, 100_000))
-            .optMinShots(config.integer("min-shots", 1, 100_000))
+            .optMinShots(minShots(config))
             .optCooldown(config.duration("cooldown", Duration.ZERO))
             .optOutliers(outliers)
             .optMaxAccuracyDrop(config.fraction("max-accuracy-drop", -1e-12, 1 + 1e-12))
@@ -331,10 +331,18 @@ public record TrainerSettings(
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
-      String message = e.getMessage();
-      String key = message.startsWith("min shots") ? "min-shots" : "config";
-      throw new ConfigException(key, message);
+      throw new ConfigException("config", e.getMessage(), e);
     }
+  }
+
+  /** The one rule across keys: a class cannot need more examples than are kept of it. */
+  private static int minShots(LayeredConfig config) {
+    int minShots = config.integer("min-shots", 1, 100_000);
+    int shots = config.integer("shots", 1, 100_000);
+    if (minShots > shots) {
+      throw config.invalid("min-shots", "min shots must not exceed shots (" + shots + ")");
+    }
+    return minShots;
   }
 
   private static OptimizerKind optimizer(String text) {
