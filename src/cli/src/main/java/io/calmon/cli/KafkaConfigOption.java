@@ -75,6 +75,14 @@ public final class KafkaConfigOption {
   }
 
   /**
+   * {@link #unreachable(KafkaUnreachableException, String)} for a service, whose client properties
+   * come from its {@code kafka-config} key.
+   */
+  static UserError unreachable(KafkaUnreachableException e, KafkaClientConfig kafka) {
+    return unreachable(e, "kafka-config " + kafka.file().map(Object::toString).orElse("(none)"));
+  }
+
+  /**
    * The line a command ends with when the cluster could not be used, naming {@code source} (the
    * flag or key and the file) for refused client properties or credentials.
    */

@@ -1,6 +1,5 @@
 package io.calmon.cli;
 
-import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.KafkaUnreachableException;
 import io.calmon.kafka.TopicAdmin;
 import io.calmon.kafka.TopicMismatchException;
@@ -79,17 +78,12 @@ final class MonitorCommand implements Callable<Integer> {
             settings.bootstrapServers(), settings.kafka(), settings.connectTimeout())) {
       admin.createAll(settings.topics(), settings.partitions(), settings.topicReplicationFactor());
     } catch (KafkaUnreachableException e) {
-      throw KafkaConfigOption.unreachable(e, kafkaSource(settings.kafka()));
+      throw KafkaConfigOption.unreachable(e, settings.kafka());
     } catch (TopicMismatchException e) {
       throw new UserError(e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new UserError("topic-replication-factor: " + e.getMessage(), e);
     }
-  }
-
-  /** How to name the client properties in a message: the key and the file. */
-  static String kafkaSource(KafkaClientConfig kafka) {
-    return "kafka-config " + kafka.file().map(Object::toString).orElse("(none)");
   }
 
   private static String status(MonitorSettings settings, MonitorService service) {

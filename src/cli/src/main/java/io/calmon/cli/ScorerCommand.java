@@ -116,7 +116,7 @@ final class ScorerCommand implements Callable<Integer> {
         TopicAdmin.connect(config.bootstrapServers(), config.kafka(), timeout)) {
       existing = admin.listTopics();
     } catch (KafkaUnreachableException e) {
-      throw KafkaConfigOption.unreachable(e, MonitorCommand.kafkaSource(config.kafka()));
+      throw KafkaConfigOption.unreachable(e, config.kafka());
     }
     for (CalmonTopic topic :
         List.of(

@@ -119,7 +119,7 @@ final class TrainerCommand implements Callable<Integer> {
         TopicAdmin.connect(trainer.bootstrapServers(), trainer.kafka(), timeout)) {
       admin.listTopics();
     } catch (KafkaUnreachableException e) {
-      throw KafkaConfigOption.unreachable(e, MonitorCommand.kafkaSource(trainer.kafka()));
+      throw KafkaConfigOption.unreachable(e, trainer.kafka());
     }
   }
 
