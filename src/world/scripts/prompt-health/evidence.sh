@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Dev-only: does the text features' shift (eval base2new's divergence ratio and deviation, measured
 # without images or labels) predict CoOp's rise in new-class ECE over zero-shot? Exports world tasks,
-# runs zero-shot and CoOp on each (16 shots, 200 epochs, Adam 0.002, seeds 1-3: the reproduction's
+# runs zero-shot, CoOp and CoOp + DOR on each (16 shots, 200 epochs, Adam 0.002, seeds 1-3: the reproduction's
 # schedule, docs/WORLD.md) and writes one JSON per task, then the table (table.py).
 #
 #   src/world/scripts/prompt-health/evidence.sh OUT_DIR [TASK_SEEDS]
 #
-# About 4 minutes per task on two idle cores. Run from the repository root.
+# About 8 minutes per task on two idle cores. Run from the repository root.
 set -euo pipefail
 out="${1:?usage: evidence.sh OUT_DIR [TASK_SEEDS]}"
 tasks="${2:-1 2 3 5 8}"
@@ -15,7 +15,7 @@ for task in $tasks; do
   dataset="$out/task$task"
   [ -d "$dataset" ] || ./calmon world export --out "$dataset" --seed "$task" --shots 64 \
     --test-per-class 100 > "$out/task$task.export.log" 2>&1
-  ./calmon eval base2new --dataset "$dataset" --model src/world/model --methods zeroshot,coop \
+  ./calmon eval base2new --dataset "$dataset" --model src/world/model --methods zeroshot,coop,coop+dor \
     --optimizer adam --lr 0.002 --epochs 200 --seeds 1,2,3 --shots 16 --format json \
     > "$out/task$task.json" 2> "$out/task$task.log"
   echo "task $task done" >&2

@@ -1,11 +1,23 @@
 #!/usr/bin/env python3
 """Dev-only: the table of evidence.sh's JSON outputs (one per world task, from `calmon eval
-base2new --format json`): per task and CoOp seed, the new-class ECE of zero-shot and CoOp, its rise,
-and the text-feature measures; then Spearman's rank correlation of each measure with the rise, over
-every (task, seed) and over the task means. Standard library only."""
+base2new --format json`): per task, tuned method and seed, the new-class ECE of zero-shot and of
+the tuned prompt, its rise, and the text-feature measures; then Spearman's rank correlation of each
+measure with the rise, over every (task, method, seed) run, and how a threshold rule on each
+measure separates runs that raised new-class ECE by more than RISE points (default 2) from the
+others. Standard library only.
+
+    table.py [--rise 2] task1.json task2.json ..."""
 import json
 import re
 import sys
+
+MEASURES = (
+    ("new_divergence_ratio", "new divergence ratio"),
+    ("new_separation_ratio", "new separation ratio"),
+    ("new_deviation", "new deviation"),
+    ("base_divergence_ratio", "base divergence ratio"),
+    ("base_deviation", "base deviation"),
+)
 
 
 def ranks(xs):
@@ -32,45 +44,60 @@ def spearman(xs, ys):
     return cov / (vx * vy) ** 0.5 if vx > 0 and vy > 0 else float("nan")
 
 
+args = sys.argv[1:]
+rise_bar = 2.0
+if args and args[0] == "--rise":
+    rise_bar = float(args[1])
+    args = args[2:]
 rows = []
-for path in sys.argv[1:]:
+for path in args:
     task = int(re.search(r"task(\d+)\.json$", path).group(1))
     methods = {m["method"]: m for m in json.load(open(path))["methods"]}
     zs = methods["zeroshot"]["seeds"][0]
-    for s in methods["coop"]["seeds"]:
-        rows.append(
-            dict(
-                task=task,
-                seed=s["seed"],
-                zs_new_ece=zs["new_ece"],
-                new_ece=s["new_ece"],
-                rise=s["new_ece"] - zs["new_ece"],
-                new_ratio=s["new_divergence_ratio"],
-                new_dev=s["new_deviation"],
-                base_ratio=s["base_divergence_ratio"],
-                base_dev=s["base_deviation"],
-            )
-        )
-rows.sort(key=lambda r: (r["task"], r["seed"]))
-print("| task | seed | zero-shot new ECE | CoOp new ECE | rise | new divergence ratio | new deviation | base divergence ratio | base deviation |")
-print("|---|---|---|---|---|---|---|---|---|")
+    for name, m in methods.items():
+        if name == "zeroshot":
+            continue
+        for s in m["seeds"]:
+            row = dict(task=task, method=name, seed=s["seed"], zs_new_ece=zs["new_ece"],
+                       new_ece=s["new_ece"], rise=s["new_ece"] - zs["new_ece"])
+            for key, _ in MEASURES:
+                row[key] = s.get(key, float("nan"))
+            rows.append(row)
+rows.sort(key=lambda r: (r["task"], r["method"], r["seed"]))
+print("| task | method | seed | zero-shot new ECE | new ECE | rise | "
+      + " | ".join(n for _, n in MEASURES) + " |")
+print("|---" * (6 + len(MEASURES)) + "|")
 for r in rows:
-    print(
-        "| %d | %d | %.2f | %.2f | %+.2f | %.3f | %.4f | %.3f | %.4f |"
-        % (r["task"], r["seed"], r["zs_new_ece"], r["new_ece"], r["rise"], r["new_ratio"],
-           r["new_dev"], r["base_ratio"], r["base_dev"])
-    )
+    print("| %d | %s | %d | %.2f | %.2f | %+.2f | " % (r["task"], r["method"], r["seed"],
+                                                      r["zs_new_ece"], r["new_ece"], r["rise"])
+          + " | ".join("%.3f" % r[k] for k, _ in MEASURES) + " |")
 print()
-tasks = sorted({r["task"] for r in rows})
-means = []
-for t in tasks:
-    rs = [r for r in rows if r["task"] == t]
-    means.append({k: sum(r[k] for r in rs) / len(rs) for k in ("rise", "new_ratio", "new_dev", "base_ratio", "base_dev")})
-print("Spearman rank correlation with the rise in new-class ECE (CoOp over zero-shot):")
+print("Spearman rank correlation with the rise in new-class ECE over zero-shot, over %d runs:"
+      % len(rows))
 print()
-print("| measure | over %d (task, seed) runs | over %d task means |" % (len(rows), len(tasks)))
-print("|---|---|---|")
-for key, name in (("new_ratio", "new divergence ratio"), ("new_dev", "new deviation"),
-                  ("base_ratio", "base divergence ratio"), ("base_dev", "base deviation")):
-    print("| %s | %.2f | %.2f |" % (name, spearman([r[key] for r in rows], [r["rise"] for r in rows]),
-                                    spearman([m[key] for m in means], [m["rise"] for m in means])))
+print("| measure | all runs | %s |" % " | ".join(sorted({r["method"] for r in rows})))
+print("|---" * (2 + len({r["method"] for r in rows})) + "|")
+for key, name in MEASURES:
+    cells = [spearman([r[key] for r in rows], [r["rise"] for r in rows])]
+    for method in sorted({r["method"] for r in rows}):
+        rs = [r for r in rows if r["method"] == method]
+        cells.append(spearman([r[key] for r in rs], [r["rise"] for r in rs]))
+    print("| %s | " % name + " | ".join("%.2f" % c for c in cells) + " |")
+print()
+print("Rule 'measure above T' against 'rise above %.1f points' (every run): the threshold with the"
+      " best F1 per measure." % rise_bar)
+print()
+print("| measure | T | flagged | true alarms | false alarms | missed | precision | recall |")
+print("|---|---|---|---|---|---|---|---|")
+for key, name in MEASURES:
+    best = None
+    for t in sorted({r[key] for r in rows}):
+        flagged = [r for r in rows if r[key] >= t]
+        tp = sum(1 for r in flagged if r["rise"] > rise_bar)
+        pos = sum(1 for r in rows if r["rise"] > rise_bar)
+        fp = len(flagged) - tp
+        f1 = 2 * tp / (len(flagged) + pos) if flagged or pos else 0
+        if best is None or f1 > best[0]:
+            best = (f1, t, len(flagged), tp, fp, pos - tp, tp / len(flagged) if flagged else 0,
+                    tp / pos if pos else 0)
+    print("| %s | %.3f | %d | %d | %d | %d | %.2f | %.2f |" % ((name,) + best[1:]))

@@ -248,6 +248,9 @@ final class Base2NewCommand implements Callable<Integer> {
     o.put(group + "_zero_shot_divergence", shift.zeroShotDivergence());
     o.put(group + "_divergence_ratio", shift.divergenceRatio());
     o.put(group + "_deviation", shift.deviation());
+    o.put(group + "_separation", shift.separation());
+    o.put(group + "_zero_shot_separation", shift.zeroShotSeparation());
+    o.put(group + "_separation_ratio", shift.separationRatio());
   }
 
   static String markdown(List<MethodResult> results) {

@@ -10,6 +10,9 @@ package io.calmon.core.prompt;
  *       Prompt tuning that pushes class features apart widens logit gaps, and with them confidence:
  *       the cause DOR (arXiv 2410.02681) names for CoOp's overconfidence on new classes. The paper
  *       gives no formula; this is the mean pairwise distance of the L2-normalised features.
+ *   <li><b>Separation</b>: the mean over classes of the cosine distance to the nearest other class
+ *       of the set, tuned and zero-shot. A prediction's confidence is set by the logit gap to its
+ *       runner-up, which the nearest class bounds, where the divergence averages over every pair.
  *   <li><b>Deviation from zero-shot</b>: the mean over classes of {@code 1 - cos(t_i, z_i)}, how
  *       far each class's tuned feature moved from its zero-shot one (what DOR's regulariser holds
  *       down for outlier words, and KgCoOp's for the base classes).
@@ -21,8 +24,15 @@ package io.calmon.core.prompt;
  * @param divergence mean pairwise cosine distance of the tuned features
  * @param zeroShotDivergence the same for the zero-shot features
  * @param deviation mean cosine distance of each class's tuned feature from its zero-shot one
+ * @param separation mean cosine distance of each tuned feature to its nearest other tuned feature
+ * @param zeroShotSeparation the same for the zero-shot features
  */
-public record TextFeatureShift(double divergence, double zeroShotDivergence, double deviation) {
+public record TextFeatureShift(
+    double divergence,
+    double zeroShotDivergence,
+    double deviation,
+    double separation,
+    double zeroShotSeparation) {
 
   /**
    * The shift of {@code tuned} from {@code zeroShot}, row {@code i} of each the same class.
@@ -45,12 +55,39 @@ public record TextFeatureShift(double divergence, double zeroShotDivergence, dou
       deviation += 1 - dot(t[i], z[i]);
     }
     return new TextFeatureShift(
-        divergence(t), divergence(z), t.length == 0 ? 0 : deviation / t.length);
+        divergence(t),
+        divergence(z),
+        t.length == 0 ? 0 : deviation / t.length,
+        separation(t),
+        separation(z));
   }
 
   /** Tuned divergence over zero-shot divergence: above 1 when the prompt pushed classes apart. */
   public double divergenceRatio() {
     return zeroShotDivergence == 0 ? Double.NaN : divergence / zeroShotDivergence;
+  }
+
+  /** Tuned separation over zero-shot separation: above 1 when nearest classes moved apart. */
+  public double separationRatio() {
+    return zeroShotSeparation == 0 ? Double.NaN : separation / zeroShotSeparation;
+  }
+
+  private static double separation(double[][] rows) {
+    int n = rows.length;
+    if (n < 2) {
+      return 0;
+    }
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      double nearest = Double.POSITIVE_INFINITY;
+      for (int j = 0; j < n; j++) {
+        if (j != i) {
+          nearest = Math.min(nearest, 1 - dot(rows[i], rows[j]));
+        }
+      }
+      sum += nearest;
+    }
+    return sum / n;
   }
 
   private static double divergence(double[][] rows) {

@@ -21,6 +21,19 @@ class TextFeatureShiftTest {
     assertEquals(1.0 / (2.5 / 3), shift.divergenceRatio(), 1e-6);
     // deviation: class 0 unchanged (0), class 1 cos = sqrt(3)/2, class 2 cos = 0
     assertEquals((0 + (1 - Math.sqrt(3) / 2) + 1) / 3, shift.deviation(), 1e-6);
+    // zero-shot nearest: class 0 -> 1 (0.5), class 1 -> 0 or 2 (0.5), class 2 -> 1 (0.5)
+    assertEquals(0.5, shift.zeroShotSeparation(), 1e-6);
+    assertEquals(1.0, shift.separation(), 1e-12);
+    assertEquals(2.0, shift.separationRatio(), 1e-6);
+  }
+
+  @Test
+  void shouldTakeEachClassesNearestNeighbourNotTheMeanOfItsPairs() {
+    // a close pair (cos 0.8) and a far third class: separation sees the pair, divergence averages
+    float[][] z = {{1, 0, 0}, {0.8f, 0.6f, 0}, {0, 0, 1}};
+    TextFeatureShift shift = TextFeatureShift.of(z, z);
+    assertEquals((0.2 + 0.2 + 1.0) / 3, shift.separation(), 1e-6);
+    assertEquals((0.2 + 1.0 + 1.0) / 3, shift.divergence(), 1e-6);
   }
 
   @Test
@@ -37,6 +50,7 @@ class TextFeatureShiftTest {
     assertEquals(0, shift.divergence());
     assertEquals(1, shift.deviation(), 1e-12);
     assertEquals(Double.NaN, shift.divergenceRatio());
+    assertEquals(Double.NaN, shift.separationRatio());
   }
 
   @Test

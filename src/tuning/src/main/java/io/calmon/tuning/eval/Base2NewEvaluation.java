@@ -268,18 +268,20 @@ public final class Base2NewEvaluation {
             100 * r.metrics().getOrDefault("train_ece", Double.NaN));
         log.printf(
             "%s seed %d: text features, base divergence %.4f (zero-shot %.4f, ratio %.3f)"
-                + " deviation %.4f; new divergence %.4f (zero-shot %.4f, ratio %.3f) deviation"
-                + " %.4f%n",
+                + " deviation %.4f separation ratio %.3f; new divergence %.4f (zero-shot %.4f,"
+                + " ratio %.3f) deviation %.4f separation ratio %.3f%n",
             method,
             seed,
             shift.base().divergence(),
             shift.base().zeroShotDivergence(),
             shift.base().divergenceRatio(),
             shift.base().deviation(),
+            shift.base().separationRatio(),
             shift.fresh().divergence(),
             shift.fresh().zeroShotDivergence(),
             shift.fresh().divergenceRatio(),
-            shift.fresh().deviation());
+            shift.fresh().deviation(),
+            shift.fresh().separationRatio());
         log.flush();
         seeds.add(s);
       }
