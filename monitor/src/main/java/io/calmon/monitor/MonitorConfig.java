@@ -1,6 +1,7 @@
 package io.calmon.monitor;
 
 import io.calmon.monitor.alerting.EceAlertRule;
+import io.calmon.monitor.alerting.TextDivergenceRule;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.Map;
  *     holding back the windows' close (see {@code InputWatermarks})
  * @param provisionalInterval wall-clock time between provisional reports of one window
  * @param rules alert rule per report group; groups without one are reported but never alert
+ * @param textRule the label-free warning on each served prompt's text features
  */
 public record MonitorConfig(
     Duration windowSize,
@@ -32,9 +34,11 @@ public record MonitorConfig(
     Duration maxFutureSkew,
     Duration idleTimeout,
     Duration provisionalInterval,
-    Map<ReportGroup, EceAlertRule> rules) {
+    Map<ReportGroup, EceAlertRule> rules,
+    TextDivergenceRule textRule) {
 
   public MonitorConfig {
+    java.util.Objects.requireNonNull(textRule, "textRule");
     requirePositive("window-size", windowSize);
     requirePositive("window-advance", windowAdvance);
     if (windowAdvance.compareTo(windowSize) > 0) {
@@ -63,7 +67,8 @@ public record MonitorConfig(
   /**
    * Defaults: hourly tumbling windows, labels up to 10 minutes late plus 1 minute grace, 15 bins,
    * inputs idle after 30 seconds without a record, provisional reports at most every second, and
-   * the default ECE rule on images of base and of new classes (TRUE_BASE, TRUE_NEW).
+   * the default ECE rule on images of base and of new classes (TRUE_BASE, TRUE_NEW), the default
+   * label-free text divergence warning.
    */
   public static MonitorConfig defaults() {
     return new MonitorConfig(
@@ -79,7 +84,8 @@ public record MonitorConfig(
         Duration.ofSeconds(1),
         Map.of(
             ReportGroup.TRUE_BASE, EceAlertRule.defaults(),
-            ReportGroup.TRUE_NEW, EceAlertRule.defaults()));
+            ReportGroup.TRUE_NEW, EceAlertRule.defaults()),
+        TextDivergenceRule.defaults());
   }
 
   /** Label delay plus grace: how long after its event a prediction's window stays open. */

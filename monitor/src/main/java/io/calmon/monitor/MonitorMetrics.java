@@ -1,9 +1,12 @@
 package io.calmon.monitor;
 
+import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.monitor.topology.MonitorCounters;
 import io.calmon.monitor.topology.MonitorListener;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationReport;
+import io.calmon.schemas.PromptHealth;
+import io.calmon.schemas.TextShift;
 import io.calmon.service.MetricsRegistry;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,6 +27,8 @@ final class MonitorMetrics implements MonitorListener {
   private final LongAdder alerts = new LongAdder();
   private final Map<Map<String, String>, LatestEce> latestEce = new ConcurrentHashMap<>();
   private final MetricsRegistry registry = new MetricsRegistry().withJvmMetrics();
+
+  private final Map<Map<String, String>, Double> textShift = new ConcurrentHashMap<>();
 
   private record LatestEce(Instant windowEnd, double ece) {}
 
@@ -87,6 +92,17 @@ final class MonitorMetrics implements MonitorListener {
             "calmon_monitor_final_ece",
             "ECE of the latest final window report per deployment, prompt version and group.",
             this::eceSeries)
+        .counter(
+            "calmon_monitor_prompt_health_total",
+            "Records read from the prompt-health topic, good or bad (each scorer sends a copy).",
+            counters::promptHealths)
+        .gauges(
+            "calmon_monitor_text_shift",
+            "The served prompt's latest text-feature shift per deployment, group (base, new) and"
+                + " measure: divergence_ratio (tuned over zero-shot mean pairwise distance),"
+                + " separation_ratio, deviation (mean distance from the zero-shot features). No"
+                + " label needed.",
+            () -> Map.copyOf(textShift))
         .gauge("calmon_monitor_running", "1 while the Kafka Streams client is RUNNING.", running);
   }
 
@@ -114,6 +130,40 @@ final class MonitorMetrics implements MonitorListener {
     LatestEce candidate = new LatestEce(report.getWindowEnd(), report.getEce());
     latestEce.merge(
         labels, candidate, (old, now) -> now.windowEnd().isBefore(old.windowEnd()) ? old : now);
+  }
+
+  @Override
+  public void onPromptHealth(PromptHealth health) {
+    putShift(health.getDeployment(), "base", health.getBaseClasses());
+    putShift(health.getDeployment(), "new", health.getNewClasses());
+  }
+
+  private void putShift(String deployment, String group, TextShift shift) {
+    for (String measure : new String[] {"divergence_ratio", "separation_ratio", "deviation"}) {
+      Map<String, String> labels =
+          Map.of("deployment", deployment, "group", group, "measure", measure);
+      double value =
+          shift == null
+              ? Double.NaN
+              : switch (measure) {
+                case "divergence_ratio" -> TextDivergenceRule.divergenceRatio(shift);
+                case "separation_ratio" ->
+                    shift.getZeroShotSeparation() > 0
+                        ? shift.getSeparation() / shift.getZeroShotSeparation()
+                        : Double.NaN;
+                default -> shift.getDeviation();
+              };
+      if (Double.isNaN(value)) {
+        textShift.remove(labels); // the group is not served, or has no pairs
+      } else {
+        textShift.put(labels, value);
+      }
+    }
+  }
+
+  /** The latest text-shift measure of (deployment, group), or null; for tests. */
+  Double textShift(String deployment, String group, String measure) {
+    return textShift.get(Map.of("deployment", deployment, "group", group, "measure", measure));
   }
 
   @Override

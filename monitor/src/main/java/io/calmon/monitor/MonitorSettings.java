@@ -4,6 +4,7 @@ import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.KafkaSettings;
 import io.calmon.monitor.alerting.EceAlertRule;
+import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.service.ConfigException;
 import io.calmon.service.Durations;
 import io.calmon.service.LayeredConfig;
@@ -153,7 +154,13 @@ public record MonitorSettings(
             "require-ci-above-threshold",
             Boolean.toString(rule.requireCiAboveThreshold()),
             "true|false",
-            "also require the ECE interval's lower end above the threshold");
+            "also require the ECE interval's lower end above the threshold")
+        .define(
+            "text-divergence-ratio",
+            Double.toString(TextDivergenceRule.defaults().ratioThreshold()),
+            "X|off",
+            "label-free warning when a served prompt's new-class text divergence reaches X times"
+                + " zero-shot's (from the scorers' prompt-health), or off");
   }
 
   private static final String DURATION = "DURATION";
@@ -197,7 +204,8 @@ public record MonitorSettings(
                     config.duration("max-future-skew", Duration.ZERO),
                     config.duration("idle-timeout", min),
                     config.duration("provisional-interval", min),
-                    rules(config)));
+                    rules(config),
+                    textRule(config)));
     return new MonitorSettings(
         KafkaSettings.bootstrapServers(config),
         KafkaSettings.kafka(config),
@@ -227,6 +235,14 @@ public record MonitorSettings(
   public static String defaultApplicationId(String prefix) {
     String name = prefix.replaceAll("[-._]+$", "");
     return "calmon-monitor-" + (name.isEmpty() ? "all" : name);
+  }
+
+  private static TextDivergenceRule textRule(LayeredConfig config) {
+    try {
+      return TextDivergenceRule.parse(config.string("text-divergence-ratio"));
+    } catch (IllegalArgumentException e) {
+      throw config.invalid("text-divergence-ratio", e.getMessage());
+    }
   }
 
   private static Map<ReportGroup, EceAlertRule> rules(LayeredConfig config) {

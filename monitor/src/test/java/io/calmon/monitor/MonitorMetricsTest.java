@@ -12,6 +12,8 @@ import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.ClassProbability;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptHealth;
+import io.calmon.schemas.TextShift;
 import io.calmon.service.testing.BinderMetricNames;
 import io.calmon.service.testing.ScrapedMetrics;
 import java.time.Duration;
@@ -65,15 +67,52 @@ class MonitorMetricsTest {
   }
 
   @Test
-  void shouldServeTheSameCalmonMetricsAsBeforeMicrometer() throws Exception {
+  void shouldServeTheListedCalmonMetrics() throws Exception {
     MonitorMetrics metrics = new MonitorMetrics(new MonitorCounters(), () -> 1);
     metrics.onReport(finalReport());
+    metrics.onPromptHealth(health());
     assertEquals(
         ScrapedMetrics.listedNames(MonitorMetricsTest.class, "calmon-metric-names.txt"),
         ScrapedMetrics.seriesNames(metrics.registry().render(), "calmon_"));
     assertTrue(
         ScrapedMetrics.seriesNames(metrics.registry().render(), "jvm_")
             .contains(BinderMetricNames.JVM_MEMORY_USED + "{area,id}"));
+  }
+
+  @Test
+  void shouldShowTheLatestTextShiftPerGroupAndDropAGroupNoLongerServed() {
+    MonitorMetrics metrics = new MonitorMetrics(new MonitorCounters(), () -> 1);
+    metrics.onPromptHealth(health());
+    Map<String, String> scraped = ScrapedMetrics.parse(metrics.registry().render());
+    String newRatio =
+        "calmon_monitor_text_shift{deployment=\"shop\",group=\"new\",measure=\"divergence_ratio\"}";
+    assertEquals(1.25, Double.parseDouble(scraped.get(newRatio)), 1e-9);
+    assertEquals(
+        2.0,
+        Double.parseDouble(
+            scraped.get(
+                "calmon_monitor_text_shift{deployment=\"shop\",group=\"new\",measure=\"separation_ratio\"}")),
+        1e-9);
+    assertEquals(1.0, metrics.textShift("shop", "base", "divergence_ratio"), 1e-9);
+
+    PromptHealth onlyNew = health();
+    onlyNew.setBaseClasses(null);
+    metrics.onPromptHealth(onlyNew);
+    assertEquals(null, metrics.textShift("shop", "base", "divergence_ratio"));
+    assertEquals(1.25, metrics.textShift("shop", "new", "divergence_ratio"), 1e-9);
+  }
+
+  private static PromptHealth health() {
+    return PromptHealth.newBuilder()
+        .setDeployment("shop")
+        .setPromptVersion(3)
+        .setClassSetVersion(2)
+        .setMethod("coop")
+        .setMeasuredAt(T0)
+        .setMeasuredBy("s-0")
+        .setBaseClasses(new TextShift(5, 0.4, 0.4, 0.2, 0.2, 0.05))
+        .setNewClasses(new TextShift(5, 0.5, 0.4, 0.2, 0.1, 0.08))
+        .build();
   }
 
   private static CalibrationReport finalReport() {

@@ -74,6 +74,18 @@ class MonitorSettingsTest {
     assertEquals("metrics-port", keyOf("metrics-port", "70000"));
     assertEquals("require-ci-above-threshold", keyOf("require-ci-above-threshold", "yes"));
     assertEquals("window-advance", keyOf("window-advance", "2h"));
+    assertEquals("text-divergence-ratio", keyOf("text-divergence-ratio", "0"));
+    assertEquals("text-divergence-ratio", keyOf("text-divergence-ratio", "often"));
+  }
+
+  @Test
+  void shouldWarnOnTextDivergenceAtTheDefaultRatioUnlessTurnedOff() {
+    MonitorSettings defaults = MonitorSettings.from(MonitorSettings.definitions().build());
+    assertEquals(1.1, defaults.monitor().textRule().ratioThreshold());
+    MonitorSettings off =
+        MonitorSettings.from(
+            MonitorSettings.definitions().flag("text-divergence-ratio", "off").build());
+    assertEquals(false, off.monitor().textRule().isOn());
   }
 
   private static String keyOf(String key, String value) {

@@ -2,17 +2,20 @@ package io.calmon.scorer;
 
 import io.calmon.kafka.TopicFollower;
 import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import io.calmon.schemas.signing.PromptCheck;
 import io.calmon.scorer.ScoringContextCompiler.RefusedException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -36,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * calmon_scorer_prompt_versions_ignored_total}). Undecodable records on these topics are logged and
  * counted but not dead-lettered: every scorer instance reads them, so each would dead-letter the
  * same record.
+ *
+ * <p>Whenever a tuned prompt version starts serving a class set, its {@link PromptHealth} (the text
+ * features' shift from the template's, per group of classes, no image or label) goes to the health
+ * sink; a failure to measure is logged and never stops serving.
  */
 final class LivePrompt implements AutoCloseable {
 
@@ -45,6 +52,7 @@ final class LivePrompt implements AutoCloseable {
   private final ScorerConfig config;
   private final ScoringContextCompiler compiler;
   private final ScorerMetrics metrics;
+  private final Consumer<PromptHealth> health;
   private final TopicFollower follower;
   private final RecordCodec<PromptVersion> promptCodec;
   private final RecordCodec<ClassSet> classSetCodec;
@@ -60,10 +68,18 @@ final class LivePrompt implements AutoCloseable {
   private PromptVersion offeredPrompt; // read in this poll, not yet compiled
   private ClassSet offeredClassSet;
 
-  LivePrompt(ScorerConfig config, ScoringContextCompiler compiler, ScorerMetrics metrics) {
+  /**
+   * @param health where each served tuned prompt's health goes (the scorer publishes it)
+   */
+  LivePrompt(
+      ScorerConfig config,
+      ScoringContextCompiler compiler,
+      ScorerMetrics metrics,
+      Consumer<PromptHealth> health) {
     this.config = config;
     this.compiler = compiler;
     this.metrics = metrics;
+    this.health = health;
     this.promptCodec =
         config
             .kafka()
@@ -245,6 +261,9 @@ final class LivePrompt implements AutoCloseable {
       current.set(next);
       metrics.serving(next);
       LOG.info("{}: now serving {}", config.deployment(), next);
+      if (prompt != null) {
+        measureHealth(prompt, next);
+      }
       return true;
     } catch (RefusedException e) {
       metrics.promptRefused(e.errorType());
@@ -255,6 +274,18 @@ final class LivePrompt implements AutoCloseable {
           current.get(),
           e.getMessage());
       return false;
+    }
+  }
+
+  private void measureHealth(PromptVersion prompt, ScoringContext served) {
+    try {
+      health.accept(compiler.health(prompt, served, config.instanceId(), Instant.now()));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{}: the text-feature health of {} was not measured: {}",
+          config.deployment(),
+          served,
+          e.getMessage());
     }
   }
 

@@ -120,6 +120,7 @@ public final class ScorerService implements CalmonService {
   private final ScorerMetrics metrics = new ScorerMetrics();
   private final MetricsRegistry registry;
   private final LivePrompt livePrompt;
+  private final PromptHealthPublisher healthPublisher;
   private final BatchScorer scorer;
   private final CommitHook commitHook;
   private final Thread thread;
@@ -148,8 +149,10 @@ public final class ScorerService implements CalmonService {
         avro.maxItems());
     this.config = config;
     this.commitHook = commitHook;
+    this.healthPublisher = new PromptHealthPublisher(config);
     this.livePrompt =
-        new LivePrompt(config, new ScoringContextCompiler(clip, config.template()), metrics);
+        new LivePrompt(
+            config, new ScoringContextCompiler(clip, config.template()), metrics, healthPublisher);
     this.scorer = new BatchScorer(config, clip, Clock.systemUTC(), MAX_REQUEST_BYTES);
     this.pending =
         new DecodePipeline<>(
@@ -267,6 +270,7 @@ public final class ScorerService implements CalmonService {
     }
     thread.join();
     livePrompt.close();
+    healthPublisher.close();
     synchronized (this) {
       if (metricsServer != null) {
         metricsServer.close();

@@ -3,8 +3,12 @@ package io.calmon.scorer;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
 import io.calmon.clip.prompt.ContextPrompts;
+import io.calmon.core.prompt.TextFeatureShift;
 import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
+import io.calmon.schemas.TextShift;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -87,6 +91,52 @@ public final class ScoringContextCompiler {
         features,
         clip.logitScale(),
         temperature);
+  }
+
+  /**
+   * How {@code prompt} moves the text features of the classes it serves in {@code tuned} (compiled
+   * by {@link #tuned}) from the template's: per group (the version's base classes, the others),
+   * measured without an image or a label ({@link TextFeatureShift}). Runs the text encoder once
+   * more, for the template's features.
+   */
+  PromptHealth health(PromptVersion prompt, ScoringContext tuned, String measuredBy, Instant at) {
+    ClassSet classes =
+        ClassSet.newBuilder()
+            .setDeployment(prompt.getDeployment())
+            .setVersion(tuned.classSetVersion())
+            .setCreatedAt(at)
+            .setClassNames(tuned.classNames())
+            .build();
+    TextFeatureShift.Split split =
+        TextFeatureShift.split(
+            tuned.classNames(),
+            tuned.baseClasses(),
+            tuned.textFeatures(),
+            zeroShot(classes).textFeatures());
+    return PromptHealth.newBuilder()
+        .setDeployment(prompt.getDeployment())
+        .setPromptVersion(prompt.getVersion())
+        .setClassSetVersion(tuned.classSetVersion())
+        .setMethod(prompt.getMethod())
+        .setMeasuredAt(at)
+        .setMeasuredBy(measuredBy)
+        .setBaseClasses(textShift(split.base()))
+        .setNewClasses(textShift(split.fresh()))
+        .build();
+  }
+
+  private static TextShift textShift(TextFeatureShift shift) {
+    if (shift == null) {
+      return null;
+    }
+    return TextShift.newBuilder()
+        .setClasses(shift.classes())
+        .setDivergence(shift.divergence())
+        .setZeroShotDivergence(shift.zeroShotDivergence())
+        .setSeparation(shift.separation())
+        .setZeroShotSeparation(shift.zeroShotSeparation())
+        .setDeviation(shift.deviation())
+        .build();
   }
 
   /**

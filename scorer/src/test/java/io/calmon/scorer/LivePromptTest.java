@@ -1,9 +1,12 @@
 package io.calmon.scorer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.clip.ClipModel;
 import io.calmon.schemas.ClassSet;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.signing.KeyFiles;
@@ -33,6 +36,7 @@ class LivePromptTest {
           .optInstanceId("s-0")
           .build();
   private final ScorerMetrics metrics = new ScorerMetrics();
+  private final List<PromptHealth> healths = new ArrayList<>();
   private long offset;
 
   @BeforeAll
@@ -60,6 +64,39 @@ class LivePromptTest {
       live.accept(List.of(prompt(3)));
       assertEquals(3, live.current().promptVersion());
       assertEquals(2, metrics.promptVersionsIgnored());
+    }
+  }
+
+  @Test
+  void shouldMeasureTheHealthOfEveryServedTunedPromptAndClassSetOnce() throws Exception {
+    try (LivePrompt live = livePrompt()) {
+      live.accept(List.of(classSet(1, "cat", "dog", "bird", "fox", "owl")));
+      assertEquals(List.of(), healths, "zero-shot serving has nothing to measure");
+
+      live.accept(List.of(prompt(2)));
+      assertEquals(1, healths.size());
+      PromptHealth h = healths.get(0);
+      assertEquals("shop", h.getDeployment());
+      assertEquals(2, h.getPromptVersion());
+      assertEquals(1, h.getClassSetVersion());
+      assertEquals("coop", h.getMethod());
+      assertEquals("s-0", h.getMeasuredBy());
+      assertEquals(3, h.getBaseClasses().getClasses());
+      assertEquals(2, h.getNewClasses().getClasses());
+      // The context is the template's own words: the tuned features are the zero-shot ones.
+      assertEquals(0, h.getNewClasses().getDeviation(), 1e-4);
+      assertEquals(
+          h.getNewClasses().getZeroShotDivergence(), h.getNewClasses().getDivergence(), 1e-4);
+      assertTrue(h.getNewClasses().getZeroShotDivergence() > 0);
+
+      live.accept(List.of(prompt(2))); // a replay serves nothing new
+      assertEquals(1, healths.size());
+
+      live.accept(List.of(classSet(2, "fox", "owl", "eel")));
+      assertEquals(2, healths.size());
+      assertEquals(2, healths.get(1).getClassSetVersion());
+      assertNull(healths.get(1).getBaseClasses(), "no base class is served any more");
+      assertEquals(3, healths.get(1).getNewClasses().getClasses());
     }
   }
 
@@ -138,7 +175,8 @@ class LivePromptTest {
         new LivePrompt(
             lenient,
             new ScoringContextCompiler(clip, ScorerConfig.DEFAULT_TEMPLATE),
-            lenientMetrics)) {
+            lenientMetrics,
+            healths::add)) {
       live.accept(List.of(classSet(), encode(unsigned(2))));
       assertEquals(2, live.current().promptVersion());
       // A signature is checked whenever there is one: an untrusted signer is refused.
@@ -155,7 +193,7 @@ class LivePromptTest {
 
   private LivePrompt livePrompt(ScorerConfig c) {
     return new LivePrompt(
-        c, new ScoringContextCompiler(clip, ScorerConfig.DEFAULT_TEMPLATE), metrics);
+        c, new ScoringContextCompiler(clip, ScorerConfig.DEFAULT_TEMPLATE), metrics, healths::add);
   }
 
   private PromptVersion unsigned(long version) {
@@ -169,7 +207,11 @@ class LivePromptTest {
   }
 
   private ConsumerRecord<String, byte[]> classSet() {
-    ClassSet c = new ClassSet("shop", 1L, Instant.now(), List.of("cat", "dog", "bird"));
+    return classSet(1, "cat", "dog", "bird");
+  }
+
+  private ConsumerRecord<String, byte[]> classSet(long version, String... names) {
+    ClassSet c = new ClassSet("shop", version, Instant.now(), List.of(names));
     return record(config.topics().classSets().name(), AvroCodec.of(ClassSet.class).encode(c));
   }
 

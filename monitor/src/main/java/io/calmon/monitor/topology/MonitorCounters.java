@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class MonitorCounters {
   final LongAdder predictions = new LongAdder();
   final LongAdder labels = new LongAdder();
+  final LongAdder promptHealths = new LongAdder();
   final LongAdder deadLetters = new LongAdder();
   final LongAdder duplicatePredictions = new LongAdder();
   final LongAdder duplicateLabels = new LongAdder();
@@ -42,6 +43,11 @@ public final class MonitorCounters {
   }
 
   /** Records sent to dead-letters. */
+  /** Prompt-health records read (decoded or dead-lettered). */
+  public long promptHealths() {
+    return promptHealths.sum();
+  }
+
   public long deadLetters() {
     return deadLetters.sum();
   }

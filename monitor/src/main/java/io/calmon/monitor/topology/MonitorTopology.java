@@ -9,6 +9,7 @@ import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.schemas.serde.confluent.ValueFormat;
 import io.calmon.schemas.state.AlertStreak;
@@ -69,6 +70,7 @@ public final class MonitorTopology {
   static final String MERGE_PROGRESS_STORE = "merge-progress";
   static final String REFERENCE_STORE = "confidence-reference";
   static final String STREAK_STORE = "alert-streaks";
+  static final String PROMPT_HEALTH_STORE = "prompt-health-latest";
   static final String PARTIALS_TOPIC = "window-partials";
   static final String LABELS_TOPIC = "labels-by-event-id";
 
@@ -253,10 +255,15 @@ public final class MonitorTopology {
             Serdes.String(),
             AvroSerde.of(AlertStreak.class)));
     AlertPolicy policy = new AlertPolicy(config.rules());
-    KStream<String, Alert> alerts =
+    KStream<String, Alert> eceAlerts =
         reports
             .filter((key, report) -> report.getFinal$())
-            .process(() -> new AlertEmitter(policy), STREAK_STORE)
+            .process(() -> new AlertEmitter(policy), STREAK_STORE);
+    KStream<String, Alert> alerts =
+        eceAlerts
+            .merge(
+                promptHealthWarnings(
+                    builder, config, topics, counters, listener, codecs, toDeadLetters))
             .peek((deployment, alert) -> listener.onAlert(alert));
     alerts.to(
         topics.calibrationAlerts().name(),
@@ -269,6 +276,46 @@ public final class MonitorTopology {
             Produced.with(Serdes.String(), AvroSerde.of(RetrainRequest.class, format)));
 
     return builder.build();
+  }
+
+  /**
+   * The label-free warnings: the scorers' prompt-health measures, decoded (bad ones dead-lettered),
+   * the latest per deployment kept, a newer one run through the text divergence rule.
+   */
+  private static KStream<String, Alert> promptHealthWarnings(
+      StreamsBuilder builder,
+      MonitorConfig config,
+      CalmonTopics topics,
+      MonitorCounters counters,
+      MonitorListener listener,
+      TopologyCodecs codecs,
+      Produced<String, DeadLetter> toDeadLetters) {
+    KStream<String, Decoded<PromptHealth>> health =
+        builder.stream(
+                topics.promptHealth().name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray())
+                    .withTimestampExtractor(new AnyRecordTime()))
+            .processValues(
+                () -> new RecordDecoder.PromptHealths(config.maxFutureSkew(), counters, codecs),
+                Named.as("decode-prompt-health"));
+    health
+        .filter((key, decoded) -> decoded.isDead(), Named.as("bad-prompt-health"))
+        .mapValues(Decoded::deadLetter, Named.as("bad-prompt-health-dead-letters"))
+        .to(
+            topics.deadLetters().name(),
+            toDeadLetters.withName("bad-prompt-health-to-dead-letters"));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PROMPT_HEALTH_STORE),
+            Serdes.String(),
+            AvroSerde.of(PromptHealth.class)));
+    return health
+        .filter((key, decoded) -> !decoded.isDead(), Named.as("good-prompt-health"))
+        .mapValues(Decoded::record, Named.as("prompt-health-records"))
+        .process(
+            () -> new PromptHealthWarner(config.textRule(), listener),
+            Named.as("warn-on-prompt-health"),
+            PROMPT_HEALTH_STORE);
   }
 
   private static JoinInput joinInput(RoutedLabel routed) {

@@ -4,6 +4,8 @@ import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptHealth;
+import io.calmon.schemas.TextShift;
 import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
 import java.time.Duration;
@@ -31,6 +33,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *   <li>Labels: a non-empty deployment and true class (INVALID_LABEL); when the deployment's class
  *       set is known, the true class must be in it or in one it replaced since start-up
  *       (UNKNOWN_CLASS).
+ *   <li>Prompt health: a non-empty deployment, positive versions, and per group at least one class
+ *       and every distance finite in [0, 2], as cosine distances are (INVALID_PROMPT_HEALTH).
  * </ul>
  */
 abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte[], Decoded<T>> {
@@ -243,6 +247,61 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
                   + " (latest: version "
                   + classSet.getVersion()
                   + ")");
+    }
+  }
+
+  /** Prompt-health measures from the scorers: decode, check names, versions and distances. */
+  static final class PromptHealths extends RecordDecoder<PromptHealth> {
+    PromptHealths(Duration maxFutureSkew, MonitorCounters counters, TopologyCodecs codecs) {
+      super(
+          codecs.promptHealth(),
+          codecs.classSets(),
+          maxFutureSkew,
+          counters,
+          counters.promptHealths);
+    }
+
+    @Override
+    Problem validate(PromptHealth health) {
+      String invalid = invalid(health);
+      return invalid == null ? null : new Problem("INVALID_PROMPT_HEALTH", invalid);
+    }
+
+    private static String invalid(PromptHealth health) {
+      if (isBlank(health.getDeployment())) {
+        return "deployment must not be empty";
+      }
+      if (health.getPromptVersion() < 1 || health.getClassSetVersion() < 1) {
+        return "prompt version "
+            + health.getPromptVersion()
+            + " and class set version "
+            + health.getClassSetVersion()
+            + " must be 1 or more";
+      }
+      String base = invalid("base classes", health.getBaseClasses());
+      return base != null ? base : invalid("new classes", health.getNewClasses());
+    }
+
+    private static String invalid(String group, TextShift shift) {
+      if (shift == null) {
+        return null;
+      }
+      if (shift.getClasses() < 1) {
+        return group + ": " + shift.getClasses() + " classes";
+      }
+      double[] distances = {
+        shift.getDivergence(),
+        shift.getZeroShotDivergence(),
+        shift.getSeparation(),
+        shift.getZeroShotSeparation(),
+        shift.getDeviation()
+      };
+      for (double d : distances) {
+        if (!(Double.isFinite(d) && d >= -1e-9 && d <= 2 + 1e-9)) {
+          return group + ": cosine distance " + d + " is not in [0, 2]";
+        }
+      }
+      return null;
     }
   }
 }

@@ -4,6 +4,7 @@ import io.calmon.kafka.CalmonTopics;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.confluent.ValueFormat;
@@ -18,7 +19,8 @@ record TopologyCodecs(
     RecordCodec<Prediction> predictions,
     RecordCodec<Label> labels,
     RecordCodec<ClassSet> classSets,
-    RecordCodec<PromptVersion> promptVersions) {
+    RecordCodec<PromptVersion> promptVersions,
+    RecordCodec<PromptHealth> promptHealth) {
 
   static TopologyCodecs of(ValueFormat format, CalmonTopics topics) {
     return new TopologyCodecs(
@@ -26,6 +28,7 @@ record TopologyCodecs(
         format.codec(Prediction.class, topics.predictions().name()),
         format.codec(Label.class, topics.labels().name()),
         format.codec(ClassSet.class, topics.classSets().name()),
-        format.codec(PromptVersion.class, topics.promptVersions().name()));
+        format.codec(PromptVersion.class, topics.promptVersions().name()),
+        format.codec(PromptHealth.class, topics.promptHealth().name()));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.monitor.MonitorConfig;
+import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.ClassProbability;
@@ -65,7 +66,8 @@ class LateObservationTopologyTest {
         Duration.ofMinutes(5),
         Duration.ofHours(1),
         Duration.ofSeconds(1),
-        Map.of());
+        Map.of(),
+        TextDivergenceRule.off());
   }
 
   private static Instant at(int minutes) {

@@ -12,6 +12,7 @@ import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.ReportGroup;
 import io.calmon.monitor.alerting.EceAlertRule;
+import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationGrouping;
@@ -21,9 +22,13 @@ import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
+import io.calmon.schemas.TextShift;
+import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.state.PendingJoin;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +83,8 @@ class MonitorTopologyTest {
         Duration.ofMinutes(5),
         Duration.ofHours(1),
         Duration.ofSeconds(1),
-        Map.of(ReportGroup.NEW, new EceAlertRule(0.05, 20, 2, Duration.ofMinutes(30), false)));
+        Map.of(ReportGroup.NEW, new EceAlertRule(0.05, 20, 2, Duration.ofMinutes(30), false)),
+        TextDivergenceRule.defaults());
   }
 
   @BeforeEach
@@ -698,6 +704,72 @@ class MonitorTopologyTest {
   }
 
   @Test
+  void shouldWarnOnceFromTextFeaturesAloneWhenTheNewClassesArePushedApart() {
+    TestInputTopic<String, byte[]> health =
+        driver.createInputTopic(
+            topics.promptHealth().name(),
+            Serdes.String().serializer(),
+            Serdes.ByteArray().serializer());
+    AvroCodec<PromptHealth> codec = AvroCodec.of(PromptHealth.class);
+    // Version 1 moves to class set 2, whose new classes it pushes apart 1.3 times: a warning,
+    // before any prediction or label. Scorer b's copy of the same measure is not a second one.
+    health.pipeInput("default", codec.encode(health("a", 1, 1, 1.02)), T0);
+    health.pipeInput("default", codec.encode(health("a", 1, 2, 1.3)), T0.plusSeconds(1));
+    health.pipeInput("default", codec.encode(health("b", 1, 2, 1.3)), T0.plusSeconds(2));
+    // A DOR version keeps them where zero-shot put them: no warning. An older class set, read
+    // late, is not evaluated again.
+    health.pipeInput("default", codec.encode(health("a", 2, 2, 1.01)), T0.plusSeconds(3));
+    health.pipeInput("default", codec.encode(health("a", 1, 3, 1.5)), T0.plusSeconds(4));
+
+    List<Alert> raised = alerts.readValuesToList();
+    assertEquals(1, raised.size(), raised.toString());
+    Alert warning = raised.get(0);
+    assertEquals(TextDivergenceRule.RULE, warning.getRule());
+    assertEquals(CalibrationGroup.NEW, warning.getGroup());
+    assertEquals(1, warning.getPromptVersion());
+    assertEquals(1.3, warning.getObserved(), 1e-9);
+    assertEquals(1.1, warning.getThreshold(), 1e-9);
+    assertEquals(List.of(), warning.getEvidence());
+    assertTrue(warning.getMessage().contains("1.30x zero-shot's"), warning.getMessage());
+    assertTrue(retrains.isEmpty(), "a label-free warning asks for no retraining");
+    assertEquals(5, counters.promptHealths());
+
+    // Undecodable bytes and impossible distances are dead-lettered; the monitor goes on.
+    health.pipeInput("default", "junk".getBytes(StandardCharsets.UTF_8), T0.plusSeconds(5));
+    PromptHealth nan = health("a", 3, 3, 1.4);
+    nan.getNewClasses().setDivergence(Double.NaN);
+    health.pipeInput("default", codec.encode(nan), T0.plusSeconds(6));
+    health.pipeInput("default", codec.encode(health("a", 4, 3, 1.4)), T0.plusSeconds(7));
+    List<DeadLetter> dead = deadLetters.readValuesToList();
+    assertEquals(
+        List.of("NOT_SINGLE_OBJECT_ENCODING", "INVALID_PROMPT_HEALTH"),
+        dead.stream().map(DeadLetter::getErrorType).toList());
+    assertEquals(4, alerts.readValuesToList().get(0).getPromptVersion());
+  }
+
+  /** A measure whose new classes' tuned divergence is {@code ratio} times zero-shot's 0.25. */
+  private static PromptHealth health(String scorer, long version, long classSet, double ratio) {
+    return PromptHealth.newBuilder()
+        .setDeployment("default")
+        .setPromptVersion(version)
+        .setClassSetVersion(classSet)
+        .setMethod(version == 2 ? "coop+dor" : "coop")
+        .setMeasuredAt(T0)
+        .setMeasuredBy(scorer)
+        .setBaseClasses(null)
+        .setNewClasses(
+            TextShift.newBuilder()
+                .setClasses(20)
+                .setDivergence(0.25 * ratio)
+                .setZeroShotDivergence(0.25)
+                .setSeparation(0.1)
+                .setZeroShotSeparation(0.1)
+                .setDeviation(0.1)
+                .build())
+        .build();
+  }
+
+  @Test
   void shouldKeepTheNamesOfStoresAndInternalTopics() {
     // A store's changelog and a repartition topic are named after them: renamed, they are new,
     // empty topics, and a monitor restarted on the new code loses what the old ones held (the
@@ -731,6 +803,7 @@ class MonitorTopologyTest {
             "partial-windows",
             "pending-joins",
             "prompt-base-classes",
+            "prompt-health-latest",
             "window-parts"),
         stores);
     assertEquals(

@@ -7,6 +7,7 @@ import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
 import java.io.BufferedReader;
@@ -44,6 +45,7 @@ public final class SchemaStore implements org.apache.avro.message.SchemaStore {
           Label.class,
           PromptVersion.class,
           ClassSet.class,
+          PromptHealth.class,
           CalibrationReport.class,
           Alert.class,
           RetrainRequest.class,

@@ -8,6 +8,7 @@ import io.calmon.schemas.DeadLetter;
 import io.calmon.schemas.ImageEvent;
 import io.calmon.schemas.Label;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.schemas.state.FewShotSample;
@@ -40,6 +41,7 @@ public final class CalmonTopics {
   private final CalmonTopic labels;
   private final CalmonTopic promptVersions;
   private final CalmonTopic classSets;
+  private final CalmonTopic promptHealth;
   private final CalmonTopic calibrationReports;
   private final CalmonTopic calibrationAlerts;
   private final CalmonTopic retrainRequests;
@@ -84,6 +86,13 @@ public final class CalmonTopics {
             ClassSet.class,
             CleanupPolicy.COMPACT,
             "Base and new class names per deployment; new classes can be added at run time.");
+    promptHealth =
+        topic(
+            "prompt-health",
+            "deployment name",
+            PromptHealth.class,
+            CleanupPolicy.COMPACT,
+            "Text-feature shift of the served classes per prompt version and class set, no label.");
     calibrationReports =
         topic(
             "calibration-reports",
@@ -126,6 +135,7 @@ public final class CalmonTopics {
             labels,
             promptVersions,
             classSets,
+            promptHealth,
             calibrationReports,
             calibrationAlerts,
             retrainRequests,
@@ -188,6 +198,10 @@ public final class CalmonTopics {
 
   public CalmonTopic classSets() {
     return classSets;
+  }
+
+  public CalmonTopic promptHealth() {
+    return promptHealth;
   }
 
   public CalmonTopic calibrationReports() {

@@ -23,6 +23,7 @@ class CalmonTopicsTest {
             "labels",
             "prompt-versions",
             "class-sets",
+            "prompt-health",
             "calibration-reports",
             "calibration-alerts",
             "retrain-requests",
@@ -38,7 +39,8 @@ class CalmonTopicsTest {
             .filter(CalmonTopic::compacted)
             .map(CalmonTopic::name)
             .collect(Collectors.toSet());
-    assertEquals(Set.of("prompt-versions", "class-sets", "trainer-state"), compacted);
+    assertEquals(
+        Set.of("prompt-versions", "class-sets", "prompt-health", "trainer-state"), compacted);
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One tuning run of the trainer service: tune on the few-shot features, refit the post-hoc
@@ -188,31 +189,20 @@ final class Retrainer {
     }
     float[][] tuned = evaluator.textFeatures(version, served);
     float[][] zeroShot = evaluator.textFeatures(null, served);
-    List<Integer> base = new ArrayList<>();
-    List<Integer> fresh = new ArrayList<>();
-    for (int i = 0; i < served.size(); i++) {
-      (version.getBaseClasses().contains(served.get(i)) ? base : fresh).add(i);
-    }
-    putShift(out, "base", base, tuned, zeroShot);
-    putShift(out, "new", fresh, tuned, zeroShot);
+    TextFeatureShift.Split split =
+        TextFeatureShift.split(served, Set.copyOf(version.getBaseClasses()), tuned, zeroShot);
+    putShift(out, "base", split.base());
+    putShift(out, "new", split.fresh());
     return out;
   }
 
-  private static void putShift(
-      Map<String, Double> metrics,
-      String group,
-      List<Integer> rows,
-      float[][] tuned,
-      float[][] zeroShot) {
-    if (rows.isEmpty()) {
+  private static void putShift(Map<String, Double> metrics, String group, TextFeatureShift shift) {
+    if (shift == null) {
       return;
     }
-    float[][] t = rows.stream().map(i -> tuned[i]).toArray(float[][]::new);
-    float[][] z = rows.stream().map(i -> zeroShot[i]).toArray(float[][]::new);
-    TextFeatureShift shift = TextFeatureShift.of(t, z);
     metrics.put("text_" + group + "_divergence", shift.divergence());
     metrics.put("text_" + group + "_zero_shot_divergence", shift.zeroShotDivergence());
-    if (rows.size() > 1) {
+    if (Double.isFinite(shift.divergenceRatio())) {
       metrics.put("text_" + group + "_divergence_ratio", shift.divergenceRatio());
     }
     metrics.put("text_" + group + "_deviation", shift.deviation());

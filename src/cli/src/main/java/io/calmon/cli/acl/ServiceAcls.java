@@ -72,6 +72,7 @@ public final class ServiceAcls {
         read(topics.promptVersions(), "follows the live prompt version"),
         read(topics.classSets(), "follows the live class set"),
         write(topics.predictions(), "writes predictions"),
+        write(topics.promptHealth(), "publishes the served prompt's text-feature shift"),
         write(topics.deadLetters(), "dead-letters bad events"),
         group(group, "its consumer group; offsets commit in its transactions"),
         transactionalId(
@@ -107,6 +108,7 @@ public final class ServiceAcls {
     acls.add(read(topics.labels(), "with labels"));
     acls.add(read(topics.classSets(), "knows each deployment's classes"));
     acls.add(read(topics.promptVersions(), "knows each prompt version's base classes"));
+    acls.add(read(topics.promptHealth(), "warns on a prompt's text features, before labels"));
     acls.add(write(topics.calibrationReports(), "writes calibration reports"));
     acls.add(write(topics.calibrationAlerts(), "raises alerts"));
     acls.add(write(topics.retrainRequests(), "asks for retraining"));

@@ -6,6 +6,7 @@ import io.calmon.cli.UserError;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.tuning.TuningMethod;
 import io.calmon.world.DefaultModel;
 import java.nio.file.Files;
@@ -117,6 +118,14 @@ public final class DemoCommand implements Callable<Integer> {
   int alertWindows;
 
   @Option(
+      names = "--text-divergence-ratio",
+      defaultValue = "1.1",
+      description =
+          "Warn, before any label, when a served prompt's new-class text divergence reaches this"
+              + " many times zero-shot's, or off (default ${DEFAULT-VALUE}).")
+  String textDivergenceRatio;
+
+  @Option(
       names = "--seed",
       description =
           "Seed of the world task and the traffic (default 1, the reproduction's task; 7 for"
@@ -210,7 +219,10 @@ public final class DemoCommand implements Callable<Integer> {
       throw new UserError("--initial-epochs must be in 1..1000, got " + firstEpochs);
     }
     DemoSettings.Loop loop =
-        defaults.withAlertRule(alertEce, alertWindows).withBootstrap(first, firstEpochs);
+        defaults
+            .withAlertRule(alertEce, alertWindows)
+            .withBootstrap(first, firstEpochs)
+            .withTextRule(textRule());
     long taskSeed = seed != null ? seed : open ? 1 : 7;
     // The embedded broker is plaintext: client properties are for an existing cluster only.
     KafkaClientConfig clients = bootstrapServers == null ? KafkaClientConfig.none() : kafka.get();
@@ -226,6 +238,15 @@ public final class DemoCommand implements Callable<Integer> {
         summaryJson,
         reportHtml,
         loop);
+  }
+
+  private TextDivergenceRule textRule() {
+    try {
+      return TextDivergenceRule.parse(textDivergenceRatio);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(
+          "--text-divergence-ratio " + e.getMessage() + ", got '" + textDivergenceRatio + "'", e);
+    }
   }
 
   private static Path defaultModel() {

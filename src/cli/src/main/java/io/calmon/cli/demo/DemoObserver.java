@@ -8,6 +8,7 @@ import io.calmon.schemas.CalibrationGrouping;
 import io.calmon.schemas.CalibrationReport;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.serde.RecordCodec;
 import io.calmon.schemas.serde.RecordDecodingException;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +57,9 @@ final class DemoObserver implements Runnable, AutoCloseable {
   /** An alert and when the observer read it. */
   record Raised(Alert alert, Instant readAt) {}
 
+  /** A prompt-health measure and when the observer read it (the first copy of each). */
+  record Measured(PromptHealth health, Instant readAt) {}
+
   private final KafkaConsumer<String, byte[]> consumer;
   private final CalmonTopics topics;
   private final ValueFormat format;
@@ -69,6 +74,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
   private final AtomicLong deadLetters = new AtomicLong();
   private final List<Published> versions = new ArrayList<>();
   private final List<Raised> raised = new ArrayList<>();
+  private final Map<List<Long>, Measured> measured = new LinkedHashMap<>();
   private final List<Scored> scored = new ArrayList<>();
   private final Map<Long, List<String>> classSets = new HashMap<>();
   private volatile boolean running = true;
@@ -109,6 +115,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
             topics.retrainRequests().name(),
             topics.promptVersions().name(),
             topics.classSets().name(),
+            topics.promptHealth().name(),
             topics.deadLetters().name()));
   }
 
@@ -138,7 +145,8 @@ final class DemoObserver implements Runnable, AutoCloseable {
           reportCodec,
           versionCodec,
           alertCodec,
-          format.codec(ClassSet.class, topics.classSets().name()));
+          format.codec(ClassSet.class, topics.classSets().name()),
+          format.codec(PromptHealth.class, topics.promptHealth().name()));
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
@@ -149,7 +157,8 @@ final class DemoObserver implements Runnable, AutoCloseable {
       RecordCodec<CalibrationReport> reportCodec,
       RecordCodec<PromptVersion> versionCodec,
       RecordCodec<Alert> alertCodec,
-      RecordCodec<ClassSet> classSetCodec) {
+      RecordCodec<ClassSet> classSetCodec,
+      RecordCodec<PromptHealth> healthCodec) {
     while (running) {
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
         try {
@@ -171,6 +180,8 @@ final class DemoObserver implements Runnable, AutoCloseable {
             onVersion(versionCodec.decode(record.value()));
           } else if (topic.equals(topics.classSets().name())) {
             onClassSet(classSetCodec.decode(record.value()));
+          } else if (topic.equals(topics.promptHealth().name())) {
+            onHealth(healthCodec.decode(record.value()));
           } else if (topic.equals(topics.deadLetters().name())) {
             deadLetters.incrementAndGet();
           }
@@ -189,6 +200,12 @@ final class DemoObserver implements Runnable, AutoCloseable {
   private synchronized void onAlert(Alert alert) {
     raised.add(new Raised(alert, Instant.now()));
     alerts.incrementAndGet();
+  }
+
+  private synchronized void onHealth(PromptHealth health) {
+    measured.putIfAbsent(
+        List.of(health.getPromptVersion(), health.getClassSetVersion()),
+        new Measured(health, Instant.now()));
   }
 
   private synchronized void onClassSet(ClassSet classSet) {
@@ -239,6 +256,11 @@ final class DemoObserver implements Runnable, AutoCloseable {
   /** Alerts read, in order. */
   synchronized List<Raised> raised() {
     return List.copyOf(raised);
+  }
+
+  /** The prompt-health measures read, one per (prompt version, class set version), in order. */
+  synchronized List<Measured> measured() {
+    return List.copyOf(measured.values());
   }
 
   synchronized long distinctPredicted() {

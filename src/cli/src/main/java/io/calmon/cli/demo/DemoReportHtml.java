@@ -52,6 +52,8 @@ final class DemoReportHtml {
         .append(" change starts; dotted: a new prompt version is served; x: seconds since the")
         .append(" first window ended</p>");
     html.append(versionsTable(summary));
+    html.append(alertsTable(summary));
+    html.append(healthTable(summary));
     html.append(phasesTable(summary));
     html.append("<h2>Reliability diagrams per prompt version</h2>");
     for (Map.Entry<Long, VersionGroups> v : summary.versionGroups().entrySet()) {
@@ -102,6 +104,68 @@ final class DemoReportHtml {
       }
     }
     return html.append("</table>").toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String alertsTable(DemoSummary summary) {
+    StringBuilder html =
+        new StringBuilder(
+            "<h2>Alerts (seconds from the first event)</h2><table><tr><th>seconds</th><th>rule</th>"
+                + "<th>group</th><th>version</th><th>observed</th><th>threshold</th></tr>");
+    for (Map<String, Object> a : (List<Map<String, Object>>) summary.fields().get("alert_list")) {
+      boolean ece = String.valueOf(a.get("rule")).startsWith("ece");
+      html.append("<tr><td>")
+          .append(a.get("seconds"))
+          .append("</td><td>")
+          .append(escape(String.valueOf(a.get("rule"))))
+          .append("</td><td>")
+          .append(escape(String.valueOf(a.get("group"))))
+          .append("</td><td>")
+          .append(a.get("prompt_version"))
+          .append("</td><td>")
+          .append(ece ? percent(a.get("observed")) : ratio(a.get("observed")))
+          .append("</td><td>")
+          .append(ece ? percent(a.get("threshold")) : ratio(a.get("threshold")))
+          .append("</td></tr>");
+    }
+    return html.append("</table>").toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String healthTable(DemoSummary summary) {
+    StringBuilder html =
+        new StringBuilder(
+            "<h2>Prompt health: text features against zero-shot's, no label</h2><table><tr>"
+                + "<th>seconds</th><th>version</th><th>method</th><th>class set</th>"
+                + "<th>base divergence ratio</th><th>new divergence ratio</th>"
+                + "<th>new deviation</th></tr>");
+    for (Map<String, Object> h :
+        (List<Map<String, Object>>) summary.fields().get("prompt_health")) {
+      Map<String, Object> base = (Map<String, Object>) h.get("base");
+      Map<String, Object> fresh = (Map<String, Object>) h.get("new");
+      html.append("<tr><td>")
+          .append(h.get("seconds"))
+          .append("</td><td>")
+          .append(h.get("prompt_version"))
+          .append("</td><td>")
+          .append(escape(String.valueOf(h.get("method"))))
+          .append("</td><td>")
+          .append(h.get("class_set_version"))
+          .append("</td><td>")
+          .append(base == null ? "&ndash;" : ratio(base.get("divergence_ratio")))
+          .append("</td><td>")
+          .append(fresh == null ? "&ndash;" : ratio(fresh.get("divergence_ratio")))
+          .append("</td><td>")
+          .append(fresh == null ? "&ndash;" : ratio(fresh.get("deviation")))
+          .append("</td></tr>");
+    }
+    return html.append("</table>").toString();
+  }
+
+  private static String ratio(Object value) {
+    return value == null
+        ? "&ndash;"
+        : String.format(Locale.ROOT, "%.3f", ((Number) value).doubleValue());
   }
 
   @SuppressWarnings("unchecked")

@@ -303,7 +303,8 @@ final class DemoRun implements AutoCloseable {
             window.multipliedBy(3),
             Duration.ofSeconds(1),
             // The paper's split: by the label's class against the version's base classes.
-            Map.of(ReportGroup.TRUE_BASE, rule, ReportGroup.TRUE_NEW, rule));
+            Map.of(ReportGroup.TRUE_BASE, rule, ReportGroup.TRUE_NEW, rule),
+            loop.textRule());
     return new MonitorSettings(
         bootstrap,
         settings.kafka(),

@@ -1,6 +1,7 @@
 package io.calmon.cli.demo;
 
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.trainer.service.TrainerSettings.RetrainClasses;
 import io.calmon.tuning.TuningMethod;
 import java.nio.file.Path;
@@ -60,6 +61,7 @@ record DemoSettings(
    * @param posthocTemperature whether the trainer fits each version's temperature on held-out
    *     labelled examples, or serves it as tuned
    * @param retrainClasses which classes a retraining tunes on
+   * @param textRule the monitor's label-free warning on the served prompt's text features
    */
   record Loop(
       double eceThreshold,
@@ -76,7 +78,8 @@ record DemoSettings(
       int initialEpochs,
       int trainImagesPerClass,
       boolean posthocTemperature,
-      RetrainClasses retrainClasses) {
+      RetrainClasses retrainClasses,
+      TextDivergenceRule textRule) {
 
     /** What every tuning run but version 1's uses. */
     static final TuningMethod RETRAINING_METHOD = TuningMethod.parse("coop+dor");
@@ -102,7 +105,8 @@ record DemoSettings(
           20,
           16,
           true,
-          RetrainClasses.READY);
+          RetrainClasses.READY,
+          TextDivergenceRule.defaults());
     }
 
     /**
@@ -128,20 +132,31 @@ record DemoSettings(
           200,
           64,
           false,
-          RetrainClasses.VERSION_BASE);
+          RetrainClasses.VERSION_BASE,
+          TextDivergenceRule.defaults());
     }
 
     /** This loop with another ECE threshold and number of consecutive windows for an alert. */
     Loop withAlertRule(double threshold, int windows) {
-      return with(threshold, windows, initialMethod, initialEpochs);
+      return with(threshold, windows, initialMethod, initialEpochs, textRule);
+    }
+
+    /** This loop with another label-free warning. */
+    Loop withTextRule(TextDivergenceRule rule) {
+      return with(eceThreshold, consecutiveWindows, initialMethod, initialEpochs, rule);
     }
 
     /** This loop with version 1 tuned by {@code method} for {@code epochs}. */
     Loop withBootstrap(TuningMethod method, int epochs) {
-      return with(eceThreshold, consecutiveWindows, method, epochs);
+      return with(eceThreshold, consecutiveWindows, method, epochs, textRule);
     }
 
-    private Loop with(double threshold, int windows, TuningMethod method, int firstEpochs) {
+    private Loop with(
+        double threshold,
+        int windows,
+        TuningMethod method,
+        int firstEpochs,
+        TextDivergenceRule rule) {
       return new Loop(
           threshold,
           minLabelled,
@@ -157,7 +172,8 @@ record DemoSettings(
           firstEpochs,
           trainImagesPerClass,
           posthocTemperature,
-          retrainClasses);
+          retrainClasses,
+          rule);
     }
   }
 

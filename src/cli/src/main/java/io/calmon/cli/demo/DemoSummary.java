@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.monitor.ReportGroup;
+import io.calmon.monitor.alerting.AlertPolicy;
+import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
+import io.calmon.schemas.TextShift;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -83,9 +87,15 @@ record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroup
       alerts.add(alertEntry(r, trafficStart));
     }
     f.put("alert_list", alerts);
+    List<Map<String, Object>> health = new ArrayList<>();
+    for (DemoObserver.Measured m : observer.measured()) {
+      health.add(healthEntry(m, trafficStart));
+    }
+    f.put("prompt_health", health);
     Map<String, Object> times = new LinkedHashMap<>();
     times.put("change_seconds", seconds(trafficStart, timeline.driftStart()));
-    times.put("first_alert_seconds", alerts.isEmpty() ? null : alerts.get(0).get("seconds"));
+    times.put("first_alert_seconds", firstSeconds(alerts, AlertPolicy.ECE_RULE));
+    times.put("first_text_warning_seconds", firstSeconds(alerts, TextDivergenceRule.RULE));
     Object retrained = null;
     for (Map<String, Object> v : versions) {
       if (v.get("parent") != null) {
@@ -129,6 +139,40 @@ record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroup
   /** Seconds from {@code start} to {@code at}, one decimal; null when {@code at} is. */
   private static Double seconds(Instant start, Instant at) {
     return at == null ? null : Math.round(Duration.between(start, at).toMillis() / 100.0) / 10.0;
+  }
+
+  /** When the first alert of {@code rule} was read, or null. */
+  private static Object firstSeconds(List<Map<String, Object>> alerts, String rule) {
+    return alerts.stream()
+        .filter(a -> rule.equals(a.get("rule")))
+        .map(a -> a.get("seconds"))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * One entry of {@code prompt_health}: a served (prompt version, class set) and its text features'
+   * shift per group, measured by a scorer without labels.
+   */
+  private static Map<String, Object> healthEntry(DemoObserver.Measured m, Instant trafficStart) {
+    PromptHealth h = m.health();
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("seconds", seconds(trafficStart, m.readAt()));
+    entry.put("prompt_version", h.getPromptVersion());
+    entry.put("class_set_version", h.getClassSetVersion());
+    entry.put("method", h.getMethod());
+    for (String group : List.of("base", "new")) {
+      TextShift shift = group.equals("base") ? h.getBaseClasses() : h.getNewClasses();
+      Map<String, Object> g = new LinkedHashMap<>();
+      if (shift != null) {
+        g.put("classes", shift.getClasses());
+        double ratio = TextDivergenceRule.divergenceRatio(shift);
+        g.put("divergence_ratio", Double.isNaN(ratio) ? null : ratio);
+        g.put("deviation", shift.getDeviation());
+      }
+      entry.put(group, shift == null ? null : g);
+    }
+    return entry;
   }
 
   /** One entry of {@code alert_list}: what fired, on which group and version, on what ECE. */
@@ -208,7 +252,7 @@ record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroup
           a.get("prompt_version"),
           String.valueOf(a.get("rule")).startsWith("ece")
               ? show(a.get("observed"))
-              : String.valueOf(a.get("observed")));
+              : String.format(Locale.ROOT, "%.3f", (Double) a.get("observed")));
     }
     for (String group : List.of("base", "new")) {
       Map<String, Object> phases = (Map<String, Object>) ece.get(group);

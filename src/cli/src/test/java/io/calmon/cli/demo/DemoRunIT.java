@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calmon.broker.testing.CommittedRecords;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Prediction;
+import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
 import io.calmon.schemas.RetrainRequest;
 import io.calmon.trainer.service.TrainerSettings;
@@ -218,6 +220,33 @@ class DemoRunIT {
       Map<String, Object> times = (Map<String, Object>) f.get("times");
       assertTrue(times.get("change_seconds") != null && times.get("first_alert_seconds") != null);
       assertTrue(Files.readString(settings.reportHtml()).contains("zero-shot ECE"));
+
+      // The scorers measured each served (version, class set) from text alone; the monitor warned
+      // on version 1's new classes (a threshold every pair of classes passes) before any label.
+      List<Map<String, Object>> health = (List<Map<String, Object>>) f.get("prompt_health");
+      Map<String, Object> moved =
+          health.stream()
+              .filter(h -> Long.valueOf(1).equals(h.get("prompt_version")))
+              .filter(h -> Long.valueOf(2).equals(h.get("class_set_version")))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError("no health of version 1 on class set 2: " + health));
+      assertEquals(null, moved.get("base"), "class set 2 serves no base class");
+      assertEquals(
+          fresh.size(), ((Map<String, Object>) moved.get("new")).get("classes"), moved.toString());
+      assertTrue(
+          alerts.stream()
+              .anyMatch(
+                  a ->
+                      TextDivergenceRule.RULE.equals(a.get("rule"))
+                          && Long.valueOf(1).equals(a.get("prompt_version"))),
+          "no label-free warning on version 1: " + alerts);
+      assertTrue(times.get("first_text_warning_seconds") != null, times.toString());
+      List<PromptHealth> published =
+          readAll(bootstrap, run.topics().promptHealth().name(), PromptHealth.class);
+      assertTrue(
+          published.stream().anyMatch(h -> h.getPromptVersion() == 2),
+          "the retrained version was measured too: " + published);
     }
   }
 
@@ -259,7 +288,8 @@ class DemoRunIT {
             2,
             trainImagesPerClass,
             posthocTemperature,
-            retrainClasses));
+            retrainClasses,
+            new TextDivergenceRule(1e-9)));
   }
 
   /** Predictions the summary puts after the drift's start (either phase, base and new classes). */

@@ -13,6 +13,7 @@ import io.calmon.kafka.TopicAdmin;
 import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.MonitorService;
 import io.calmon.monitor.MonitorSettings;
+import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.serde.AvroCodec;
@@ -172,7 +173,8 @@ class BrokerRestartIT {
             // Never idle: windows close only when predictions and labels have both passed them.
             Duration.ofMinutes(10),
             Duration.ofSeconds(1),
-            Map.of());
+            Map.of(),
+            TextDivergenceRule.off());
     return new MonitorSettings(
         bootstrap,
         KafkaClientConfig.none(),

@@ -1,5 +1,9 @@
 package io.calmon.core.prompt;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
 /**
  * How far a prompt moved the text features of a set of class names from the hand-written template's
  * (zero-shot) features, measured on the features alone: no image, no label.
@@ -21,6 +25,7 @@ package io.calmon.core.prompt;
  * Features need not be normalised; each row is normalised here. A set of one class has no pairs:
  * its divergences are 0.
  *
+ * @param classes how many classes were measured
  * @param divergence mean pairwise cosine distance of the tuned features
  * @param zeroShotDivergence the same for the zero-shot features
  * @param deviation mean cosine distance of each class's tuned feature from its zero-shot one
@@ -28,6 +33,7 @@ package io.calmon.core.prompt;
  * @param zeroShotSeparation the same for the zero-shot features
  */
 public record TextFeatureShift(
+    int classes,
     double divergence,
     double zeroShotDivergence,
     double deviation,
@@ -55,11 +61,53 @@ public record TextFeatureShift(
       deviation += 1 - dot(t[i], z[i]);
     }
     return new TextFeatureShift(
+        t.length,
         divergence(t),
         divergence(z),
         t.length == 0 ? 0 : deviation / t.length,
         separation(t),
         separation(z));
+  }
+
+  /**
+   * The served classes split by the prompt version's base classes: the shift of those it was tuned
+   * on, and of the others (served zero-shot).
+   *
+   * @param base the shift of the served base classes; null when none is served
+   * @param fresh the shift of the other served classes; null when there are none
+   */
+  public record Split(TextFeatureShift base, TextFeatureShift fresh) {}
+
+  /**
+   * {@link #of} for each group of the served classes: row {@code i} of {@code tuned} and {@code
+   * zeroShot} is {@code served.get(i)}.
+   */
+  public static Split split(
+      List<String> served, Set<String> baseClasses, float[][] tuned, float[][] zeroShot) {
+    if (tuned.length != served.size() || zeroShot.length != served.size()) {
+      throw new IllegalArgumentException(
+          served.size()
+              + " classes against "
+              + tuned.length
+              + " tuned and "
+              + zeroShot.length
+              + " zero-shot rows");
+    }
+    List<Integer> base = new ArrayList<>();
+    List<Integer> fresh = new ArrayList<>();
+    for (int i = 0; i < served.size(); i++) {
+      (baseClasses.contains(served.get(i)) ? base : fresh).add(i);
+    }
+    return new Split(ofRows(base, tuned, zeroShot), ofRows(fresh, tuned, zeroShot));
+  }
+
+  private static TextFeatureShift ofRows(List<Integer> rows, float[][] tuned, float[][] zeroShot) {
+    if (rows.isEmpty()) {
+      return null;
+    }
+    return of(
+        rows.stream().map(i -> tuned[i]).toArray(float[][]::new),
+        rows.stream().map(i -> zeroShot[i]).toArray(float[][]::new));
   }
 
   /** Tuned divergence over zero-shot divergence: above 1 when the prompt pushed classes apart. */

@@ -1,8 +1,11 @@
 package io.calmon.core.prompt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TextFeatureShiftTest {
@@ -42,6 +45,26 @@ class TextFeatureShiftTest {
     TextFeatureShift shift = TextFeatureShift.of(z, z);
     assertEquals(0, shift.deviation(), 1e-7);
     assertEquals(1, shift.divergenceRatio(), 1e-12);
+  }
+
+  @Test
+  void shouldSplitTheServedClassesByTheVersionsBaseClasses() {
+    float s3 = (float) Math.sqrt(3) / 2;
+    float[][] zeroShot = {{1, 0, 0}, {0, 1, 0}, {0.5f, s3, 0}, {-0.5f, s3, 0}};
+    float[][] tuned = {{1, 0, 0}, {0, 1, 0}, {1, 0, 0}, {0, 0, 1}};
+    TextFeatureShift.Split split =
+        TextFeatureShift.split(
+            List.of("cat", "dog", "owl", "fox"), Set.of("dog", "cat"), tuned, zeroShot);
+    assertEquals(0, split.base().deviation(), 1e-12);
+    assertEquals(1.0, split.base().divergenceRatio(), 1e-12);
+    // owl and fox: zero-shot cos -1/4 + 3/4 = 0.5 (distance 0.5), tuned cos 0 (distance 1)
+    assertEquals(0.5, split.fresh().zeroShotDivergence(), 1e-6);
+    assertEquals(2.0, split.fresh().divergenceRatio(), 1e-6);
+    assertEquals(2, split.fresh().classes());
+    assertNull(
+        TextFeatureShift.split(
+                List.of("owl"), Set.of("cat"), new float[][] {{1, 0}}, new float[][] {{1, 0}})
+            .base());
   }
 
   @Test
