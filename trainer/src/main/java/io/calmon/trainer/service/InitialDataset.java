@@ -3,8 +3,8 @@ package io.calmon.trainer.service;
 import io.calmon.clip.ClipModel;
 import io.calmon.clip.image.ImagePreprocessor;
 import io.calmon.schemas.ClassSet;
-import io.calmon.tuning.data.CoOpDataset;
-import java.nio.file.Path;
+import io.calmon.tuning.data.FewShotSampler;
+import io.calmon.tuning.data.ImageDataset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,24 +14,26 @@ import java.util.Map;
 /**
  * Version 1 from a CoOp-format dataset: S shots per base class from its train split and min(S, 4)
  * from its val split (also the data the temperature is fitted on), every class of the dataset
- * served.
+ * served. The shots are {@link FewShotSampler#draw}'s for the tuning seed: the same as {@code
+ * calmon eval base2new} tunes on with that seed.
  */
 final class InitialDataset {
   private InitialDataset() {}
 
   static Retrainer.Job job(
       TrainerSettings settings, ClipModel clip, ImagePreprocessor pre, ClassSet classSet) {
-    CoOpDataset dataset = CoOpDataset.load(settings.dataset());
-    long seed = settings.tuning().seed();
-    int valShots = Math.min(settings.shots(), 4);
+    ImageDataset dataset = ImageDataset.load(settings.dataset(), null);
+    List<String> base = dataset.classNames().subList(0, dataset.baseCount());
+    FewShotSampler.Shots shots =
+        FewShotSampler.draw(dataset, settings.shots(), settings.tuning().seed());
     List<float[][]> train = new ArrayList<>();
     List<float[][]> val = new ArrayList<>();
     Map<String, List<float[]>> heldOut = new LinkedHashMap<>();
-    for (String c : dataset.baseClasses()) {
-      train.add(encode(clip, pre, dataset.sample("train", c, settings.shots(), seed)));
-      float[][] v = encode(clip, pre, dataset.sample("val", c, valShots, seed));
+    for (int c = 0; c < base.size(); c++) {
+      train.add(encode(clip, pre, shots.train().get(c)));
+      float[][] v = encode(clip, pre, shots.val().get(c));
       val.add(v);
-      heldOut.put(c, List.of(v));
+      heldOut.put(base.get(c), List.of(v));
     }
     LinkedHashSet<String> served = new LinkedHashSet<>();
     if (classSet != null) {
@@ -43,7 +45,7 @@ final class InitialDataset {
         null,
         List.copyOf(served),
         List.copyOf(served),
-        dataset.baseClasses(),
+        List.copyOf(base),
         train,
         val,
         heldOut,
@@ -51,11 +53,12 @@ final class InitialDataset {
         false);
   }
 
-  private static float[][] encode(ClipModel clip, ImagePreprocessor pre, List<Path> files) {
-    if (files.isEmpty()) {
+  private static float[][] encode(
+      ClipModel clip, ImagePreprocessor pre, List<ImageDataset.Item> items) {
+    if (items.isEmpty()) {
       return new float[0][];
     }
-    List<float[]> pixels = files.stream().map(pre::preprocess).toList();
+    List<float[]> pixels = items.stream().map(i -> pre.preprocess(i.path())).toList();
     return clip.imageFeatures(pixels);
   }
 }

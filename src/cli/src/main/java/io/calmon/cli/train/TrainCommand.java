@@ -10,6 +10,7 @@ import io.calmon.tuning.PromptTuner;
 import io.calmon.tuning.TuningConfig;
 import io.calmon.tuning.TuningProgress;
 import io.calmon.tuning.TuningResult;
+import io.calmon.tuning.data.DatasetException;
 import io.calmon.tuning.data.FeatureCache;
 import io.calmon.tuning.data.FewShotSampler;
 import io.calmon.tuning.data.ImageDataset;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,18 +93,16 @@ public final class TrainCommand implements Callable<Integer> {
       int nBase = data.baseCount();
       List<String> base = data.classNames().subList(0, nBase);
       FeatureCache cache = new FeatureCache(clip);
-      Random rng = new Random(seed);
+      FewShotSampler.Shots drawn;
+      try {
+        drawn = FewShotSampler.draw(data, shots, seed);
+      } catch (DatasetException e) {
+        throw new UserError(e.getMessage(), e);
+      }
       List<float[][]> train = new ArrayList<>();
       List<float[][]> val = new ArrayList<>();
-      var trainAll = ImageDataset.byLabel(data.train(), 0, nBase);
-      for (int c = 0; c < nBase; c++) {
-        if (trainAll.get(c).isEmpty()) {
-          throw new UserError("base class '" + base.get(c) + "' has no training images");
-        }
-      }
-      FewShotSampler.sample(trainAll, shots, rng).forEach(items -> train.add(cache.of(items)));
-      FewShotSampler.sample(ImageDataset.byLabel(data.val(), 0, nBase), Math.min(shots, 4), rng)
-          .forEach(items -> val.add(cache.of(items)));
+      drawn.train().forEach(items -> train.add(cache.of(items)));
+      drawn.val().forEach(items -> val.add(cache.of(items)));
       OutlierPool pool = null;
       if (config.method().dor()) {
         pool =

@@ -21,7 +21,6 @@ import io.calmon.tuning.outliers.WordNetNouns;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /**
  * The paper's base-to-new protocol: the first ceil(n/2) sorted labels are base; each method is
@@ -171,13 +170,6 @@ public final class Base2NewEvaluation {
     }
     List<String> base = data.classNames().subList(0, nBase);
     List<String> fresh = data.classNames().subList(nBase, n);
-    List<List<Item>> trainAll = ImageDataset.byLabel(data.train(), 0, nBase);
-    List<List<Item>> valAll = ImageDataset.byLabel(data.val(), 0, nBase);
-    for (int c = 0; c < nBase; c++) {
-      if (trainAll.get(c).isEmpty()) {
-        throw new DatasetException("base class '" + base.get(c) + "' has no training images");
-      }
-    }
     FeatureCache cache = new FeatureCache(clip);
     List<Item> baseTest = data.test().stream().filter(i -> i.label() < nBase).toList();
     List<Item> newTest = data.test().stream().filter(i -> i.label() >= nBase).toList();
@@ -216,13 +208,13 @@ public final class Base2NewEvaluation {
       List<TopLabelRows> baseRows = new ArrayList<>();
       List<TopLabelRows> newRows = new ArrayList<>();
       for (long seed : plan.seeds()) {
-        Random rng = new Random(seed);
+        FewShotSampler.Shots shots = FewShotSampler.draw(data, plan.shots(), seed);
         List<float[][]> train = new ArrayList<>();
         List<float[][]> val = new ArrayList<>();
-        for (List<Item> items : FewShotSampler.sample(trainAll, plan.shots(), rng)) {
+        for (List<Item> items : shots.train()) {
           train.add(cache.of(items));
         }
-        for (List<Item> items : FewShotSampler.sample(valAll, Math.min(plan.shots(), 4), rng)) {
+        for (List<Item> items : shots.val()) {
           val.add(cache.of(items));
         }
         TuningConfig config = plan.config().withMethod(method).withSeed(seed);
