@@ -51,10 +51,10 @@ public final class ZeroShotEvaluation {
     }
   }
 
-  /** The three groups. */
+  /** The three groups; {@code heldOut} is null for a {@link #probe}. */
   public record Result(Group base, Group fresh, Group heldOut) {
     public List<Group> groups() {
-      return List.of(base, fresh, heldOut);
+      return heldOut == null ? List.of(base, fresh) : List.of(base, fresh, heldOut);
     }
   }
 
@@ -69,8 +69,8 @@ public final class ZeroShotEvaluation {
     int nBase = task.baseClasses().size();
     List<Integer> baseLabels = IntStream.range(0, nBase).boxed().toList();
     List<Integer> newLabels = IntStream.range(nBase, task.classes().size()).boxed().toList();
-    Group base = group(model, task, "base", task.baseClasses(), images, baseLabels, perClass);
-    Group fresh = group(model, task, "new", task.newClasses(), images, newLabels, perClass);
+    Group base = group(model, task, "base", task.baseClasses(), images, baseLabels, TEST, perClass);
+    Group fresh = group(model, task, "new", task.newClasses(), images, newLabels, TEST, perClass);
     WorldTask crossed = crossed(task);
     TaskImages crossedImages = new TaskImages(crossed, config);
     List<Integer> crossedLabels = IntStream.range(0, crossed.classes().size()).boxed().toList();
@@ -82,9 +82,32 @@ public final class ZeroShotEvaluation {
             crossed.classes(),
             crossedImages,
             crossedLabels,
+            TEST,
             perClass);
     return new Result(base, fresh, heldOut);
   }
+
+  /**
+   * Zero-shot base and new groups of {@code task} on {@code perClass} probe images per class:
+   * validation images far past any that {@code TaskExporter} writes, so a task chosen by its probe
+   * is not chosen on the images it is later tested on.
+   */
+  public static Result probe(ClipModel model, WorldTask task, WorldConfig config, int perClass) {
+    TaskImages images = new TaskImages(task, config);
+    int nBase = task.baseClasses().size();
+    List<Integer> baseLabels = IntStream.range(0, nBase).boxed().toList();
+    List<Integer> newLabels = IntStream.range(nBase, task.classes().size()).boxed().toList();
+    return new Result(
+        group(model, task, "base", task.baseClasses(), images, baseLabels, PROBE, perClass),
+        group(model, task, "new", task.newClasses(), images, newLabels, PROBE, perClass),
+        null);
+  }
+
+  /** Where a group's images come from: a split and the index of its first image per class. */
+  private record Source(TaskImages.Split split, long firstIndex) {}
+
+  private static final Source TEST = new Source(TaskImages.Split.TEST, 0);
+  private static final Source PROBE = new Source(TaskImages.Split.VAL, 1_000_000_000L);
 
   /**
    * The task's crossed compositions as a task of their own: base colours x new shapes, then new
@@ -111,6 +134,7 @@ public final class ZeroShotEvaluation {
       List<WorldClass> classes,
       TaskImages source,
       List<Integer> labels,
+      Source from,
       int perClass) {
     ImagePreprocessor pre = new ImagePreprocessor(model.config().vision().imageSize());
     List<String> prompts = new ArrayList<>();
@@ -127,7 +151,8 @@ public final class ZeroShotEvaluation {
         .forEach(
             k -> {
               int label = labels.get(k / perClass);
-              BufferedImage img = source.image(TaskImages.Split.TEST, label, k % perClass);
+              BufferedImage img =
+                  source.image(from.split(), label, from.firstIndex() + k % perClass);
               pixels[k] = pre.preprocess(img);
               truth[k] = label - first;
             });

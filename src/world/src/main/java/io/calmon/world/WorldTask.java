@@ -74,6 +74,15 @@ public record WorldTask(
     return new WorldTask(seed, style, base, fresh, CaptionSampler.DEFAULT_TEMPLATE);
   }
 
+  /**
+   * The seed of draw {@code draw} for a requested task seed: the seed itself first, then seeds
+   * derived from it, for callers that redraw a task until it meets a condition (a zero-shot
+   * accuracy band: {@code io.calmon.pretrain.TaskBand}).
+   */
+  public static long drawSeed(long seed, int draw) {
+    return draw == 0 ? seed : Seeds.derive(seed, 0xBA4D, draw);
+  }
+
   /** The default task: 20 base, 20 new, sketches, "a photo of a {}.". */
   public static WorldTask defaultTask(long seed) {
     return sample(seed, 20, 20, DEFAULT_STYLE);

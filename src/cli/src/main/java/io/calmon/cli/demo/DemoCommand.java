@@ -3,6 +3,7 @@ package io.calmon.cli.demo;
 import io.calmon.cli.DurationFlag;
 import io.calmon.cli.KafkaConfigOption;
 import io.calmon.cli.UserError;
+import io.calmon.cli.world.TaskBandOption;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
@@ -125,6 +126,8 @@ public final class DemoCommand implements Callable<Integer> {
               + " many times zero-shot's, or off (default ${DEFAULT-VALUE}).")
   String textDivergenceRatio;
 
+  @Mixin TaskBandOption band;
+
   @Option(
       names = "--seed",
       description =
@@ -233,6 +236,7 @@ public final class DemoCommand implements Callable<Integer> {
         kind,
         taskSeed,
         tuningSeed != null ? tuningSeed : taskSeed,
+        band.band(),
         bootstrapServers,
         clients,
         summaryJson,

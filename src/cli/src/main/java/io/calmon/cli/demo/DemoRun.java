@@ -11,6 +11,7 @@ import io.calmon.monitor.MonitorService;
 import io.calmon.monitor.MonitorSettings;
 import io.calmon.monitor.ReportGroup;
 import io.calmon.monitor.alerting.EceAlertRule;
+import io.calmon.pretrain.TaskBand;
 import io.calmon.schemas.ClassSet;
 import io.calmon.scorer.ScorerConfig;
 import io.calmon.scorer.ScorerService;
@@ -57,6 +58,7 @@ final class DemoRun implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Set<String> sent = ConcurrentHashMap.newKeySet();
   private final DemoTimeline timeline = new DemoTimeline(BINS);
+  private TaskBand.Drawn drawn; // null when the seed's task is taken as it is
   private volatile String bootstrapServers;
   private volatile CalmonTopics topics;
 
@@ -96,6 +98,22 @@ final class DemoRun implements AutoCloseable {
 
     boolean openVocabulary = settings.scenario() == DemoSettings.Scenario.OPEN_VOCABULARY;
     WorldTask task = WorldTask.defaultTask(settings.seed());
+    if (settings.band() != null) {
+      say("drawing world task " + settings.seed() + " in the zero-shot band " + settings.band());
+      drawn =
+          settings
+              .band()
+              .draw(
+                  clip,
+                  settings.seed(),
+                  task.baseClasses().size(),
+                  task.newClasses().size(),
+                  task.style(),
+                  WorldConfig.defaults(),
+                  n -> say(n + " tasks drawn, none in the band yet"));
+      task = drawn.task();
+      say(drawn.describe(settings.band()));
+    }
     Path work = Files.createTempDirectory("calmon-demo-");
     resources.add(() -> deleteTree(work));
     Path dataset = work.resolve("task");
@@ -209,6 +227,7 @@ final class DemoRun implements AutoCloseable {
         DemoSummary.of(
             settings,
             modelDir,
+            drawn,
             traffic,
             observer,
             timeline,

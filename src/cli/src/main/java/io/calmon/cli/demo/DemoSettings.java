@@ -2,6 +2,7 @@ package io.calmon.cli.demo;
 
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.monitor.alerting.TextDivergenceRule;
+import io.calmon.pretrain.TaskBand;
 import io.calmon.trainer.service.TrainerSettings.RetrainClasses;
 import io.calmon.tuning.TuningMethod;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.time.Duration;
  * @param scenario what changes at 40% of the run (a quarter in the open-vocabulary scenario)
  * @param seed task and traffic seed
  * @param tuningSeed seed of the prompt tunings (their shots, context initialisation and batches)
+ * @param band the zero-shot accuracy band the task is drawn in, or null to take the seed's task
  * @param bootstrapServers an existing cluster, or null for the embedded broker
  * @param kafka the Kafka client properties for an existing cluster (none for the embedded broker)
  * @param summaryJson where the summary goes, or null
@@ -29,6 +31,7 @@ record DemoSettings(
     Scenario scenario,
     long seed,
     long tuningSeed,
+    TaskBand band,
     String bootstrapServers,
     KafkaClientConfig kafka,
     Path summaryJson,

@@ -6,6 +6,7 @@ import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.monitor.ReportGroup;
 import io.calmon.monitor.alerting.AlertPolicy;
 import io.calmon.monitor.alerting.TextDivergenceRule;
+import io.calmon.pretrain.TaskBand;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
@@ -39,6 +40,7 @@ record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroup
   static DemoSummary of(
       DemoSettings settings,
       Path model,
+      TaskBand.Drawn drawn,
       TrafficGenerator traffic,
       DemoObserver observer,
       DemoTimeline timeline,
@@ -49,6 +51,15 @@ record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroup
     f.put("model", model.toString());
     f.put("scenario", settings.scenario().flag());
     f.put("task_seed", settings.seed());
+    if (drawn != null) {
+      Map<String, Object> draw = new LinkedHashMap<>();
+      draw.put("band", settings.band().toString());
+      draw.put("draws", drawn.draws());
+      draw.put("drawn_seed", drawn.task().seed());
+      draw.put("probe_base_accuracy", drawn.probe().base().accuracy());
+      draw.put("probe_new_accuracy", drawn.probe().fresh().accuracy());
+      f.put("task_draw", draw);
+    }
     f.put("tuning_seed", settings.tuningSeed());
     f.put("duration_seconds", settings.duration().toSeconds());
     f.put("window_seconds", settings.window().toSeconds());

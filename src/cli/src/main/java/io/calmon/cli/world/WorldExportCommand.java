@@ -1,6 +1,8 @@
 package io.calmon.cli.world;
 
 import io.calmon.cli.UserError;
+import io.calmon.clip.ClipModel;
+import io.calmon.pretrain.TaskBand;
 import io.calmon.world.TaskExporter;
 import io.calmon.world.WorldConfig;
 import io.calmon.world.WorldTask;
@@ -55,6 +57,15 @@ final class WorldExportCommand implements Callable<Integer> {
       description = "Style of every task image (default: sketch).")
   String style;
 
+  @Option(
+      names = "--model",
+      description =
+          "Model whose zero-shot accuracy --band reads (default: the shipped model,"
+              + " src/world/model).")
+  Path model;
+
+  @Mixin TaskBandOption band;
+
   @Mixin WorldOptions world;
 
   @Override
@@ -64,11 +75,29 @@ final class WorldExportCommand implements Callable<Integer> {
           "--shots and --test-per-class must be >= 1, got " + shots + " and " + testPerClass);
     }
     WorldConfig config = world.config();
+    TaskBand inBand = band.band();
     WorldTask task;
     try {
       task = WorldTask.sample(seed, base, fresh, WorldOptions.style(style));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
+    }
+    if (inBand != null) {
+      try (ClipModel clip = WorldInfoCommand.load(model)) {
+        TaskBand.Drawn drawn =
+            inBand.draw(
+                clip,
+                seed,
+                base,
+                fresh,
+                task.style(),
+                config,
+                n -> spec.commandLine().getErr().println(n + " tasks drawn, none in the band yet"));
+        task = drawn.task();
+        spec.commandLine().getOut().println(drawn.describe(inBand));
+      } catch (IllegalStateException e) {
+        throw new UserError(e.getMessage(), e);
+      }
     }
     TaskExporter.Sizes sizes = TaskExporter.Sizes.forShots(shots, testPerClass);
     Path split = new TaskExporter(task, config).export(out, sizes);

@@ -48,27 +48,35 @@ final class WorldInfoCommand implements Callable<Integer> {
       description = "Test images per class; 0 skips the evaluation (default: 100).")
   int perClass;
 
-  @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    Path dir = model;
-    if (dir == null) {
-      try {
-        dir = DefaultModel.path();
-      } catch (IllegalStateException e) {
-        throw new UserError(e.getMessage(), e);
-      }
+  /** {@code model}, or the shipped model's directory when null. */
+  static Path directory(Path model) {
+    if (model != null) {
+      return model;
     }
-    if (perClass < 0) {
-      throw new UserError("--test-per-class must be >= 0, got " + perClass);
-    }
-    ClipModel m;
     try {
-      m = ClipModel.load(dir);
+      return DefaultModel.path();
+    } catch (IllegalStateException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  /** The model in {@code model} (null: the shipped one); a bad directory is a user error. */
+  static ClipModel load(Path model) {
+    try {
+      return ClipModel.load(directory(model));
     } catch (ModelFormatException e) {
       throw new UserError(e.getMessage(), e);
     }
-    try (m) {
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (perClass < 0) {
+      throw new UserError("--test-per-class must be >= 0, got " + perClass);
+    }
+    Path dir = directory(model);
+    try (ClipModel m = load(dir)) {
       ClipConfig c = m.config();
       out.printf("model:        %s%n", dir.toAbsolutePath().normalize());
       out.printf("architecture: %s%n", c.describe());

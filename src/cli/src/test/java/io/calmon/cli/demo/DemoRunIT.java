@@ -269,6 +269,7 @@ class DemoRunIT {
         scenario,
         seed,
         seed,
+        null,
         bootstrapServers,
         KafkaClientConfig.none(),
         dir.resolve("summary.json"),
