@@ -4,8 +4,10 @@
 # runs zero-shot, CoOp and CoOp + DOR on each (16 shots, 200 epochs, Adam 0.002, seeds 1-3: the reproduction's
 # schedule, docs/WORLD.md) and writes one JSON per task, then the table (table.py).
 #
-#   src/world/scripts/prompt-health/evidence.sh OUT_DIR [TASK_SEEDS]
+#   [BAND=60-90,60-75|none] src/world/scripts/prompt-health/evidence.sh OUT_DIR [TASK_SEEDS]
 #
+# Tasks are drawn in the zero-shot band (docs/WORLD.md, "Tasks in the band"); BAND=none takes each
+# seed's task as it is.
 # About 8 minutes per task on two idle cores. Run from the repository root.
 set -euo pipefail
 out="${1:?usage: evidence.sh OUT_DIR [TASK_SEEDS]}"
@@ -13,7 +15,7 @@ tasks="${2:-1 2 3 5 8}"
 mkdir -p "$out"
 for task in $tasks; do
   dataset="$out/task$task"
-  [ -d "$dataset" ] || ./calmon world export --out "$dataset" --seed "$task" --shots 64 \
+  [ -d "$dataset" ] || ./calmon world export --out "$dataset" --seed "$task" --band "${BAND:-60-90,60-75}" --shots 64 \
     --test-per-class 100 > "$out/task$task.export.log" 2>&1
   ./calmon eval base2new --dataset "$dataset" --model src/world/model --methods zeroshot,coop,coop+dor \
     --optimizer adam --lr 0.002 --epochs 200 --seeds 1,2,3 --shots 16 --format json \

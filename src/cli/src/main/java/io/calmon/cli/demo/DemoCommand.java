@@ -8,6 +8,7 @@ import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.monitor.alerting.TextDivergenceRule;
+import io.calmon.pretrain.TaskBand;
 import io.calmon.tuning.TuningMethod;
 import io.calmon.world.DefaultModel;
 import java.nio.file.Files;
@@ -236,7 +237,7 @@ public final class DemoCommand implements Callable<Integer> {
         kind,
         taskSeed,
         tuningSeed != null ? tuningSeed : taskSeed,
-        band.band(),
+        band.band(open ? TaskBand.DEFAULT : null),
         bootstrapServers,
         clients,
         summaryJson,

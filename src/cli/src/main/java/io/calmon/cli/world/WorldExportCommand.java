@@ -75,7 +75,7 @@ final class WorldExportCommand implements Callable<Integer> {
           "--shots and --test-per-class must be >= 1, got " + shots + " and " + testPerClass);
     }
     WorldConfig config = world.config();
-    TaskBand inBand = band.band();
+    TaskBand inBand = band.band(TaskBand.DEFAULT);
     WorldTask task;
     try {
       task = WorldTask.sample(seed, base, fresh, WorldOptions.style(style));

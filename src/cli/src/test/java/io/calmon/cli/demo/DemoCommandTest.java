@@ -55,6 +55,14 @@ class DemoCommandTest {
     assertUserError("--initial-epochs", "demo", "--initial-epochs", "0");
   }
 
+  @Test
+  void shouldRefuseABadBandOrTextDivergenceRatio() {
+    assertUserError("--band", "demo", "--band", "90-60");
+    assertUserError("--band", "demo", "--band", "60-90,60-75,1-2");
+    assertUserError("--text-divergence-ratio", "demo", "--text-divergence-ratio", "0");
+    assertUserError("--text-divergence-ratio", "demo", "--text-divergence-ratio", "never");
+  }
+
   private static void assertUserError(String flag, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

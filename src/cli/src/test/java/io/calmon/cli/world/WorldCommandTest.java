@@ -50,11 +50,31 @@ class WorldCommandTest {
             "--size",
             "32",
             "--seed",
-            "3");
+            "3",
+            "--band",
+            "none");
     assertEquals(0, code);
     assertTrue(Files.exists(out.resolve("split_zhou_World.json")));
     assertTrue(Files.exists(out.resolve("outliers.txt")));
     assertTrue(Files.exists(out.resolve("task.json")));
+  }
+
+  @Test
+  void shouldDrawTheTaskOfASeedInTheZeroShotBandAndSaySo() throws Exception {
+    CommandLine cli = Calmon.commandLine();
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    Path task = dir.resolve("banded");
+    int code =
+        cli.execute(
+            "world", "export", "--out", task.toString(), "--shots", "1", "--test-per-class", "1");
+    assertEquals(0, code, out.toString());
+    // Task 1 lies in the default band on the shipped model: drawn as it is.
+    assertTrue(out.toString().contains("task seed 1: drawn as it is"), out.toString());
+    assertTrue(Files.readString(task.resolve("task.json")).contains("\"seed\" : 1,"));
+    assertTrue(
+        userError("world", "export", "--out", dir.resolve("y").toString(), "--band", "75-60")
+            .contains("--band"));
   }
 
   @Test
