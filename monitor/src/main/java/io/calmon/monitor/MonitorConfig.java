@@ -5,6 +5,7 @@ import io.calmon.monitor.alerting.TextDivergenceRule;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything the monitor topology needs, validated once. Durations are event time.
@@ -38,7 +39,7 @@ public record MonitorConfig(
     TextDivergenceRule textRule) {
 
   public MonitorConfig {
-    java.util.Objects.requireNonNull(textRule, "textRule");
+    Objects.requireNonNull(textRule, "textRule");
     requirePositive("window-size", windowSize);
     requirePositive("window-advance", windowAdvance);
     if (windowAdvance.compareTo(windowSize) > 0) {
