@@ -51,7 +51,7 @@ if args and args[0] == "--rise":
     args = args[2:]
 rows = []
 for path in args:
-    task = int(re.search(r"task(\d+)\.json$", path).group(1))
+    task = re.sub(r"\.json$", "", path.split("/")[-1])  # the file's name: task1, band-task2, ...
     methods = {m["method"]: m for m in json.load(open(path))["methods"]}
     zs = methods["zeroshot"]["seeds"][0]
     for name, m in methods.items():
@@ -68,7 +68,7 @@ print("| task | method | seed | zero-shot new ECE | new ECE | rise | "
       + " | ".join(n for _, n in MEASURES) + " |")
 print("|---" * (6 + len(MEASURES)) + "|")
 for r in rows:
-    print("| %d | %s | %d | %.2f | %.2f | %+.2f | " % (r["task"], r["method"], r["seed"],
+    print("| %s | %s | %d | %.2f | %.2f | %+.2f | " % (r["task"], r["method"], r["seed"],
                                                       r["zs_new_ece"], r["new_ece"], r["rise"])
           + " | ".join("%.3f" % r[k] for k, _ in MEASURES) + " |")
 print()
@@ -77,12 +77,18 @@ print("Spearman rank correlation with the rise in new-class ECE over zero-shot, 
 print()
 print("| measure | all runs | %s |" % " | ".join(sorted({r["method"] for r in rows})))
 print("|---" * (2 + len({r["method"] for r in rows})) + "|")
+def measured(rs, key):
+    """The runs that report this measure (earlier runs predate some)."""
+    return [r for r in rs if r[key] == r[key]]  # not NaN
+
+
 for key, name in MEASURES:
-    cells = [spearman([r[key] for r in rows], [r["rise"] for r in rows])]
+    rs_all = measured(rows, key)
+    cells = [spearman([r[key] for r in rs_all], [r["rise"] for r in rs_all]) if len(rs_all) > 2 else float("nan")]
     for method in sorted({r["method"] for r in rows}):
-        rs = [r for r in rows if r["method"] == method]
-        cells.append(spearman([r[key] for r in rs], [r["rise"] for r in rs]))
-    print("| %s | " % name + " | ".join("%.2f" % c for c in cells) + " |")
+        rs = [r for r in rs_all if r["method"] == method]
+        cells.append(spearman([r[key] for r in rs], [r["rise"] for r in rs]) if len(rs) > 2 else float("nan"))
+    print("| %s (%d runs) | " % (name, len(rs_all)) + " | ".join("%.2f" % c for c in cells) + " |")
 print()
 print("Rule 'measure above T' against 'rise above %.1f points' (every run): the threshold with the"
       " best F1 per measure." % rise_bar)
@@ -91,13 +97,26 @@ print("| measure | T | flagged | true alarms | false alarms | missed | precision
 print("|---|---|---|---|---|---|---|---|")
 for key, name in MEASURES:
     best = None
-    for t in sorted({r[key] for r in rows}):
-        flagged = [r for r in rows if r[key] >= t]
+    rs = measured(rows, key)
+    for t in sorted({r[key] for r in rs}):
+        flagged = [r for r in rs if r[key] >= t]
         tp = sum(1 for r in flagged if r["rise"] > rise_bar)
-        pos = sum(1 for r in rows if r["rise"] > rise_bar)
+        pos = sum(1 for r in rs if r["rise"] > rise_bar)
         fp = len(flagged) - tp
         f1 = 2 * tp / (len(flagged) + pos) if flagged or pos else 0
         if best is None or f1 > best[0]:
             best = (f1, t, len(flagged), tp, fp, pos - tp, tp / len(flagged) if flagged else 0,
                     tp / pos if pos else 0)
-    print("| %s | %.3f | %d | %d | %d | %d | %.2f | %.2f |" % ((name,) + best[1:]))
+    if best:
+        print("| %s | %.3f | %d | %d | %d | %d | %.2f | %.2f |" % ((name,) + best[1:]))
+print()
+print("The default rule, new divergence ratio at or above 1.1:")
+rs = measured(rows, "new_divergence_ratio")
+for method in sorted({r["method"] for r in rs}):
+    m = [r for r in rs if r["method"] == method]
+    flagged = [r for r in m if r["new_divergence_ratio"] >= 1.1]
+    rises = [r for r in m if r["rise"] > rise_bar]
+    print("- %s: %d of %d runs flagged; %d of the %d runs with a rise over %.1f points flagged;"
+          " %d flagged without one" % (method, len(flagged), len(m),
+                                       sum(1 for r in flagged if r["rise"] > rise_bar), len(rises),
+                                       rise_bar, sum(1 for r in flagged if r["rise"] <= rise_bar)))
