@@ -106,9 +106,43 @@ class VersionGroupsTest {
     fields.put("prompt_versions", List.of(version));
     fields.put("ece", phases);
     fields.put("predictions_per_phase", counts);
+    Map<String, Object> warning = new LinkedHashMap<>();
+    warning.put("seconds", 120.7);
+    warning.put("rule", "text-divergence-above-threshold");
+    warning.put("group", "new");
+    warning.put("prompt_version", 1L);
+    warning.put("threshold", 1.1);
+    warning.put("observed", 1.2616);
+    Map<String, Object> alert = new LinkedHashMap<>(warning);
+    alert.put("rule", "ece-above-threshold");
+    alert.put("group", "true-new");
+    alert.put("threshold", 0.05);
+    alert.put("observed", 0.239);
+    fields.put("alert_list", List.of(warning, alert));
+    Map<String, Object> measured = new LinkedHashMap<>();
+    measured.put("seconds", 120.4);
+    measured.put("prompt_version", 1L);
+    measured.put("class_set_version", 2L);
+    measured.put("method", "coop");
+    measured.put("base", null);
+    measured.put("new", Map.of("classes", 20, "divergence_ratio", 1.2616, "deviation", 0.0869));
+    fields.put("prompt_health", List.of(measured));
     DemoSummary summary = new DemoSummary(fields, 0, Map.of(1L, groups()));
 
     String html = DemoReportHtml.render(summary, new DemoTimeline(10), "calmon demo");
+    // Alerts: a ratio for the text warning, a percentage for ECE; the measure beside them.
+    assertTrue(
+        html.contains(
+            "<td>120.7</td><td>text-divergence-above-threshold</td><td>new</td><td>1</td>"
+                + "<td>1.262</td><td>1.100</td>"),
+        html);
+    assertTrue(
+        html.contains("<td>ece-above-threshold</td><td>true-new</td><td>1</td><td>23.9%</td>"));
+    assertTrue(
+        html.contains(
+            "<td>120.4</td><td>1</td><td>coop</td><td>2</td><td>&ndash;</td><td>1.262</td>"
+                + "<td>0.087</td>"),
+        html);
     // A version with a group without labels renders dashes (was a NullPointerException).
     Map<String, Object> empty = new LinkedHashMap<>(version);
     PromptVersion everything =
