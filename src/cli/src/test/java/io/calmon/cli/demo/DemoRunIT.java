@@ -222,25 +222,26 @@ class DemoRunIT {
       assertTrue(Files.readString(settings.reportHtml()).contains("zero-shot ECE"));
 
       // The scorers measured each served (version, class set) from text alone; the monitor warned
-      // on version 1's new classes (a threshold every pair of classes passes) before any label.
+      // (a threshold every pair of classes passes) on a version serving the new classes. Which
+      // version served class set 2 first depends on timing: the loop may retrain before the move.
       List<Map<String, Object>> health = (List<Map<String, Object>>) f.get("prompt_health");
-      Map<String, Object> moved =
-          health.stream()
-              .filter(h -> Long.valueOf(1).equals(h.get("prompt_version")))
-              .filter(h -> Long.valueOf(2).equals(h.get("class_set_version")))
-              .findFirst()
-              .orElseThrow(
-                  () -> new AssertionError("no health of version 1 on class set 2: " + health));
-      assertEquals(null, moved.get("base"), "class set 2 serves no base class");
-      assertEquals(
-          fresh.size(), ((Map<String, Object>) moved.get("new")).get("classes"), moved.toString());
+      List<Map<String, Object>> moved =
+          health.stream().filter(h -> Long.valueOf(2).equals(h.get("class_set_version"))).toList();
+      assertTrue(!moved.isEmpty(), "no health measured on class set 2: " + health);
+      for (Map<String, Object> h : moved) {
+        assertEquals(null, h.get("base"), "class set 2 serves no base class: " + h);
+        assertEquals(
+            fresh.size(), ((Map<String, Object>) h.get("new")).get("classes"), h.toString());
+      }
+      Set<Object> measuredVersions = new HashSet<>();
+      moved.forEach(h -> measuredVersions.add(h.get("prompt_version")));
       assertTrue(
           alerts.stream()
               .anyMatch(
                   a ->
                       TextDivergenceRule.RULE.equals(a.get("rule"))
-                          && Long.valueOf(1).equals(a.get("prompt_version"))),
-          "no label-free warning on version 1: " + alerts);
+                          && measuredVersions.contains(a.get("prompt_version"))),
+          "no label-free warning on a version serving the new classes: " + alerts);
       assertTrue(times.get("first_text_warning_seconds") != null, times.toString());
       List<PromptHealth> published =
           readAll(bootstrap, run.topics().promptHealth().name(), PromptHealth.class);
