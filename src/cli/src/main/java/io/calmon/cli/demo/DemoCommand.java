@@ -1,5 +1,6 @@
 package io.calmon.cli.demo;
 
+import io.calmon.cli.ClipModels;
 import io.calmon.cli.DurationFlag;
 import io.calmon.cli.KafkaConfigOption;
 import io.calmon.cli.UserError;
@@ -10,7 +11,6 @@ import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.pretrain.TaskBand;
 import io.calmon.tuning.TuningMethod;
-import io.calmon.world.DefaultModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,7 +159,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DemoSettings settings = settings();
-    Path modelDir = model != null ? model : defaultModel();
+    Path modelDir = ClipModels.directory(model);
     if (!Files.isDirectory(modelDir)) {
       throw new UserError("--model: no model directory at " + modelDir);
     }
@@ -251,14 +251,6 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(
           "--text-divergence-ratio " + e.getMessage() + ", got '" + textDivergenceRatio + "'", e);
-    }
-  }
-
-  private static Path defaultModel() {
-    try {
-      return DefaultModel.path();
-    } catch (RuntimeException e) {
-      throw new UserError("no --model given and " + e.getMessage(), e);
     }
   }
 }

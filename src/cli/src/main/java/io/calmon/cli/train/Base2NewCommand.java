@@ -3,6 +3,7 @@ package io.calmon.cli.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.calmon.cli.ClipModels;
 import io.calmon.cli.UserError;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
@@ -125,7 +126,7 @@ final class Base2NewCommand implements Callable<Integer> {
     // Progress goes to stderr so that stdout is the table or the JSON alone.
     PrintWriter log = spec.commandLine().getErr();
     List<MethodResult> results;
-    try (ClipModel clip = Models.load(model)) {
+    try (ClipModel clip = ClipModels.load(model)) {
       if (logitScale != null) {
         log.printf(
             Locale.ROOT,

@@ -1,5 +1,6 @@
 package io.calmon.cli.train;
 
+import io.calmon.cli.ClipModels;
 import io.calmon.cli.UserError;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
@@ -88,7 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new UserError("--shots must be >= 1, got " + shots);
     }
     PrintWriter log = spec.commandLine().getOut();
-    try (ClipModel clip = Models.load(model)) {
+    try (ClipModel clip = ClipModels.load(model)) {
       ImageDataset data = Models.dataset(dataset, imageRoot);
       int nBase = data.baseCount();
       List<String> base = data.classNames().subList(0, nBase);

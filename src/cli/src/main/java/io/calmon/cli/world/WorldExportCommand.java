@@ -1,5 +1,6 @@
 package io.calmon.cli.world;
 
+import io.calmon.cli.ClipModels;
 import io.calmon.cli.UserError;
 import io.calmon.clip.ClipModel;
 import io.calmon.pretrain.TaskBand;
@@ -83,7 +84,7 @@ final class WorldExportCommand implements Callable<Integer> {
       throw new UserError(e.getMessage(), e);
     }
     if (inBand != null) {
-      try (ClipModel clip = WorldInfoCommand.load(model)) {
+      try (ClipModel clip = ClipModels.load(model)) {
         TaskBand.Drawn drawn =
             inBand.draw(
                 clip,

@@ -1,11 +1,10 @@
 package io.calmon.cli.world;
 
+import io.calmon.cli.ClipModels;
 import io.calmon.cli.UserError;
 import io.calmon.clip.ClipConfig;
 import io.calmon.clip.ClipModel;
-import io.calmon.clip.ModelFormatException;
 import io.calmon.pretrain.ZeroShotEvaluation;
-import io.calmon.world.DefaultModel;
 import io.calmon.world.WorldConfig;
 import io.calmon.world.WorldTask;
 import java.io.PrintWriter;
@@ -48,35 +47,14 @@ final class WorldInfoCommand implements Callable<Integer> {
       description = "Test images per class; 0 skips the evaluation (default: 100).")
   int perClass;
 
-  /** {@code model}, or the shipped model's directory when null. */
-  static Path directory(Path model) {
-    if (model != null) {
-      return model;
-    }
-    try {
-      return DefaultModel.path();
-    } catch (IllegalStateException e) {
-      throw new UserError(e.getMessage(), e);
-    }
-  }
-
-  /** The model in {@code model} (null: the shipped one); a bad directory is a user error. */
-  static ClipModel load(Path model) {
-    try {
-      return ClipModel.load(directory(model));
-    } catch (ModelFormatException e) {
-      throw new UserError(e.getMessage(), e);
-    }
-  }
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     if (perClass < 0) {
       throw new UserError("--test-per-class must be >= 0, got " + perClass);
     }
-    Path dir = directory(model);
-    try (ClipModel m = load(dir)) {
+    Path dir = ClipModels.directory(model);
+    try (ClipModel m = ClipModels.load(dir)) {
       ClipConfig c = m.config();
       out.printf("model:        %s%n", dir.toAbsolutePath().normalize());
       out.printf("architecture: %s%n", c.describe());
