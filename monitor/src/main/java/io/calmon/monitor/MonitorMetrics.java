@@ -1,5 +1,6 @@
 package io.calmon.monitor;
 
+import io.calmon.core.prompt.TextFeatureShift;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.monitor.topology.MonitorCounters;
 import io.calmon.monitor.topology.MonitorListener;
@@ -10,6 +11,7 @@ import io.calmon.schemas.TextShift;
 import io.calmon.service.MetricsRegistry;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -138,21 +140,19 @@ final class MonitorMetrics implements MonitorListener {
     putShift(health.getDeployment(), "new", health.getNewClasses());
   }
 
-  private void putShift(String deployment, String group, TextShift shift) {
-    for (String measure : new String[] {"divergence_ratio", "separation_ratio", "deviation"}) {
+  private void putShift(String deployment, String group, TextShift measured) {
+    TextFeatureShift shift = TextDivergenceRule.shift(measured);
+    Map<String, Double> values =
+        shift == null
+            ? Map.of()
+            : Map.of(
+                "divergence_ratio", shift.divergenceRatio(),
+                "separation_ratio", shift.separationRatio(),
+                "deviation", shift.deviation());
+    for (String measure : List.of("divergence_ratio", "separation_ratio", "deviation")) {
       Map<String, String> labels =
           Map.of("deployment", deployment, "group", group, "measure", measure);
-      double value =
-          shift == null
-              ? Double.NaN
-              : switch (measure) {
-                case "divergence_ratio" -> TextDivergenceRule.divergenceRatio(shift);
-                case "separation_ratio" ->
-                    shift.getZeroShotSeparation() > 0
-                        ? shift.getSeparation() / shift.getZeroShotSeparation()
-                        : Double.NaN;
-                default -> shift.getDeviation();
-              };
+      double value = values.getOrDefault(measure, Double.NaN);
       if (Double.isNaN(value)) {
         textShift.remove(labels); // the group is not served, or has no pairs
       } else {

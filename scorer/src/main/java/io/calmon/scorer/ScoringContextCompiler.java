@@ -33,21 +33,28 @@ public final class ScoringContextCompiler {
   /** Zero-shot features from the hand-written template: prompt version 0, every class NEW. */
   public ScoringContext zeroShot(ClassSet classSet) {
     List<String> names = classNames(classSet);
+    return new ScoringContext(
+        0,
+        classSet.getVersion(),
+        names,
+        Set.of(),
+        templateFeatures(names, classSet.getVersion()),
+        clip.logitScale(),
+        1.0);
+  }
+
+  /** The template's text features of {@code names}, one row each. */
+  private float[][] templateFeatures(List<String> names, long classSetVersion) {
     List<String> prompts = new ArrayList<>(names.size());
     for (String name : names) {
       prompts.add(template.replace("{}", name));
     }
-    float[][] features;
     try {
-      features = clip.textFeatures(prompts);
+      return clip.textFeatures(prompts);
     } catch (ClipException | IllegalStateException | IllegalArgumentException e) {
       throw new RefusedException(
-          "CLASS_SET_UNUSABLE",
-          "class set version " + classSet.getVersion() + ": " + e.getMessage(),
-          e);
+          "CLASS_SET_UNUSABLE", "class set version " + classSetVersion + ": " + e.getMessage(), e);
     }
-    return new ScoringContext(
-        0, classSet.getVersion(), names, Set.of(), features, clip.logitScale(), 1.0);
   }
 
   /**
@@ -100,19 +107,12 @@ public final class ScoringContextCompiler {
    * more, for the template's features.
    */
   PromptHealth health(PromptVersion prompt, ScoringContext tuned, String measuredBy, Instant at) {
-    ClassSet classes =
-        ClassSet.newBuilder()
-            .setDeployment(prompt.getDeployment())
-            .setVersion(tuned.classSetVersion())
-            .setCreatedAt(at)
-            .setClassNames(tuned.classNames())
-            .build();
     TextFeatureShift.Split split =
         TextFeatureShift.split(
             tuned.classNames(),
             tuned.baseClasses(),
             tuned.textFeatures(),
-            zeroShot(classes).textFeatures());
+            templateFeatures(tuned.classNames(), tuned.classSetVersion()));
     return PromptHealth.newBuilder()
         .setDeployment(prompt.getDeployment())
         .setPromptVersion(prompt.getVersion())

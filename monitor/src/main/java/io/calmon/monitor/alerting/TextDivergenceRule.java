@@ -1,5 +1,6 @@
 package io.calmon.monitor.alerting;
 
+import io.calmon.core.prompt.TextFeatureShift;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.PromptHealth;
@@ -88,12 +89,25 @@ public record TextDivergenceRule(double ratioThreshold) {
         || (byVersion == 0 && incoming.getClassSetVersion() > last.getClassSetVersion());
   }
 
-  /** Tuned over zero-shot divergence of a group; NaN when it has fewer than two classes. */
+  /**
+   * A group's measures as the core's {@link TextFeatureShift}, whose ratios are the one definition;
+   * null stays null.
+   */
+  public static TextFeatureShift shift(TextShift group) {
+    return group == null
+        ? null
+        : new TextFeatureShift(
+            group.getClasses(),
+            group.getDivergence(),
+            group.getZeroShotDivergence(),
+            group.getDeviation(),
+            group.getSeparation(),
+            group.getZeroShotSeparation());
+  }
+
+  /** Tuned over zero-shot divergence of a group; NaN when it is null or has no pairs. */
   public static double divergenceRatio(TextShift group) {
-    if (group == null || group.getClasses() < 2 || !(group.getZeroShotDivergence() > 0)) {
-      return Double.NaN;
-    }
-    return group.getDivergence() / group.getZeroShotDivergence();
+    return group == null ? Double.NaN : shift(group).divergenceRatio();
   }
 
   /** The warning {@code health} raises, if its new classes' divergence ratio reaches the bar. */
