@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Dev-only: the table of evidence.sh's JSON outputs (one per world task, from `calmon eval
 base2new --format json`): per task, tuned method and seed, the new-class ECE of zero-shot and of
-the tuned prompt, its rise, and the text-feature measures; then Spearman's rank correlation of each
+the tuned prompt, its rise, and the label-free measures (confidence lift over zero-shot on
+unlabelled images, text-feature shift); then Spearman's rank correlation of each
 measure with the rise, over every (task, method, seed) run, and how a threshold rule on each
 measure separates runs that raised new-class ECE by more than RISE points (default 2) from the
 others. Standard library only.
@@ -12,6 +13,7 @@ import re
 import sys
 
 MEASURES = (
+    ("new_confidence_lift", "new confidence lift"),
     ("new_divergence_ratio", "new divergence ratio"),
     ("new_separation_ratio", "new separation ratio"),
     ("new_deviation", "new deviation"),

@@ -222,6 +222,12 @@ final class Base2NewCommand implements Callable<Integer> {
           put(o, "base", r.shifts().get(i).base());
           put(o, "new", r.shifts().get(i).fresh());
         }
+        if (i < r.lifts().size()) {
+          o.put("base_confidence_lift", r.lifts().get(i).base().lift());
+          o.put("new_confidence_lift", r.lifts().get(i).fresh().lift());
+          o.put("base_zero_shot_accuracy_estimate", r.lifts().get(i).base().zeroShotAccuracy());
+          o.put("new_zero_shot_accuracy_estimate", r.lifts().get(i).fresh().zeroShotAccuracy());
+        }
       }
     }
     try {

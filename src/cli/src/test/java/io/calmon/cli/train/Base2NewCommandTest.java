@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.calmon.core.calibration.ConfidenceLift;
 import io.calmon.core.calibration.TopLabelRows;
 import io.calmon.tuning.eval.Base2NewEvaluation.MethodResult;
+import io.calmon.tuning.eval.Base2NewEvaluation.SeedLift;
 import io.calmon.tuning.eval.Base2NewEvaluation.SeedResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,5 +80,25 @@ class Base2NewCommandTest {
     }
     assertEquals(0.6, std.get("h").asDouble(), 1e-9);
     assertEquals(2, m.get("seeds").size());
+  }
+
+  @Test
+  void shouldWriteEachSeedsConfidenceLiftPerGroup() throws Exception {
+    SeedResult s = seed(1, 0.5);
+    ConfidenceLift base = ConfidenceLift.of(2, 1.6, 1.2); // lift 0.2, zero-shot estimate 0.6
+    ConfidenceLift fresh = ConfidenceLift.of(4, 3.6, 2.0); // lift 0.4, zero-shot estimate 0.5
+    MethodResult r =
+        new MethodResult(
+            "coop", s, List.of(s), NONE, NONE, List.of(), List.of(new SeedLift(1, base, fresh)));
+    JsonNode seed =
+        new ObjectMapper()
+            .readTree(Base2NewCommand.json(List.of(r)))
+            .get("methods")
+            .get(0)
+            .get("seeds")
+            .get(0);
+    assertEquals(0.2, seed.get("base_confidence_lift").asDouble(), 1e-12);
+    assertEquals(0.4, seed.get("new_confidence_lift").asDouble(), 1e-12);
+    assertEquals(0.5, seed.get("new_zero_shot_accuracy_estimate").asDouble(), 1e-12);
   }
 }

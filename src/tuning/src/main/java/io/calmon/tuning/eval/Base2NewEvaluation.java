@@ -2,6 +2,7 @@ package io.calmon.tuning.eval;
 
 import io.calmon.clip.ClipModel;
 import io.calmon.clip.prompt.ContextPrompts;
+import io.calmon.core.calibration.ConfidenceLift;
 import io.calmon.core.calibration.TopLabelRows;
 import io.calmon.core.prompt.TextFeatureShift;
 import io.calmon.tuning.FewShotFeatures;
@@ -115,16 +116,17 @@ public final class Base2NewEvaluation {
       List<SeedResult> seeds,
       TopLabelRows baseRows,
       TopLabelRows newRows,
-      List<SeedShift> shifts) {
+      List<SeedShift> shifts,
+      List<SeedLift> lifts) {
 
-    /** Without text feature shifts (none measured). */
+    /** Without text feature shifts or confidence lifts (none measured). */
     public MethodResult(
         String method,
         SeedResult mean,
         List<SeedResult> seeds,
         TopLabelRows baseRows,
         TopLabelRows newRows) {
-      this(method, mean, seeds, baseRows, newRows, List.of());
+      this(method, mean, seeds, baseRows, newRows, List.of(), List.of());
     }
 
     /** The sample standard deviation over seeds of every figure; see {@link SeedResult#std}. */
@@ -138,6 +140,12 @@ public final class Base2NewEvaluation {
    * zero-shot features ({@link TextFeatureShift}): measured without an image or a label.
    */
   public record SeedShift(long seed, TextFeatureShift base, TextFeatureShift fresh) {}
+
+  /**
+   * How much more confident one seed's prompt is than the template on the test images of the base
+   * and of the new classes ({@link ConfidenceLift}): measured without a label.
+   */
+  public record SeedLift(long seed, ConfidenceLift base, ConfidenceLift fresh) {}
 
   /**
    * What to run.
@@ -200,11 +208,15 @@ public final class Base2NewEvaluation {
     }
     float[][] zeroShotBase = zeroShotText(base, plan.config());
     float[][] zeroShotNew = zeroShotText(fresh, plan.config());
+    double zeroShotScale = Math.exp(clip.logitScale());
+    double[][] zeroShotBaseLogits = ClassifierMetrics.logits(baseX, zeroShotBase, zeroShotScale, 1);
+    double[][] zeroShotNewLogits = ClassifierMetrics.logits(newX, zeroShotNew, zeroShotScale, 1);
     PromptTuner tuner = new PromptTuner(clip, "eval");
     List<MethodResult> results = new ArrayList<>();
     for (TuningMethod method : plan.methods()) {
       List<SeedResult> seeds = new ArrayList<>();
       List<SeedShift> shifts = new ArrayList<>();
+      List<SeedLift> lifts = new ArrayList<>();
       List<TopLabelRows> baseRows = new ArrayList<>();
       List<TopLabelRows> newRows = new ArrayList<>();
       for (long seed : plan.seeds()) {
@@ -227,12 +239,16 @@ public final class Base2NewEvaluation {
         float[][] baseText = text(base, zeroShotBase, r, config);
         float[][] newText = text(fresh, zeroShotNew, r, config);
         double scale = Math.exp(clip.logitScale());
-        TopLabelRows bRows =
-            ClassifierMetrics.rows(
-                ClassifierMetrics.logits(baseX, baseText, scale, r.temperature()), baseY);
-        TopLabelRows nRows =
-            ClassifierMetrics.rows(
-                ClassifierMetrics.logits(newX, newText, scale, r.temperature()), newY);
+        double[][] baseLogits = ClassifierMetrics.logits(baseX, baseText, scale, r.temperature());
+        double[][] newLogits = ClassifierMetrics.logits(newX, newText, scale, r.temperature());
+        TopLabelRows bRows = ClassifierMetrics.rows(baseLogits, baseY);
+        TopLabelRows nRows = ClassifierMetrics.rows(newLogits, newY);
+        SeedLift lift =
+            new SeedLift(
+                seed,
+                ClassifierMetrics.lift(baseLogits, zeroShotBaseLogits),
+                ClassifierMetrics.lift(newLogits, zeroShotNewLogits));
+        lifts.add(lift);
         baseRows.add(bRows);
         newRows.add(nRows);
         ClassifierMetrics b = ClassifierMetrics.of(bRows, config.bins());
@@ -261,7 +277,8 @@ public final class Base2NewEvaluation {
         log.printf(
             "%s seed %d: text features, base divergence %.4f (zero-shot %.4f, ratio %.3f)"
                 + " deviation %.4f separation ratio %.3f; new divergence %.4f (zero-shot %.4f,"
-                + " ratio %.3f) deviation %.4f separation ratio %.3f%n",
+                + " ratio %.3f) deviation %.4f separation ratio %.3f; confidence lift over zero-shot,"
+                + " base %.4f, new %.4f%n",
             method,
             seed,
             shift.base().divergence(),
@@ -273,7 +290,9 @@ public final class Base2NewEvaluation {
             shift.fresh().zeroShotDivergence(),
             shift.fresh().divergenceRatio(),
             shift.fresh().deviation(),
-            shift.fresh().separationRatio());
+            shift.fresh().separationRatio(),
+            lift.base().lift(),
+            lift.fresh().lift());
         log.flush();
         seeds.add(s);
       }
@@ -284,7 +303,8 @@ public final class Base2NewEvaluation {
               seeds,
               pooled(baseRows),
               pooled(newRows),
-              shifts));
+              shifts,
+              lifts));
     }
     return results;
   }

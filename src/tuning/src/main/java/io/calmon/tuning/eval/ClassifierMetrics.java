@@ -1,6 +1,7 @@
 package io.calmon.tuning.eval;
 
 import io.calmon.core.calibration.AdaptiveCalibrationError;
+import io.calmon.core.calibration.ConfidenceLift;
 import io.calmon.core.calibration.ExpectedCalibrationError;
 import io.calmon.core.calibration.MaximumCalibrationError;
 import io.calmon.core.calibration.TopLabelRows;
@@ -57,6 +58,48 @@ public record ClassifierMetrics(int n, double accuracy, double ece, double ace, 
       correct[i] = arg == labels[i];
     }
     return new TopLabelRows(conf, correct);
+  }
+
+  /**
+   * The confidence lift of the classifier with {@code logits} over the zero-shot one with {@code
+   * zeroShotLogits} on the same images and classes ({@link ConfidenceLift}): for each image, the
+   * first's max softmax probability and the second's probability of the same class.
+   */
+  public static ConfidenceLift lift(double[][] logits, double[][] zeroShotLogits) {
+    if (logits.length != zeroShotLogits.length) {
+      throw new IllegalArgumentException(
+          logits.length + " rows of logits against " + zeroShotLogits.length + " zero-shot rows");
+    }
+    ConfidenceLift lift = new ConfidenceLift();
+    for (int i = 0; i < logits.length; i++) {
+      double[] p = softmax(logits[i]);
+      double[] q = softmax(zeroShotLogits[i]);
+      int arg = 0;
+      for (int k = 1; k < p.length; k++) {
+        if (p[k] > p[arg]) {
+          arg = k;
+        }
+      }
+      lift.add(p[arg], q[arg]);
+    }
+    return lift;
+  }
+
+  private static double[] softmax(double[] z) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) {
+      max = Math.max(max, v);
+    }
+    double[] p = new double[z.length];
+    double s = 0;
+    for (int k = 0; k < z.length; k++) {
+      p[k] = Math.exp(z[k] - max);
+      s += p[k];
+    }
+    for (int k = 0; k < z.length; k++) {
+      p[k] = Math.min(1.0, p[k] / s);
+    }
+    return p;
   }
 
   /**

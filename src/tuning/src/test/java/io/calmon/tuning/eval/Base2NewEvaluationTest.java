@@ -97,4 +97,16 @@ class Base2NewEvaluationTest {
     double e = Math.exp(1);
     assertEquals(e * e / (e * e + e + 1), rows.confidence(0), 1e-12);
   }
+
+  @Test
+  void shouldLiftTheTunedConfidenceOverZeroShotsProbabilityOfTheSameClass() {
+    // Image 1: tuned softmax(ln 3, 0) = (0.75, 0.25) predicts class 0; zero-shot logits (0, 0)
+    // give it 0.5. Image 2: tuned softmax(0, ln 9) = (0.1, 0.9) predicts class 1; zero-shot
+    // softmax(ln 3, 0) gives class 1 0.25. Lift = (0.75 + 0.9 - 0.5 - 0.25) / 2 = 0.45.
+    double[][] tuned = {{Math.log(3), 0}, {0, Math.log(9)}};
+    double[][] zeroShot = {{0, 0}, {Math.log(3), 0}};
+    assertEquals(0.45, ClassifierMetrics.lift(tuned, zeroShot).lift(), 1e-12);
+    assertEquals(0.375, ClassifierMetrics.lift(tuned, zeroShot).zeroShotAccuracy(), 1e-12);
+    assertEquals(0.0, ClassifierMetrics.lift(zeroShot, zeroShot).lift(), 1e-12);
+  }
 }
