@@ -168,12 +168,16 @@ final class BatchScorer {
       for (int i = start; i < end; i++) {
         pixels.add(batch.get(good.get(i)).pixels());
       }
-      float[][] logits = context.logits(clip.imageFeatures(pixels)); // [images, classes]
+      float[][] features = clip.imageFeatures(pixels);
+      float[][] logits = context.logits(features); // [images, classes]
+      float[][] zeroShotLogits = context.zeroShotLogits(features, logits);
       Instant scoredAt = clock.instant();
       for (int i = start; i < end; i++) {
         Prepared prepared = batch.get(good.get(i));
         ImageEvent event = prepared.event();
-        Prediction p = predictions.build(event, context, logits[i - start], scoredAt);
+        Prediction p =
+            predictions.build(
+                event, context, logits[i - start], zeroShotLogits[i - start], scoredAt);
         ProducerRecord<byte[], byte[]> record =
             new ProducerRecord<>(
                 config.topics().predictions().name(),

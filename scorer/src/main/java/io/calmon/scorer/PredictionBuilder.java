@@ -1,5 +1,6 @@
 package io.calmon.scorer;
 
+import io.calmon.core.calibration.ConfidenceLift;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.ClassProbability;
 import io.calmon.schemas.ImageEvent;
@@ -29,11 +30,28 @@ public final class PredictionBuilder {
     this.scorerId = scorerId;
   }
 
+  /**
+   * The prediction for {@code event}.
+   *
+   * @param logits the context's logits of the image (before temperature)
+   * @param zeroShotLogits the template's logits of the same image ({@link
+   *     ScoringContext#zeroShotLogits}), for the zero-shot probability of the predicted class
+   */
   public Prediction build(
-      ImageEvent event, ScoringContext context, float[] logits, Instant scoredAt) {
-    if (logits.length != context.classNames().size()) {
+      ImageEvent event,
+      ScoringContext context,
+      float[] logits,
+      float[] zeroShotLogits,
+      Instant scoredAt) {
+    if (logits.length != context.classNames().size()
+        || zeroShotLogits.length != context.classNames().size()) {
       throw new IllegalArgumentException(
-          logits.length + " logits for " + context.classNames().size() + " classes");
+          logits.length
+              + " logits and "
+              + zeroShotLogits.length
+              + " zero-shot logits for "
+              + context.classNames().size()
+              + " classes");
     }
     ClassScores scores = context.scores(logits);
     List<String> names = context.classNames();
@@ -64,6 +82,7 @@ public final class PredictionBuilder {
         .setSumSquaredProbability(scores.sumSquaredProbability())
         .setClassProbabilities(full)
         .setScorerId(scorerId)
+        .setZeroShotProbability(ConfidenceLift.probabilityOf(zeroShotLogits, scores.predicted()))
         .build();
   }
 }

@@ -14,6 +14,9 @@ import java.util.Set;
  * @param classNames the class names, in the class set's order
  * @param baseClasses the prompt version's base classes (empty for zero-shot: everything is NEW)
  * @param textFeatures one row per class, not normalised: {@code [classes, projectionDim]}
+ * @param zeroShotFeatures the hand-written template's features of the same classes, the same shape
+ *     (the same array for prompt version 0): what each prediction's zero-shot probability is scored
+ *     against
  * @param logitScale CLIP's stored (log) logit scale
  * @param temperature the prompt version's post-hoc temperature; 1 when none
  */
@@ -23,6 +26,7 @@ public record ScoringContext(
     List<String> classNames,
     Set<String> baseClasses,
     float[][] textFeatures,
+    float[][] zeroShotFeatures,
     float logitScale,
     double temperature) {
 
@@ -34,6 +38,14 @@ public record ScoringContext(
       throw new IllegalArgumentException(
           textFeatures.length + " text feature rows for " + classNames.size() + " classes");
     }
+    Objects.requireNonNull(zeroShotFeatures, "zeroShotFeatures");
+    if (zeroShotFeatures.length != classNames.size()) {
+      throw new IllegalArgumentException(
+          zeroShotFeatures.length
+              + " zero-shot feature rows for "
+              + classNames.size()
+              + " classes");
+    }
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
       throw new IllegalArgumentException("temperature must be > 0 and finite, got " + temperature);
     }
@@ -42,6 +54,17 @@ public record ScoringContext(
   /** {@code exp(logitScale) * cos(image, class)}: {@code [images, classes]}, before temperature. */
   public float[][] logits(float[][] imageFeatures) {
     return Similarity.logits(imageFeatures, textFeatures, logitScale);
+  }
+
+  /**
+   * The template's logits of the same images, {@code [images, classes]} at temperature 1: {@code
+   * logits} itself (computed by {@link #logits}) when this context serves the template.
+   */
+  public float[][] zeroShotLogits(float[][] imageFeatures, float[][] logits) {
+    if (zeroShotFeatures == textFeatures) {
+      return logits;
+    }
+    return Similarity.logits(imageFeatures, zeroShotFeatures, logitScale);
   }
 
   /** The softmax of one image's logits divided by the temperature. */

@@ -33,14 +33,9 @@ public final class ScoringContextCompiler {
   /** Zero-shot features from the hand-written template: prompt version 0, every class NEW. */
   public ScoringContext zeroShot(ClassSet classSet) {
     List<String> names = classNames(classSet);
+    float[][] features = templateFeatures(names, classSet.getVersion());
     return new ScoringContext(
-        0,
-        classSet.getVersion(),
-        names,
-        Set.of(),
-        templateFeatures(names, classSet.getVersion()),
-        clip.logitScale(),
-        1.0);
+        0, classSet.getVersion(), names, Set.of(), features, features, clip.logitScale(), 1.0);
   }
 
   /** The template's text features of {@code names}, one row each. */
@@ -58,7 +53,9 @@ public final class ScoringContextCompiler {
   }
 
   /**
-   * The tuned prompt's features: the learned context spliced into CoOp prompts for every class.
+   * The tuned prompt's features: the learned context spliced into CoOp prompts for every class,
+   * beside the template's features of the same classes (for each prediction's zero-shot probability
+   * and the prompt's health).
    *
    * @throws RefusedException if the version was tuned on other weights, its context has the wrong
    *     shape, or its prompts cannot be built
@@ -96,6 +93,7 @@ public final class ScoringContextCompiler {
         names,
         new HashSet<>(prompt.getBaseClasses()),
         features,
+        templateFeatures(names, classSet.getVersion()),
         clip.logitScale(),
         temperature);
   }
@@ -103,8 +101,8 @@ public final class ScoringContextCompiler {
   /**
    * How {@code prompt} moves the text features of the classes it serves in {@code tuned} (compiled
    * by {@link #tuned}) from the template's: per group (the version's base classes, the others),
-   * measured without an image or a label ({@link TextFeatureShift}). Runs the text encoder once
-   * more, for the template's features.
+   * measured without an image or a label ({@link TextFeatureShift}), against the template's
+   * features the context holds.
    */
   PromptHealth health(PromptVersion prompt, ScoringContext tuned, String measuredBy, Instant at) {
     TextFeatureShift.Split split =
@@ -112,7 +110,7 @@ public final class ScoringContextCompiler {
             tuned.classNames(),
             tuned.baseClasses(),
             tuned.textFeatures(),
-            templateFeatures(tuned.classNames(), tuned.classSetVersion()));
+            tuned.zeroShotFeatures());
     return PromptHealth.newBuilder()
         .setDeployment(prompt.getDeployment())
         .setPromptVersion(prompt.getVersion())

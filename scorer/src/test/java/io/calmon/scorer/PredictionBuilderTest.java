@@ -25,14 +25,21 @@ class PredictionBuilderTest {
     // Text features along the axes: an image's cosine with class j is its j-th unit component.
     float[][] text = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
     return new ScoringContext(
-        version, 7, List.of("cat", "dog", "bird"), base, text, (float) Math.log(10), temperature);
+        version,
+        7,
+        List.of("cat", "dog", "bird"),
+        base,
+        text,
+        text,
+        (float) Math.log(10),
+        temperature);
   }
 
   @Test
   void shouldCopyTheEventAndVersionsAndPickTheArgmax() {
     ScoringContext ctx = context(0, Set.of(), 1.0);
     float[] logits = ctx.logits(new float[][] {{0, 3, 4}})[0]; // cos = (0, .6, .8) -> x10
-    Prediction p = new PredictionBuilder(5, 64, "s-1").build(EVENT, ctx, logits, SCORED_AT);
+    Prediction p = new PredictionBuilder(5, 64, "s-1").build(EVENT, ctx, logits, logits, SCORED_AT);
     assertEquals("e-1", p.getEventId());
     assertEquals(EVENT_TIME, p.getEventTime());
     assertEquals(SCORED_AT, p.getScoredAt());
@@ -56,8 +63,8 @@ class PredictionBuilderTest {
   void shouldSayBaseOnlyForThePromptVersionsBaseClasses() {
     ScoringContext ctx = context(4, Set.of("cat", "dog"), 1.0);
     PredictionBuilder b = new PredictionBuilder(5, 64, "s");
-    Prediction dog = b.build(EVENT, ctx, new float[] {0, 5, 1}, SCORED_AT);
-    Prediction bird = b.build(EVENT, ctx, new float[] {0, 1, 5}, SCORED_AT);
+    Prediction dog = b.build(EVENT, ctx, new float[] {0, 5, 1}, new float[3], SCORED_AT);
+    Prediction bird = b.build(EVENT, ctx, new float[] {0, 1, 5}, new float[3], SCORED_AT);
     assertEquals(4, dog.getPromptVersion());
     assertEquals(CalibrationGroup.BASE, dog.getGroup());
     assertEquals(CalibrationGroup.NEW, bird.getGroup());
@@ -68,10 +75,10 @@ class PredictionBuilderTest {
     float[] logits = {0, 2, 0};
     Prediction cold =
         new PredictionBuilder(1, 64, "s")
-            .build(EVENT, context(1, Set.of(), 1.0), logits, SCORED_AT);
+            .build(EVENT, context(1, Set.of(), 1.0), logits, logits, SCORED_AT);
     Prediction warm =
         new PredictionBuilder(1, 64, "s")
-            .build(EVENT, context(1, Set.of(), 2.0), logits, SCORED_AT);
+            .build(EVENT, context(1, Set.of(), 2.0), logits, logits, SCORED_AT);
     assertEquals(Math.exp(2) / (2 + Math.exp(2)), cold.getConfidence(), 1e-9);
     assertEquals(Math.exp(1) / (2 + Math.exp(1)), warm.getConfidence(), 1e-9);
     assertEquals(1, warm.getTopK().size());
@@ -82,7 +89,8 @@ class PredictionBuilderTest {
   void shouldBreakTiesTowardsTheFirstClassAndReportEntropyAndSumOfSquares() {
     Prediction p =
         new PredictionBuilder(2, 64, "s")
-            .build(EVENT, context(0, Set.of(), 1.0), new float[] {1, 1, 1}, SCORED_AT);
+            .build(
+                EVENT, context(0, Set.of(), 1.0), new float[] {1, 1, 1}, new float[3], SCORED_AT);
     assertEquals("cat", p.getPredictedClass());
     assertEquals(List.of("cat", "dog"), p.getTopK().stream().map(c -> c.getClassName()).toList());
     assertEquals(Math.log(3), p.getEntropy(), 1e-9);
@@ -93,8 +101,46 @@ class PredictionBuilderTest {
   void shouldLeaveOutTheFullVectorForClassSetsOverTheLimit() {
     Prediction p =
         new PredictionBuilder(5, 2, "s")
-            .build(EVENT, context(0, Set.of(), 1.0), new float[] {1, 2, 3}, SCORED_AT);
+            .build(
+                EVENT, context(0, Set.of(), 1.0), new float[] {1, 2, 3}, new float[3], SCORED_AT);
     assertNull(p.getClassProbabilities());
     assertEquals(3, p.getTopK().size());
+  }
+
+  @Test
+  void shouldCarryTheTemplatesProbabilityOfThePredictedClass() {
+    // The tuned prompt's features along the axes; the template's rotate dog and bird together.
+    float[][] tuned = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    float[][] template = {{1, 0, 0}, {0, 0.8f, 0.6f}, {0, 0.6f, 0.8f}};
+    ScoringContext ctx =
+        new ScoringContext(
+            3,
+            7,
+            List.of("cat", "dog", "bird"),
+            Set.of("cat"),
+            tuned,
+            template,
+            (float) Math.log(10),
+            1.0);
+    float[][] image = {{0, 0, 1}}; // bird: tuned cosines (0, 0, 1), template's (0, .6, .8)
+    float[][] logits = ctx.logits(image);
+    float[][] zeroShot = ctx.zeroShotLogits(image, logits);
+    Prediction p =
+        new PredictionBuilder(5, 64, "s").build(EVENT, ctx, logits[0], zeroShot[0], SCORED_AT);
+
+    assertEquals("bird", p.getPredictedClass());
+    assertEquals(Math.exp(10) / (2 + Math.exp(10)), p.getConfidence(), 1e-6);
+    assertEquals(Math.exp(8) / (1 + Math.exp(6) + Math.exp(8)), p.getZeroShotProbability(), 1e-6);
+  }
+
+  @Test
+  void shouldGiveTheTemplateItsOwnConfidenceAsZeroShotProbability() {
+    ScoringContext ctx = context(0, Set.of(), 1.0);
+    float[][] image = {{0, 3, 4}};
+    float[][] logits = ctx.logits(image);
+    Prediction p =
+        new PredictionBuilder(5, 64, "s")
+            .build(EVENT, ctx, logits[0], ctx.zeroShotLogits(image, logits)[0], SCORED_AT);
+    assertEquals(p.getConfidence(), p.getZeroShotProbability(), 1e-12);
   }
 }

@@ -155,9 +155,11 @@ public final class ScorerBenchmark {
         for (int i = start; i < Math.min(images, start + batchSize); i++) {
           pixels.add(pre.preprocess(pngs.get(i % pngs.size())));
         }
-        float[][] logits = ctx.logits(clip.imageFeatures(pixels));
-        for (float[] row : logits) {
-          builder.build(event, ctx, row, Instant.now());
+        float[][] features = clip.imageFeatures(pixels);
+        float[][] logits = ctx.logits(features);
+        float[][] zeroShotLogits = ctx.zeroShotLogits(features, logits);
+        for (int i = 0; i < logits.length; i++) {
+          builder.build(event, ctx, logits[i], zeroShotLogits[i], Instant.now());
         }
       }
       rate = images / ((System.nanoTime() - t0) / 1e9);
