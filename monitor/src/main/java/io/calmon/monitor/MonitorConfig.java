@@ -1,5 +1,6 @@
 package io.calmon.monitor;
 
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
 import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param provisionalInterval wall-clock time between provisional reports of one window
  * @param rules alert rule per report group; groups without one are reported but never alert
  * @param textRule the label-free warning on each served prompt's text features
+ * @param liftRule the label-free warning on each tuned version's confidence lift over zero-shot
  */
 public record MonitorConfig(
     Duration windowSize,
@@ -36,10 +38,12 @@ public record MonitorConfig(
     Duration idleTimeout,
     Duration provisionalInterval,
     Map<ReportGroup, EceAlertRule> rules,
-    TextDivergenceRule textRule) {
+    TextDivergenceRule textRule,
+    ConfidenceLiftRule liftRule) {
 
   public MonitorConfig {
     Objects.requireNonNull(textRule, "textRule");
+    Objects.requireNonNull(liftRule, "liftRule");
     requirePositive("window-size", windowSize);
     requirePositive("window-advance", windowAdvance);
     if (windowAdvance.compareTo(windowSize) > 0) {
@@ -69,7 +73,7 @@ public record MonitorConfig(
    * Defaults: hourly tumbling windows, labels up to 10 minutes late plus 1 minute grace, 15 bins,
    * inputs idle after 30 seconds without a record, provisional reports at most every second, and
    * the default ECE rule on images of base and of new classes (TRUE_BASE, TRUE_NEW), the default
-   * label-free text divergence warning.
+   * label-free text divergence and confidence lift warnings.
    */
   public static MonitorConfig defaults() {
     return new MonitorConfig(
@@ -86,7 +90,8 @@ public record MonitorConfig(
         Map.of(
             ReportGroup.TRUE_BASE, EceAlertRule.defaults(),
             ReportGroup.TRUE_NEW, EceAlertRule.defaults()),
-        TextDivergenceRule.defaults());
+        TextDivergenceRule.defaults(),
+        ConfidenceLiftRule.defaults());
   }
 
   /** Label delay plus grace: how long after its event a prediction's window stays open. */

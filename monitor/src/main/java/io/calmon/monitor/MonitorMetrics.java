@@ -27,12 +27,14 @@ final class MonitorMetrics implements MonitorListener {
   private final LongAdder provisionalReports = new LongAdder();
   private final LongAdder finalReports = new LongAdder();
   private final LongAdder alerts = new LongAdder();
-  private final Map<Map<String, String>, LatestEce> latestEce = new ConcurrentHashMap<>();
+  private final Map<Map<String, String>, Latest> latestEce = new ConcurrentHashMap<>();
+  private final Map<Map<String, String>, Latest> latestLift = new ConcurrentHashMap<>();
   private final MetricsRegistry registry = new MetricsRegistry().withJvmMetrics();
 
   private final Map<Map<String, String>, Double> textShift = new ConcurrentHashMap<>();
 
-  private record LatestEce(Instant windowEnd, double ece) {}
+  /** A report's figure and its window's end: a later window's replaces it, an earlier one not. */
+  private record Latest(Instant windowEnd, double value) {}
 
   MonitorMetrics(MonitorCounters counters, DoubleSupplier running) {
     registry
@@ -93,7 +95,13 @@ final class MonitorMetrics implements MonitorListener {
         .gauges(
             "calmon_monitor_final_ece",
             "ECE of the latest final window report per deployment, prompt version and group.",
-            this::eceSeries)
+            () -> series(latestEce))
+        .gauges(
+            "calmon_monitor_confidence_lift",
+            "Confidence lift over zero-shot of the latest window report, provisional or final, per"
+                + " deployment, prompt version and group: mean confidence minus the zero-shot"
+                + " template's mean probability of the same predicted classes. No label needed.",
+            () -> series(latestLift))
         .counter(
             "calmon_monitor_prompt_health_total",
             "Records read from the prompt-health topic, good or bad (each scorer sends a copy).",
@@ -114,11 +122,6 @@ final class MonitorMetrics implements MonitorListener {
 
   @Override
   public void onReport(CalibrationReport report) {
-    if (!report.getFinal$()) {
-      provisionalReports.increment();
-      return;
-    }
-    finalReports.increment();
     // One series per deployment, prompt version and group: BASE by predicted class and TRUE_BASE
     // by true class are different series (they overwrote each other under the bare group name).
     Map<String, String> labels =
@@ -129,8 +132,20 @@ final class MonitorMetrics implements MonitorListener {
             Long.toString(report.getPromptVersion()),
             "group",
             ReportGroup.of(report).label());
-    LatestEce candidate = new LatestEce(report.getWindowEnd(), report.getEce());
-    latestEce.merge(
+    if (report.getConfidenceLift() != null) {
+      putLatest(latestLift, labels, new Latest(report.getWindowEnd(), report.getConfidenceLift()));
+    }
+    if (!report.getFinal$()) {
+      provisionalReports.increment();
+      return;
+    }
+    finalReports.increment();
+    putLatest(latestEce, labels, new Latest(report.getWindowEnd(), report.getEce()));
+  }
+
+  private static void putLatest(
+      Map<Map<String, String>, Latest> series, Map<String, String> labels, Latest candidate) {
+    series.merge(
         labels, candidate, (old, now) -> now.windowEnd().isBefore(old.windowEnd()) ? old : now);
   }
 
@@ -173,7 +188,7 @@ final class MonitorMetrics implements MonitorListener {
 
   /** The latest final ECE of (deployment, group), or NaN if none yet; for tests and the CLI. */
   double latestFinalEce(String deployment, long promptVersion, ReportGroup group) {
-    LatestEce latest =
+    Latest latest =
         latestEce.get(
             Map.of(
                 "deployment",
@@ -182,7 +197,7 @@ final class MonitorMetrics implements MonitorListener {
                 Long.toString(promptVersion),
                 "group",
                 group.label()));
-    return latest == null ? Double.NaN : latest.ece();
+    return latest == null ? Double.NaN : latest.value();
   }
 
   private static Map<Map<String, String>, Double> byKind(Map<String, Long> counts) {
@@ -191,9 +206,9 @@ final class MonitorMetrics implements MonitorListener {
     return series;
   }
 
-  private Map<Map<String, String>, Double> eceSeries() {
+  private static Map<Map<String, String>, Double> series(Map<Map<String, String>, Latest> latest) {
     Map<Map<String, String>, Double> series = new HashMap<>();
-    latestEce.forEach((labels, latest) -> series.put(labels, latest.ece()));
+    latest.forEach((labels, figure) -> series.put(labels, figure.value()));
     return series;
   }
 }

@@ -3,6 +3,7 @@ package io.calmon.monitor;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.kafka.KafkaSettings;
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
 import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.service.ConfigException;
@@ -160,7 +161,18 @@ public record MonitorSettings(
             Double.toString(TextDivergenceRule.defaults().ratioThreshold()),
             "X|off",
             "label-free warning when a served prompt's new-class text divergence reaches X times"
-                + " zero-shot's (from the scorers' prompt-health), or off");
+                + " zero-shot's (from the scorers' prompt-health), or off")
+        .define(
+            "confidence-lift-threshold",
+            Double.toString(ConfidenceLiftRule.DEFAULT_THRESHOLD),
+            "X|off",
+            "label-free warning when a tuned version's predictions of new classes are X more"
+                + " confident than the zero-shot template is of the same classes, or off")
+        .define(
+            "confidence-lift-min-predictions",
+            Long.toString(ConfidenceLiftRule.DEFAULT_MIN_PREDICTIONS),
+            "N",
+            "predictions of new classes a window needs before its confidence lift counts");
   }
 
   private static final String DURATION = "DURATION";
@@ -205,7 +217,8 @@ public record MonitorSettings(
                     config.duration("idle-timeout", min),
                     config.duration("provisional-interval", min),
                     rules(config),
-                    textRule(config)));
+                    textRule(config),
+                    liftRule(config)));
     return new MonitorSettings(
         KafkaSettings.bootstrapServers(config),
         KafkaSettings.kafka(config),
@@ -242,6 +255,15 @@ public record MonitorSettings(
       return TextDivergenceRule.parse(config.string("text-divergence-ratio"));
     } catch (IllegalArgumentException e) {
       throw config.invalid("text-divergence-ratio", e.getMessage());
+    }
+  }
+
+  private static ConfidenceLiftRule liftRule(LayeredConfig config) {
+    long minPredictions = config.integer("confidence-lift-min-predictions", 1, Integer.MAX_VALUE);
+    try {
+      return ConfidenceLiftRule.parse(config.string("confidence-lift-threshold"), minPredictions);
+    } catch (IllegalArgumentException e) {
+      throw config.invalid("confidence-lift-threshold", e.getMessage());
     }
   }
 

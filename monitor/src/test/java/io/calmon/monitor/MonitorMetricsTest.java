@@ -115,6 +115,21 @@ class MonitorMetricsTest {
         .build();
   }
 
+  @Test
+  void shouldShowTheConfidenceLiftOfTheLatestWindowProvisionalOrFinal() {
+    MonitorMetrics metrics = new MonitorMetrics(new MonitorCounters(), () -> 1);
+    CalibrationReport later = CalibrationReport.newBuilder(finalReport()).build();
+    later.setFinal$(false);
+    later.setWindowStart(T0.plus(Duration.ofHours(1)));
+    later.setWindowEnd(T0.plus(Duration.ofHours(2)));
+    later.setConfidenceLift(0.2);
+    metrics.onReport(later);
+    metrics.onReport(finalReport()); // an earlier window's final report, read after
+    String series =
+        "calmon_monitor_confidence_lift{deployment=\"default\",group=\"new\",prompt_version=\"3\"}";
+    assertEquals("0.2", ScrapedMetrics.parse(metrics.registry().render()).get(series));
+  }
+
   private static CalibrationReport finalReport() {
     return CalibrationReport.newBuilder()
         .setDeployment("default")
@@ -136,6 +151,8 @@ class MonitorMetricsTest {
         .setMceWeighted(0.1)
         .setBinCount(15)
         .setBins(List.of())
+        .setLiftCount(200)
+        .setConfidenceLift(0.12)
         .build();
   }
 

@@ -76,6 +76,24 @@ class MonitorSettingsTest {
     assertEquals("window-advance", keyOf("window-advance", "2h"));
     assertEquals("text-divergence-ratio", keyOf("text-divergence-ratio", "0"));
     assertEquals("text-divergence-ratio", keyOf("text-divergence-ratio", "often"));
+    assertEquals("confidence-lift-threshold", keyOf("confidence-lift-threshold", "1.5"));
+    assertEquals("confidence-lift-threshold", keyOf("confidence-lift-threshold", "high"));
+    assertEquals("confidence-lift-min-predictions", keyOf("confidence-lift-min-predictions", "0"));
+  }
+
+  @Test
+  void shouldWarnOnConfidenceLiftAtTheDefaultThresholdUnlessTurnedOff() {
+    MonitorSettings defaults = MonitorSettings.from(MonitorSettings.definitions().build());
+    assertEquals(0.05, defaults.monitor().liftRule().threshold());
+    assertEquals(100, defaults.monitor().liftRule().minPredictions());
+    MonitorSettings off =
+        MonitorSettings.from(
+            MonitorSettings.definitions()
+                .flag("confidence-lift-threshold", "off")
+                .flag("confidence-lift-min-predictions", "40")
+                .build());
+    assertEquals(false, off.monitor().liftRule().isOn());
+    assertEquals(40, off.monitor().liftRule().minPredictions());
   }
 
   @Test

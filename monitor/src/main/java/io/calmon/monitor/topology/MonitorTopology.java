@@ -71,6 +71,7 @@ public final class MonitorTopology {
   static final String REFERENCE_STORE = "confidence-reference";
   static final String STREAK_STORE = "alert-streaks";
   static final String PROMPT_HEALTH_STORE = "prompt-health-latest";
+  static final String LIFT_WARNING_STORE = "confidence-lift-warned";
   static final String PARTIALS_TOPIC = "window-partials";
   static final String LABELS_TOPIC = "labels-by-event-id";
 
@@ -259,8 +260,15 @@ public final class MonitorTopology {
         reports
             .filter((key, report) -> report.getFinal$())
             .process(() -> new AlertEmitter(policy), STREAK_STORE);
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(LIFT_WARNING_STORE), Serdes.String(), Serdes.Long()));
+    KStream<String, Alert> liftWarnings =
+        reports.process(
+            () -> new LiftWarner(config.liftRule()), Named.as("lift-warnings"), LIFT_WARNING_STORE);
     KStream<String, Alert> alerts =
         eceAlerts
+            .merge(liftWarnings)
             .merge(
                 promptHealthWarnings(
                     builder, config, topics, counters, listener, codecs, toDeadLetters))

@@ -349,6 +349,7 @@ final class PredictionLabelJoiner
         .setConfidence(prediction.getConfidence())
         .setClassSetVersion(prediction.getClassSetVersion())
         .setClassProbabilities(packed)
+        .setZeroShotProbability(prediction.getZeroShotProbability())
         .build();
   }
 
@@ -384,6 +385,8 @@ final class PredictionLabelJoiner
         .setEventId(eventId)
         .setConfidence(prediction.getConfidence())
         .setPredictedNew(prediction.getGroup() == CalibrationGroup.NEW)
+        .setZeroShotProbability(
+            kind == ObservationKind.SCORED ? prediction.getZeroShotProbability() : null)
         .build();
   }
 

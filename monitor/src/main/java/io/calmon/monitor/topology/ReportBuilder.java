@@ -3,6 +3,7 @@ package io.calmon.monitor.topology;
 import io.calmon.core.calibration.CalibrationMetrics;
 import io.calmon.core.calibration.CalibrationOptions;
 import io.calmon.core.calibration.CalibrationSketch;
+import io.calmon.core.calibration.ConfidenceLift;
 import io.calmon.core.calibration.EceNoiseFloor;
 import io.calmon.core.calibration.EqualWidthBins;
 import io.calmon.monitor.MonitorConfig;
@@ -20,10 +21,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Turns window aggregates into {@link CalibrationReport}s. Also computes the label-free signals:
- * the population stability index of the window's confidence histogram against a reference (the
- * first final window of the same deployment, prompt version and group with at least {@value
- * #REFERENCE_MIN_SCORED} predictions), and for the ALL group the share of traffic predicted as new
- * classes.
+ * the confidence lift over zero-shot ({@link ConfidenceLift}), the population stability index of
+ * the window's confidence histogram against a reference (the first final window of the same
+ * deployment, prompt version and group with at least {@value #REFERENCE_MIN_SCORED} predictions),
+ * and for the ALL group the share of traffic predicted as new classes.
  */
 final class ReportBuilder implements Processor<String, WindowUpdate, String, CalibrationReport> {
 
@@ -96,6 +97,15 @@ final class ReportBuilder implements Processor<String, WindowUpdate, String, Cal
             .setNewClassShare(
                 key.group() == ReportGroup.ALL && window.getScoredCount() > 0
                     ? (double) window.getPredictedNewCount() / window.getScoredCount()
+                    : null)
+            .setLiftCount(window.getLiftCount())
+            .setConfidenceLift(
+                window.getLiftCount() > 0
+                    ? ConfidenceLift.of(
+                            window.getLiftCount(),
+                            window.getLiftConfidenceSum(),
+                            window.getLiftZeroShotSum())
+                        .lift()
                     : null);
     if (sketch.isEmpty()) {
       return report

@@ -1,6 +1,7 @@
 package io.calmon.monitor.topology;
 
 import io.calmon.core.calibration.CalibrationSketch;
+import io.calmon.core.calibration.ConfidenceLift;
 import io.calmon.core.calibration.EqualWidthBins;
 import io.calmon.schemas.serde.AvroCodec;
 import io.calmon.schemas.state.CalibrationObservation;
@@ -11,10 +12,11 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The calibration aggregate of one (deployment, prompt version, group) over one window, as a
- * mutable object: observations are folded in without decoding or encoding anything, and parts
- * computed on different input partitions merge exactly ({@link #addAll}). {@link WindowCalibration}
- * is its form in stores and on internal topics only.
+ * The calibration aggregate of one (deployment, prompt version, group) over one window (traffic,
+ * confidences, the confidence lift over zero-shot, the labelled calibration sketch), as a mutable
+ * object: observations are folded in without decoding or encoding anything, and parts computed on
+ * different input partitions merge exactly ({@link #addAll}). {@link WindowCalibration} is its form
+ * in stores and on internal topics only.
  */
 final class WindowAggregate {
   private long scoredCount;
@@ -22,15 +24,19 @@ final class WindowAggregate {
   private long lateLabelCount;
   private final long[] confidenceHistogram;
   private final CalibrationSketch sketch;
+  private final ConfidenceLift lift;
 
-  private WindowAggregate(long[] confidenceHistogram, CalibrationSketch sketch) {
+  private WindowAggregate(
+      long[] confidenceHistogram, CalibrationSketch sketch, ConfidenceLift lift) {
     this.confidenceHistogram = confidenceHistogram;
     this.sketch = sketch;
+    this.lift = lift;
   }
 
   /** An empty aggregate: {@code bins} reliability bins, {@code fineBinsPerBin} for ACE. */
   static WindowAggregate empty(int bins, int fineBinsPerBin) {
-    return new WindowAggregate(new long[bins], new CalibrationSketch(bins, fineBinsPerBin));
+    return new WindowAggregate(
+        new long[bins], new CalibrationSketch(bins, fineBinsPerBin), new ConfidenceLift());
   }
 
   /** Stores the aggregate as its {@link WindowCalibration} record, Avro single-object encoded. */
@@ -48,7 +54,11 @@ final class WindowAggregate {
       counts[i] = histogram.get(i);
     }
     WindowAggregate aggregate =
-        new WindowAggregate(counts, CalibrationSketchCodec.fromRecord(record.getSketch()));
+        new WindowAggregate(
+            counts,
+            CalibrationSketchCodec.fromRecord(record.getSketch()),
+            ConfidenceLift.of(
+                record.getLiftCount(), record.getLiftConfidenceSum(), record.getLiftZeroShotSum()));
     aggregate.scoredCount = record.getScoredCount();
     aggregate.predictedNewCount = record.getPredictedNewCount();
     aggregate.lateLabelCount = record.getLateLabelCount();
@@ -66,6 +76,9 @@ final class WindowAggregate {
         .setLateLabelCount(lateLabelCount)
         .setConfidenceHistogram(histogram)
         .setSketch(CalibrationSketchCodec.toRecord(sketch))
+        .setLiftCount(lift.count())
+        .setLiftConfidenceSum(lift.confidenceSum())
+        .setLiftZeroShotSum(lift.zeroShotSum())
         .build();
   }
 
@@ -79,6 +92,9 @@ final class WindowAggregate {
         }
         confidenceHistogram[
             EqualWidthBins.index(observation.getConfidence(), confidenceHistogram.length)]++;
+        if (observation.getZeroShotProbability() != null) {
+          lift.add(observation.getConfidence(), observation.getZeroShotProbability());
+        }
       }
       case LATE_LABEL -> lateLabelCount++;
       case LABELLED -> {
@@ -119,6 +135,7 @@ final class WindowAggregate {
       confidenceHistogram[i] += other.confidenceHistogram[i];
     }
     sketch.addAll(other.sketch);
+    lift.addAll(other.lift);
     return this;
   }
 

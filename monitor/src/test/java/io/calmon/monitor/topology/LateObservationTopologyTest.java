@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.monitor.MonitorConfig;
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationReport;
@@ -67,7 +68,8 @@ class LateObservationTopologyTest {
         Duration.ofHours(1),
         Duration.ofSeconds(1),
         Map.of(),
-        TextDivergenceRule.off());
+        TextDivergenceRule.off(),
+        ConfidenceLiftRule.off());
   }
 
   private static Instant at(int minutes) {

@@ -11,6 +11,7 @@ import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.serde.AvroSerde;
 import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.ReportGroup;
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
 import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.schemas.Alert;
@@ -84,7 +85,8 @@ class MonitorTopologyTest {
         Duration.ofHours(1),
         Duration.ofSeconds(1),
         Map.of(ReportGroup.NEW, new EceAlertRule(0.05, 20, 2, Duration.ofMinutes(30), false)),
-        TextDivergenceRule.defaults());
+        TextDivergenceRule.defaults(),
+        ConfidenceLiftRule.defaults());
   }
 
   @BeforeEach
@@ -747,6 +749,70 @@ class MonitorTopologyTest {
     assertEquals(4, alerts.readValuesToList().get(0).getPromptVersion());
   }
 
+  @Test
+  void shouldWarnOnceBeforeAnyLabelWhenATunedVersionIsMoreConfidentThanZeroShot() {
+    // Version 3 predicts new classes at 0.9 where the template gives the same classes 0.7: a
+    // lift of 0.2 over 120 predictions, no label yet. The warning comes with a provisional report.
+    for (int i = 0; i < 120; i++) {
+      predictWithZeroShot("v3-" + i, T0.plusSeconds(i), CalibrationGroup.NEW, 3, 0.9, 0.7);
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    predictWithZeroShot("v3-last", T0.plusSeconds(121), CalibrationGroup.NEW, 3, 0.9, 0.7);
+    List<Alert> raised = alerts.readValuesToList();
+    assertEquals(1, raised.size(), raised.toString());
+    Alert warning = raised.get(0);
+    assertEquals(ConfidenceLiftRule.RULE, warning.getRule());
+    assertEquals(3, warning.getPromptVersion());
+    assertEquals(CalibrationGroup.NEW, warning.getGroup());
+    assertEquals(0.2, warning.getObserved(), 1e-9);
+    assertEquals(0.05, warning.getThreshold(), 1e-12);
+    assertFalse(warning.getEvidence().get(0).getFinal$(), "raised from a provisional report");
+    assertEquals(0, warning.getEvidence().get(0).getLabelledCount());
+    assertTrue(warning.getMessage().contains("20.0 points"), warning.getMessage());
+
+    // Quiet: a DOR-like version (lift 0.02), zero-shot itself (lift 0), a tuned version's base
+    // classes (more accurate than the template there, so the lift is not overconfidence alone),
+    // and version 3 again in later windows (one warning per version).
+    for (int i = 0; i < 120; i++) {
+      Instant at = T0.plusSeconds(200 + i);
+      predictWithZeroShot("v4-" + i, at, CalibrationGroup.NEW, 4, 0.72, 0.70);
+      predictWithZeroShot("v0-" + i, at, CalibrationGroup.NEW, 0, 0.7, 0.7);
+      predictWithZeroShot("v5-" + i, at, CalibrationGroup.BASE, 5, 0.95, 0.6);
+      predictWithZeroShot(
+          "v3-late-" + i,
+          T0.plus(Duration.ofMinutes(20)).plusSeconds(i),
+          CalibrationGroup.NEW,
+          3,
+          0.95,
+          0.6);
+    }
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(40)));
+    assertEquals(List.of(), alerts.readValuesToList());
+    assertTrue(retrains.isEmpty(), "a label-free warning asks for no retraining");
+    CalibrationReport dorLike = finalReport(CalibrationGroup.NEW, 4);
+    assertEquals(120, dorLike.getLiftCount());
+    assertEquals(0.02, dorLike.getConfidenceLift(), 1e-9);
+    assertEquals(0.0, finalReport(CalibrationGroup.NEW, 0).getConfidenceLift(), 1e-12);
+
+    // A zero-shot probability that is no probability is dead-lettered with the reason.
+    predictWithZeroShot("bad", T0.plus(Duration.ofMinutes(41)), CalibrationGroup.NEW, 3, 0.9, 1.5);
+    DeadLetter dead = deadLetters.readValuesToList().get(0);
+    assertEquals("INVALID_PREDICTION", dead.getErrorType());
+    assertTrue(dead.getErrorMessage().contains("zero-shot probability 1.5"), dead.toString());
+  }
+
+  private void predictWithZeroShot(
+      String id,
+      Instant eventTime,
+      CalibrationGroup group,
+      long version,
+      double confidence,
+      double zeroShot) {
+    Prediction p = prediction(id, eventTime, "red circle", confidence, group, version);
+    p.setZeroShotProbability(zeroShot);
+    pipePrediction(p);
+  }
+
   /** A measure whose new classes' tuned divergence is {@code ratio} times zero-shot's 0.25. */
   private static PromptHealth health(String scorer, long version, long classSet, double ratio) {
     return PromptHealth.newBuilder()
@@ -797,6 +863,7 @@ class MonitorTopologyTest {
         Set.of(
             "alert-streaks",
             "class-set-bytes",
+            "confidence-lift-warned",
             "confidence-reference",
             "join-watermarks",
             "merge-progress",

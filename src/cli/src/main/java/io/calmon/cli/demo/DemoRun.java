@@ -10,6 +10,7 @@ import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.MonitorService;
 import io.calmon.monitor.MonitorSettings;
 import io.calmon.monitor.ReportGroup;
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
 import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.pretrain.TaskBand;
 import io.calmon.schemas.ClassSet;
@@ -323,7 +324,8 @@ final class DemoRun implements AutoCloseable {
             Duration.ofSeconds(1),
             // The paper's split: by the label's class against the version's base classes.
             Map.of(ReportGroup.TRUE_BASE, rule, ReportGroup.TRUE_NEW, rule),
-            loop.textRule());
+            loop.textRule(),
+            ConfidenceLiftRule.defaults());
     return new MonitorSettings(
         bootstrap,
         settings.kafka(),

@@ -13,6 +13,7 @@ import io.calmon.kafka.TopicAdmin;
 import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.MonitorService;
 import io.calmon.monitor.MonitorSettings;
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Prediction;
@@ -174,7 +175,8 @@ class BrokerRestartIT {
             Duration.ofMinutes(10),
             Duration.ofSeconds(1),
             Map.of(),
-            TextDivergenceRule.off());
+            TextDivergenceRule.off(),
+            ConfidenceLiftRule.off());
     return new MonitorSettings(
         bootstrap,
         KafkaClientConfig.none(),
