@@ -8,6 +8,7 @@ import io.calmon.cli.world.TaskBandOption;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.pretrain.TaskBand;
 import io.calmon.tuning.TuningMethod;
@@ -127,6 +128,15 @@ public final class DemoCommand implements Callable<Integer> {
               + " many times zero-shot's, or off (default ${DEFAULT-VALUE}).")
   String textDivergenceRatio;
 
+  @Option(
+      names = "--confidence-lift-threshold",
+      defaultValue = "0.05",
+      description =
+          "Warn, before any label, when a tuned version's predictions of new classes are this much"
+              + " more confident than the zero-shot template is of the same classes, or off"
+              + " (default ${DEFAULT-VALUE}).")
+  String confidenceLiftThreshold;
+
   @Mixin TaskBandOption band;
 
   @Option(
@@ -226,7 +236,7 @@ public final class DemoCommand implements Callable<Integer> {
         defaults
             .withAlertRule(alertEce, alertWindows)
             .withBootstrap(first, firstEpochs)
-            .withTextRule(textRule());
+            .withWarnings(textRule(), liftThreshold());
     long taskSeed = seed != null ? seed : open ? 1 : 7;
     // The embedded broker is plaintext: client properties are for an existing cluster only.
     KafkaClientConfig clients = bootstrapServers == null ? KafkaClientConfig.none() : kafka.get();
@@ -243,6 +253,20 @@ public final class DemoCommand implements Callable<Integer> {
         summaryJson,
         reportHtml,
         loop);
+  }
+
+  private double liftThreshold() {
+    try {
+      return ConfidenceLiftRule.parse(confidenceLiftThreshold, 1).threshold();
+    } catch (IllegalArgumentException e) {
+      throw new UserError(
+          "--confidence-lift-threshold "
+              + e.getMessage()
+              + ", got '"
+              + confidenceLiftThreshold
+              + "'",
+          e);
+    }
   }
 
   private TextDivergenceRule textRule() {

@@ -42,13 +42,19 @@ final class DemoObserver implements Runnable, AutoCloseable {
   /** What the traffic generator knows about each event: its class, and whether a label follows. */
   record Truth(String trueClass, boolean newClass, boolean labelled) {}
 
-  /** One committed prediction as the observer read it, with the phase it fell in. */
+  /**
+   * One committed prediction as the observer read it, with the phase it fell in.
+   *
+   * @param zeroShotProbability the template's probability of the predicted class, as the scorer
+   *     sent it; null when it did not
+   */
   record Scored(
       String eventId,
       long promptVersion,
       long classSetVersion,
       String predictedClass,
       double confidence,
+      Double zeroShotProbability,
       DemoPhase phase) {}
 
   /** A prompt version and when the observer read it. */
@@ -226,6 +232,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
             prediction.getClassSetVersion(),
             prediction.getPredictedClass(),
             prediction.getConfidence(),
+            prediction.getZeroShotProbability(),
             phase));
   }
 

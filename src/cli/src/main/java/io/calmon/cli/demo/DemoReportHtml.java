@@ -72,7 +72,8 @@ final class DemoReportHtml {
             "<h2>Per prompt version, by true class</h2><table><tr><th>version</th><th>method</th>"
                 + "<th>group</th><th>predictions</th><th>labels</th><th>accuracy</th><th>ECE</th>"
                 + "<th>mean confidence</th><th>zero-shot accuracy</th><th>zero-shot ECE</th>"
-                + "<th>zero-shot mean confidence</th></tr>");
+                + "<th>zero-shot mean confidence</th><th>confidence lift over zero-shot (every"
+                + " prediction, no label)</th></tr>");
     for (Map<String, Object> v :
         (List<Map<String, Object>>) summary.fields().get("prompt_versions")) {
       Map<String, Object> groups = (Map<String, Object>) v.get("groups");
@@ -97,7 +98,8 @@ final class DemoReportHtml {
                 g.get("mean_confidence"),
                 z.get("accuracy"),
                 z.get("ece"),
-                z.get("mean_confidence"))) {
+                z.get("mean_confidence"),
+                g.get("confidence_lift"))) {
           html.append("<td>").append(percent(figure)).append("</td>");
         }
         html.append("</tr>");

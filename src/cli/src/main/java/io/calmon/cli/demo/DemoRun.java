@@ -325,7 +325,7 @@ final class DemoRun implements AutoCloseable {
             // The paper's split: by the label's class against the version's base classes.
             Map.of(ReportGroup.TRUE_BASE, rule, ReportGroup.TRUE_NEW, rule),
             loop.textRule(),
-            ConfidenceLiftRule.defaults());
+            new ConfidenceLiftRule(loop.liftThreshold(), minLabelled));
     return new MonitorSettings(
         bootstrap,
         settings.kafka(),

@@ -1,6 +1,7 @@
 package io.calmon.cli.demo;
 
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.pretrain.TaskBand;
 import io.calmon.trainer.service.TrainerSettings.RetrainClasses;
@@ -65,6 +66,8 @@ record DemoSettings(
    *     labelled examples, or serves it as tuned
    * @param retrainClasses which classes a retraining tunes on
    * @param textRule the monitor's label-free warning on the served prompt's text features
+   * @param liftThreshold the confidence lift over zero-shot at which the monitor warns (its
+   *     label-free warning on traffic), or positive infinity for never
    */
   record Loop(
       double eceThreshold,
@@ -82,7 +85,8 @@ record DemoSettings(
       int trainImagesPerClass,
       boolean posthocTemperature,
       RetrainClasses retrainClasses,
-      TextDivergenceRule textRule) {
+      TextDivergenceRule textRule,
+      double liftThreshold) {
 
     /** What every tuning run but version 1's uses. */
     static final TuningMethod RETRAINING_METHOD = TuningMethod.parse("coop+dor");
@@ -109,7 +113,8 @@ record DemoSettings(
           16,
           true,
           RetrainClasses.READY,
-          TextDivergenceRule.defaults());
+          TextDivergenceRule.defaults(),
+          ConfidenceLiftRule.DEFAULT_THRESHOLD);
     }
 
     /**
@@ -136,22 +141,23 @@ record DemoSettings(
           64,
           false,
           RetrainClasses.VERSION_BASE,
-          TextDivergenceRule.defaults());
+          TextDivergenceRule.defaults(),
+          ConfidenceLiftRule.DEFAULT_THRESHOLD);
     }
 
     /** This loop with another ECE threshold and number of consecutive windows for an alert. */
     Loop withAlertRule(double threshold, int windows) {
-      return with(threshold, windows, initialMethod, initialEpochs, textRule);
+      return with(threshold, windows, initialMethod, initialEpochs, textRule, liftThreshold);
     }
 
-    /** This loop with another label-free warning. */
-    Loop withTextRule(TextDivergenceRule rule) {
-      return with(eceThreshold, consecutiveWindows, initialMethod, initialEpochs, rule);
+    /** This loop with other label-free warnings. */
+    Loop withWarnings(TextDivergenceRule rule, double lift) {
+      return with(eceThreshold, consecutiveWindows, initialMethod, initialEpochs, rule, lift);
     }
 
     /** This loop with version 1 tuned by {@code method} for {@code epochs}. */
     Loop withBootstrap(TuningMethod method, int epochs) {
-      return with(eceThreshold, consecutiveWindows, method, epochs, textRule);
+      return with(eceThreshold, consecutiveWindows, method, epochs, textRule, liftThreshold);
     }
 
     private Loop with(
@@ -159,7 +165,8 @@ record DemoSettings(
         int windows,
         TuningMethod method,
         int firstEpochs,
-        TextDivergenceRule rule) {
+        TextDivergenceRule rule,
+        double lift) {
       return new Loop(
           threshold,
           minLabelled,
@@ -176,7 +183,8 @@ record DemoSettings(
           trainImagesPerClass,
           posthocTemperature,
           retrainClasses,
-          rule);
+          rule,
+          lift);
     }
   }
 

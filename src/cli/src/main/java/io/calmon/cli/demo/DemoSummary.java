@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.monitor.ReportGroup;
 import io.calmon.monitor.alerting.AlertPolicy;
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.pretrain.TaskBand;
 import io.calmon.schemas.Alert;
@@ -107,6 +108,7 @@ record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroup
     times.put("change_seconds", seconds(trafficStart, timeline.driftStart()));
     times.put("first_alert_seconds", firstSeconds(alerts, AlertPolicy.ECE_RULE));
     times.put("first_text_warning_seconds", firstSeconds(alerts, TextDivergenceRule.RULE));
+    times.put("first_lift_warning_seconds", firstSeconds(alerts, ConfidenceLiftRule.RULE));
     Object retrained = null;
     for (Map<String, Object> v : versions) {
       if (v.get("parent") != null) {
@@ -238,13 +240,15 @@ record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroup
         line.append(
             String.format(
                 Locale.ROOT,
-                "; %s classes ECE %s (zero-shot %s), accuracy %s (zero-shot %s), %s labels",
+                "; %s classes ECE %s (zero-shot %s), accuracy %s (zero-shot %s), %s labels,"
+                    + " confidence lift %s",
                 group,
                 show(g.get("ece")),
                 show(z.get("ece")),
                 show(g.get("accuracy")),
                 show(z.get("accuracy")),
-                g.get("labels")));
+                g.get("labels"),
+                show(g.get("confidence_lift"))));
       }
       out.printf(
           Locale.ROOT,

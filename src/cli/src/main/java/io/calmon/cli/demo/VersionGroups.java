@@ -1,6 +1,7 @@
 package io.calmon.cli.demo;
 
 import io.calmon.core.calibration.CalibrationSketch;
+import io.calmon.core.calibration.ConfidenceLift;
 import io.calmon.schemas.PromptVersion;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,12 +11,15 @@ import java.util.function.Function;
 /**
  * How one prompt version did on the traffic it scored, per group of true classes: its base classes
  * (those it was tuned on) and the others (the paper's base-to-new split, as the monitor's TRUE_BASE
- * / TRUE_NEW groups), with zero-shot CLIP's figures on the same labelled events beside them.
+ * / TRUE_NEW groups), with zero-shot CLIP's figures on the same labelled events beside them, and
+ * the label-free confidence lift over zero-shot of every prediction (labelled or not) as the scorer
+ * sent it.
  */
 final class VersionGroups {
   /** The figures of one group: every prediction counted, calibration over the labelled ones. */
   static final class Tally {
     private final CalibrationSketch sketch;
+    private final ConfidenceLift lift = new ConfidenceLift();
     private long predictions;
     private long correct;
     private double confidence;
@@ -24,8 +28,12 @@ final class VersionGroups {
       sketch = new CalibrationSketch(bins);
     }
 
-    void predicted() {
+    /** One prediction, labelled or not, with the template's probability of its class if known. */
+    void predicted(double conf, Double zeroShotProbability) {
       predictions++;
+      if (zeroShotProbability != null) {
+        lift.add(conf, zeroShotProbability);
+      }
     }
 
     void labelled(double conf, boolean right) {
@@ -59,6 +67,7 @@ final class VersionGroups {
       Map<String, Object> f = new LinkedHashMap<>();
       if (withPredictions) {
         f.put("predictions", predictions);
+        f.put("confidence_lift", orNull(lift.lift()));
       }
       f.put("labels", labels());
       f.put("accuracy", orNull(accuracy()));
@@ -105,7 +114,7 @@ final class VersionGroups {
       }
       boolean isBase = baseClasses.contains(truth.trueClass());
       Tally tally = isBase ? groups.base : groups.fresh;
-      tally.predicted();
+      tally.predicted(s.confidence(), s.zeroShotProbability());
       if (!truth.labelled()) {
         continue;
       }

@@ -61,6 +61,7 @@ class DemoCommandTest {
     assertUserError("--band", "demo", "--band", "60-90,60-75,1-2");
     assertUserError("--text-divergence-ratio", "demo", "--text-divergence-ratio", "0");
     assertUserError("--text-divergence-ratio", "demo", "--text-divergence-ratio", "never");
+    assertUserError("--confidence-lift-threshold", "demo", "--confidence-lift-threshold", "1");
   }
 
   private static void assertUserError(String flag, String... args) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.calmon.broker.testing.CommittedRecords;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.ClassSet;
@@ -215,6 +216,10 @@ class DemoRunIT {
         Map<String, Object> zeroShot = (Map<String, Object>) g.get("zero_shot");
         assertEquals(g.get("labels"), zeroShot.get("labels"), "the same events: " + v);
         newLabels += (Long) g.get("labels");
+        if ((Long) g.get("predictions") > 0) {
+          // Every prediction carried the template's probability of its class: a lift, no label.
+          assertTrue(g.get("confidence_lift") != null, "no confidence lift: " + v);
+        }
       }
       assertTrue(newLabels > 0, "no version was measured on new classes: " + f);
       Map<String, Object> times = (Map<String, Object>) f.get("times");
@@ -291,7 +296,8 @@ class DemoRunIT {
             trainImagesPerClass,
             posthocTemperature,
             retrainClasses,
-            new TextDivergenceRule(1e-9)));
+            new TextDivergenceRule(1e-9),
+            ConfidenceLiftRule.DEFAULT_THRESHOLD));
   }
 
   /** Predictions the summary puts after the drift's start (either phase, base and new classes). */

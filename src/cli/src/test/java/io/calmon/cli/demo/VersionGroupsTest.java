@@ -32,14 +32,15 @@ class VersionGroupsTest {
 
   private static final List<DemoObserver.Scored> PREDICTIONS =
       List.of(
-          scored("c", 1, "cat", 0.9), // base, right
-          scored("d", 1, "cat", 0.8), // base, wrong
-          scored("b", 1, "cat", 0.7), // new, wrong
-          scored("f", 1, "cat", 0.95), // new, never labelled
-          scored("other", 2, "bird", 0.99)); // another version's
+          scored("c", 1, "cat", 0.9, 0.6), // base, right
+          scored("d", 1, "cat", 0.8, 0.5), // base, wrong
+          scored("b", 1, "cat", 0.7, 0.4), // new, wrong
+          scored("f", 1, "cat", 0.95, 0.45), // new, never labelled
+          scored("other", 2, "bird", 0.99, 0.1)); // another version's
 
-  private static DemoObserver.Scored scored(String id, long version, String cls, double conf) {
-    return new DemoObserver.Scored(id, version, 1, cls, conf, DemoPhase.BEFORE_DRIFT);
+  private static DemoObserver.Scored scored(
+      String id, long version, String cls, double conf, double zeroShot) {
+    return new DemoObserver.Scored(id, version, 1, cls, conf, zeroShot, DemoPhase.BEFORE_DRIFT);
   }
 
   private static VersionGroups groups() {
@@ -55,6 +56,8 @@ class VersionGroupsTest {
     assertEquals(2L, base.get("labels"));
     assertEquals(0.5, (Double) base.get("accuracy"), 1e-12);
     assertEquals(0.85, (Double) base.get("mean_confidence"), 1e-12);
+    // Label-free, every prediction: (0.9 + 0.8 - 0.6 - 0.5) / 2.
+    assertEquals(0.3, (Double) base.get("confidence_lift"), 1e-12);
     // Bins of 0.1: 0.9 right (|1 - 0.9| x 1/2) and 0.8 wrong (|0 - 0.8| x 1/2).
     assertEquals(0.45, (Double) base.get("ece"), 1e-12);
     Map<String, Object> zeroShotBase = (Map<String, Object>) base.get("zero_shot");
@@ -67,6 +70,8 @@ class VersionGroupsTest {
     assertEquals(1L, fresh.get("labels"));
     assertEquals(0.0, (Double) fresh.get("accuracy"), 1e-12);
     assertEquals(0.7, (Double) fresh.get("ece"), 1e-12);
+    // The unlabelled one counts too: (0.7 + 0.95 - 0.4 - 0.45) / 2.
+    assertEquals(0.4, (Double) fresh.get("confidence_lift"), 1e-12);
     Map<String, Object> zeroShotNew = (Map<String, Object>) fresh.get("zero_shot");
     assertEquals(0.6, (Double) zeroShotNew.get("ece"), 1e-12);
   }
