@@ -143,6 +143,12 @@ public record MonitorSettings(
                 + " the predicted class), all, or none")
         .define(
             "ece-threshold", Double.toString(rule.eceThreshold()), "X", "ECE above which to alert")
+        .define(
+            "ece-reference",
+            rule.reference().label(),
+            "none|zero-shot",
+            "what ece-threshold is measured from: none (the ECE itself) or zero-shot (the ECE"
+                + " minus the zero-shot template's on the same labelled events)")
         .define("min-labelled", Long.toString(rule.minLabelled()), "N", "labels a window needs")
         .define(
             "consecutive-windows",
@@ -258,6 +264,14 @@ public record MonitorSettings(
     }
   }
 
+  private static EceAlertRule.Reference eceReference(LayeredConfig config) {
+    try {
+      return EceAlertRule.Reference.parse(config.string("ece-reference"));
+    } catch (IllegalArgumentException e) {
+      throw config.invalid("ece-reference", e.getMessage());
+    }
+  }
+
   private static ConfidenceLiftRule liftRule(LayeredConfig config) {
     long minPredictions = config.integer("confidence-lift-min-predictions", 1, Integer.MAX_VALUE);
     try {
@@ -277,7 +291,8 @@ public record MonitorSettings(
                     config.longValue("min-labelled", 1, Long.MAX_VALUE),
                     config.integer("consecutive-windows", 1, 10_000),
                     config.duration("cooldown", Duration.ZERO),
-                    config.bool("require-ci-above-threshold")));
+                    config.bool("require-ci-above-threshold"),
+                    eceReference(config)));
     Map<ReportGroup, EceAlertRule> rules = new EnumMap<>(ReportGroup.class);
     String groups = config.string("alert-groups");
     if (groups.trim().equalsIgnoreCase("none")) {

@@ -3,6 +3,7 @@ package io.calmon.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.service.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,8 +78,26 @@ class MonitorSettingsTest {
     assertEquals("text-divergence-ratio", keyOf("text-divergence-ratio", "0"));
     assertEquals("text-divergence-ratio", keyOf("text-divergence-ratio", "often"));
     assertEquals("confidence-lift-threshold", keyOf("confidence-lift-threshold", "1.5"));
+    assertEquals("ece-reference", keyOf("ece-reference", "baseline"));
     assertEquals("confidence-lift-threshold", keyOf("confidence-lift-threshold", "high"));
     assertEquals("confidence-lift-min-predictions", keyOf("confidence-lift-min-predictions", "0"));
+  }
+
+  @Test
+  void shouldMeasureEceFromZeroShotWhenAsked() {
+    assertEquals(
+        EceAlertRule.Reference.NONE,
+        MonitorSettings.from(MonitorSettings.definitions().build())
+            .monitor()
+            .rules()
+            .get(ReportGroup.TRUE_NEW)
+            .reference());
+    MonitorSettings relative =
+        MonitorSettings.from(
+            MonitorSettings.definitions().flag("ece-reference", "zero-shot").build());
+    assertEquals(
+        EceAlertRule.Reference.ZERO_SHOT,
+        relative.monitor().rules().get(ReportGroup.TRUE_NEW).reference());
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.calmon.scorer;
 
-import io.calmon.core.calibration.ConfidenceLift;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.ClassProbability;
 import io.calmon.schemas.ImageEvent;
@@ -35,7 +34,8 @@ public final class PredictionBuilder {
    *
    * @param logits the context's logits of the image (before temperature)
    * @param zeroShotLogits the template's logits of the same image ({@link
-   *     ScoringContext#zeroShotLogits}), for the zero-shot probability of the predicted class
+   *     ScoringContext#zeroShotLogits}), for the template's probability of the predicted class and
+   *     its own answer
    */
   public Prediction build(
       ImageEvent event,
@@ -54,6 +54,7 @@ public final class PredictionBuilder {
               + " classes");
     }
     ClassScores scores = context.scores(logits);
+    ClassScores zeroShot = ClassScores.fromLogits(zeroShotLogits, 1.0);
     List<String> names = context.classNames();
     String predicted = names.get(scores.predicted());
     List<ClassProbability> top = new ArrayList<>(topK);
@@ -82,7 +83,9 @@ public final class PredictionBuilder {
         .setSumSquaredProbability(scores.sumSquaredProbability())
         .setClassProbabilities(full)
         .setScorerId(scorerId)
-        .setZeroShotProbability(ConfidenceLift.probabilityOf(zeroShotLogits, scores.predicted()))
+        .setZeroShotProbability(zeroShot.probability(scores.predicted()))
+        .setZeroShotClass(names.get(zeroShot.predicted()))
+        .setZeroShotConfidence(zeroShot.confidence())
         .build();
   }
 }

@@ -109,28 +109,29 @@ class PredictionBuilderTest {
 
   @Test
   void shouldCarryTheTemplatesProbabilityOfThePredictedClass() {
-    // The tuned prompt's features along the axes; the template's rotate dog and bird together.
-    float[][] tuned = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    // The template's features rotate dog and bird together.
     float[][] template = {{1, 0, 0}, {0, 0.8f, 0.6f}, {0, 0.6f, 0.8f}};
-    ScoringContext ctx =
-        new ScoringContext(
-            3,
-            7,
-            List.of("cat", "dog", "bird"),
-            Set.of("cat"),
-            tuned,
-            template,
-            (float) Math.log(10),
-            1.0);
-    float[][] image = {{0, 0, 1}}; // bird: tuned cosines (0, 0, 1), template's (0, .6, .8)
-    float[][] logits = ctx.logits(image);
-    float[][] zeroShot = ctx.zeroShotLogits(image, logits);
-    Prediction p =
-        new PredictionBuilder(5, 64, "s").build(EVENT, ctx, logits[0], zeroShot[0], SCORED_AT);
+    // Bird: tuned cosines (0, 0, 1), the template's (0, .6, .8).
+    Prediction p = tunedAgainst(template, new float[] {0, 0, 1});
 
     assertEquals("bird", p.getPredictedClass());
     assertEquals(Math.exp(10) / (2 + Math.exp(10)), p.getConfidence(), 1e-6);
-    assertEquals(Math.exp(8) / (1 + Math.exp(6) + Math.exp(8)), p.getZeroShotProbability(), 1e-6);
+    double z = 1 + Math.exp(6) + Math.exp(8);
+    assertEquals(Math.exp(8) / z, p.getZeroShotProbability(), 1e-6);
+    assertEquals("bird", p.getZeroShotClass());
+    assertEquals(Math.exp(8) / z, p.getZeroShotConfidence(), 1e-6);
+  }
+
+  @Test
+  void shouldCarryTheTemplatesOwnAnswerWhereTheTwoDisagree() {
+    float[][] template = {{0.6f, 0.8f, 0}, {0, 0.8f, 0.6f}, {0, 0.6f, 0.8f}};
+    // Tuned cosines (.6, .8, 0): dog. The template's (1, .64, .48): cat.
+    Prediction p = tunedAgainst(template, new float[] {0.6f, 0.8f, 0});
+    double z = Math.exp(10) + Math.exp(6.4) + Math.exp(4.8);
+    assertEquals("dog", p.getPredictedClass());
+    assertEquals(Math.exp(6.4) / z, p.getZeroShotProbability(), 1e-5);
+    assertEquals("cat", p.getZeroShotClass());
+    assertEquals(Math.exp(10) / z, p.getZeroShotConfidence(), 1e-5);
   }
 
   @Test
@@ -142,5 +143,27 @@ class PredictionBuilderTest {
         new PredictionBuilder(5, 64, "s")
             .build(EVENT, ctx, logits[0], ctx.zeroShotLogits(image, logits)[0], SCORED_AT);
     assertEquals(p.getConfidence(), p.getZeroShotProbability(), 1e-12);
+  }
+
+  /**
+   * The prediction for {@code image} of version 3, whose tuned features lie along the axes, with
+   * the template's features {@code template}.
+   */
+  private static Prediction tunedAgainst(float[][] template, float[] image) {
+    float[][] tuned = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    ScoringContext ctx =
+        new ScoringContext(
+            3,
+            7,
+            List.of("cat", "dog", "bird"),
+            Set.of("cat"),
+            tuned,
+            template,
+            (float) Math.log(10),
+            1.0);
+    float[][] images = {image};
+    float[][] logits = ctx.logits(images);
+    return new PredictionBuilder(5, 64, "s")
+        .build(EVENT, ctx, logits[0], ctx.zeroShotLogits(images, logits)[0], SCORED_AT);
   }
 }

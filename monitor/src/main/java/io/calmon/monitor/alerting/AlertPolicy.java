@@ -86,14 +86,16 @@ public final class AlertPolicy {
   }
 
   private static boolean breaches(EceAlertRule rule, CalibrationReport report) {
-    boolean above = report.getEce() > rule.eceThreshold();
+    Double zeroShot = report.getZeroShotEce();
+    boolean above = rule.excess(report.getEce(), zeroShot) > rule.eceThreshold();
     if (!above || !rule.requireCiAboveThreshold()) {
       return above;
     }
     // The bootstrap interval is centred on ECE's small-sample bias, so its lower end alone let
     // windows of ~60 labels from a calibrated model breach a 5% rule; the noise floor does not.
     Double floor = report.getEceNoiseFloor();
-    return report.getEceCiLow() > rule.eceThreshold() && (floor == null || report.getEce() > floor);
+    return rule.excess(report.getEceCiLow(), zeroShot) > rule.eceThreshold()
+        && (floor == null || report.getEce() > floor);
   }
 
   private static boolean coolingDown(EceAlertRule rule, AlertStreak state, Instant windowEnd) {
@@ -112,23 +114,33 @@ public final class AlertPolicy {
 
   private static Alert alert(
       EceAlertRule rule, CalibrationReport report, List<CalibrationReport> evidence) {
-    boolean critical = report.getEceCiLow() > 2 * rule.eceThreshold();
+    Double zeroShot = report.getZeroShotEce();
+    boolean critical = rule.excess(report.getEceCiLow(), zeroShot) > 2 * rule.eceThreshold();
+    boolean relative = rule.reference() == EceAlertRule.Reference.ZERO_SHOT && zeroShot != null;
     String group = report.getGroup().name().toLowerCase(java.util.Locale.ROOT);
     String grouping =
         report.getGrouping() == CalibrationGrouping.TRUE_CLASS
             ? "images of " + group + " classes"
             : "predicted as " + group + " classes";
+    String bar =
+        relative
+            ? String.format(
+                java.util.Locale.ROOT,
+                "more than %.1f points above zero-shot's %.1f%% on the same events",
+                100 * rule.eceThreshold(),
+                100 * zeroShot)
+            : String.format(java.util.Locale.ROOT, "above %.1f%%", 100 * rule.eceThreshold());
     String message =
         String.format(
             java.util.Locale.ROOT,
-            "%s-class ECE %.1f%% (%s; 95%% CI %.1f-%.1f%%) above %.1f%% for %d window(s) in a"
+            "%s-class ECE %.1f%% (%s; 95%% CI %.1f-%.1f%%) %s for %d window(s) in a"
                 + " row, prompt version %d, %d labelled in the last window",
             group,
             100 * report.getEce(),
             grouping,
             100 * report.getEceCiLow(),
             100 * report.getEceCiHigh(),
-            100 * rule.eceThreshold(),
+            bar,
             evidence.size(),
             report.getPromptVersion(),
             report.getLabelledCount());
@@ -149,7 +161,7 @@ public final class AlertPolicy {
         .setSeverity(critical ? Severity.CRITICAL : Severity.WARNING)
         .setRaisedAt(report.getEmittedAt())
         .setThreshold(rule.eceThreshold())
-        .setObserved(report.getEce())
+        .setObserved(rule.excess(report.getEce(), zeroShot))
         .setMessage(message)
         .setEvidence(List.copyOf(evidence))
         .build();

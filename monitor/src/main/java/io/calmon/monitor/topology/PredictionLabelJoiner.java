@@ -309,6 +309,10 @@ final class PredictionLabelJoiner
     CalibrationObservation observation = observation(ObservationKind.LABELLED, eventId, prediction);
     boolean correct = prediction.getPredictedClass().equals(label.getTrueClass());
     observation.setCorrect(correct);
+    if (prediction.getZeroShotClass() != null && prediction.getZeroShotConfidence() != null) {
+      observation.setZeroShotConfidence(prediction.getZeroShotConfidence());
+      observation.setZeroShotCorrect(prediction.getZeroShotClass().equals(label.getTrueClass()));
+    }
     List<String> classes = classNames(prediction);
     int trueIndex = classes.indexOf(label.getTrueClass());
     observation.setTrueClassIndex(trueIndex);
@@ -350,6 +354,8 @@ final class PredictionLabelJoiner
         .setClassSetVersion(prediction.getClassSetVersion())
         .setClassProbabilities(packed)
         .setZeroShotProbability(prediction.getZeroShotProbability())
+        .setZeroShotClass(prediction.getZeroShotClass())
+        .setZeroShotConfidence(prediction.getZeroShotConfidence())
         .build();
   }
 

@@ -26,11 +26,11 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *   <li>Times (a prediction's event time, a label's labelled-at time): not negative and not more
  *       than the configured skew ahead of the wall clock (INVALID_TIME, EVENT_TIME_IN_FUTURE), so
  *       one record stamped far ahead cannot close every open window.
- *   <li>Predictions: confidence, zero-shot probability and every class probability finite and in
- *       [0, 1], a non-negative prompt version, a non-empty deployment and predicted class
- *       (INVALID_PREDICTION); when scored against the deployment's latest class set, the predicted
- *       class must be in it (UNKNOWN_CLASS) and shipped probabilities one per class
- *       (INVALID_PREDICTION).
+ *   <li>Predictions: confidence, zero-shot probability and confidence and every class probability
+ *       finite and in [0, 1] (a zero-shot class with its confidence), a non-negative prompt
+ *       version, a non-empty deployment and predicted class (INVALID_PREDICTION); when scored
+ *       against the deployment's latest class set, the predicted class must be in it
+ *       (UNKNOWN_CLASS) and shipped probabilities one per class (INVALID_PREDICTION).
  *   <li>Labels: a non-empty deployment and true class (INVALID_LABEL); when the deployment's class
  *       set is known, the true class must be in it or in one it replaced since start-up
  *       (UNKNOWN_CLASS).
@@ -197,6 +197,14 @@ abstract sealed class RecordDecoder<T> implements FixedKeyProcessor<String, byte
       Double zeroShot = prediction.getZeroShotProbability();
       if (zeroShot != null && !isProbability(zeroShot)) {
         return "zero-shot probability " + zeroShot + " is not a probability in [0, 1]";
+      }
+      Double zeroShotConfidence = prediction.getZeroShotConfidence();
+      if (zeroShotConfidence != null && !isProbability(zeroShotConfidence)) {
+        return "zero-shot confidence " + zeroShotConfidence + " is not a probability in [0, 1]";
+      }
+      if ((zeroShotConfidence == null) != (prediction.getZeroShotClass() == null)
+          || (prediction.getZeroShotClass() != null && isBlank(prediction.getZeroShotClass()))) {
+        return "zero-shot class and confidence come together, the class not empty";
       }
       if (prediction.getPromptVersion() < 0) {
         return "prompt version " + prediction.getPromptVersion() + " is negative";

@@ -6,6 +6,7 @@ import io.calmon.core.calibration.CalibrationSketch;
 import io.calmon.core.calibration.ConfidenceLift;
 import io.calmon.core.calibration.EceNoiseFloor;
 import io.calmon.core.calibration.EqualWidthBins;
+import io.calmon.core.calibration.ReliabilityDiagram;
 import io.calmon.monitor.MonitorConfig;
 import io.calmon.monitor.ReportGroup;
 import io.calmon.schemas.CalibrationReport;
@@ -107,6 +108,18 @@ final class ReportBuilder implements Processor<String, WindowUpdate, String, Cal
                             window.getLiftZeroShotSum())
                         .lift()
                     : null);
+    CalibrationSketch zeroShot =
+        window.getZeroShotSketch() == null
+            ? null
+            : CalibrationSketchCodec.fromRecord(window.getZeroShotSketch());
+    if (zeroShot != null && !zeroShot.isEmpty()) {
+      ReliabilityDiagram diagram = zeroShot.diagram();
+      report
+          .setZeroShotLabelledCount(zeroShot.count())
+          .setZeroShotAccuracy(diagram.accuracy())
+          .setZeroShotMeanConfidence(diagram.meanConfidence())
+          .setZeroShotEce(diagram.ece());
+    }
     if (sketch.isEmpty()) {
       return report
           .setAccuracy(0)

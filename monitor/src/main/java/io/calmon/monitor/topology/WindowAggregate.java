@@ -13,10 +13,11 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The calibration aggregate of one (deployment, prompt version, group) over one window (traffic,
- * confidences, the confidence lift over zero-shot, the labelled calibration sketch), as a mutable
- * object: observations are folded in without decoding or encoding anything, and parts computed on
- * different input partitions merge exactly ({@link #addAll}). {@link WindowCalibration} is its form
- * in stores and on internal topics only.
+ * confidences, the confidence lift over zero-shot, the labelled calibration sketch and the
+ * template's on the same labelled predictions), as a mutable object: observations are folded in
+ * without decoding or encoding anything, and parts computed on different input partitions merge
+ * exactly ({@link #addAll}). {@link WindowCalibration} is its form in stores and on internal topics
+ * only.
  */
 final class WindowAggregate {
   private long scoredCount;
@@ -25,18 +26,34 @@ final class WindowAggregate {
   private final long[] confidenceHistogram;
   private final CalibrationSketch sketch;
   private final ConfidenceLift lift;
+  private final CalibrationSketch zeroShotSketch;
 
   private WindowAggregate(
-      long[] confidenceHistogram, CalibrationSketch sketch, ConfidenceLift lift) {
+      long[] confidenceHistogram,
+      CalibrationSketch sketch,
+      ConfidenceLift lift,
+      CalibrationSketch zeroShotSketch) {
     this.confidenceHistogram = confidenceHistogram;
     this.sketch = sketch;
     this.lift = lift;
+    this.zeroShotSketch = zeroShotSketch;
+  }
+
+  /**
+   * The template's sketch on the same labelled predictions: its bins only (one fine bin each), for
+   * its accuracy, mean confidence and ECE.
+   */
+  static CalibrationSketch zeroShotSketch(int bins) {
+    return new CalibrationSketch(bins, 1);
   }
 
   /** An empty aggregate: {@code bins} reliability bins, {@code fineBinsPerBin} for ACE. */
   static WindowAggregate empty(int bins, int fineBinsPerBin) {
     return new WindowAggregate(
-        new long[bins], new CalibrationSketch(bins, fineBinsPerBin), new ConfidenceLift());
+        new long[bins],
+        new CalibrationSketch(bins, fineBinsPerBin),
+        new ConfidenceLift(),
+        zeroShotSketch(bins));
   }
 
   /** Stores the aggregate as its {@link WindowCalibration} record, Avro single-object encoded. */
@@ -58,7 +75,10 @@ final class WindowAggregate {
             counts,
             CalibrationSketchCodec.fromRecord(record.getSketch()),
             ConfidenceLift.of(
-                record.getLiftCount(), record.getLiftConfidenceSum(), record.getLiftZeroShotSum()));
+                record.getLiftCount(), record.getLiftConfidenceSum(), record.getLiftZeroShotSum()),
+            record.getZeroShotSketch() == null
+                ? zeroShotSketch(counts.length)
+                : CalibrationSketchCodec.fromRecord(record.getZeroShotSketch()));
     aggregate.scoredCount = record.getScoredCount();
     aggregate.predictedNewCount = record.getPredictedNewCount();
     aggregate.lateLabelCount = record.getLateLabelCount();
@@ -79,6 +99,7 @@ final class WindowAggregate {
         .setLiftCount(lift.count())
         .setLiftConfidenceSum(lift.confidenceSum())
         .setLiftZeroShotSum(lift.zeroShotSum())
+        .setZeroShotSketch(CalibrationSketchCodec.toRecord(zeroShotSketch))
         .build();
   }
 
@@ -112,6 +133,9 @@ final class WindowAggregate {
         if (observation.getNll() != null) {
           sketch.addNegativeLogLikelihood(observation.getNll());
         }
+        if (observation.getZeroShotConfidence() != null) {
+          zeroShotSketch.add(observation.getZeroShotConfidence(), observation.getZeroShotCorrect());
+        }
       }
       default -> throw new IllegalStateException("unknown observation " + observation.getKind());
     }
@@ -136,6 +160,7 @@ final class WindowAggregate {
     }
     sketch.addAll(other.sketch);
     lift.addAll(other.lift);
+    zeroShotSketch.addAll(other.zeroShotSketch);
     return this;
   }
 

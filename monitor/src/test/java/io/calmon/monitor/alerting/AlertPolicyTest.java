@@ -206,6 +206,60 @@ class AlertPolicyTest {
     assertTrue(e.getMessage().contains("1.5"), e.getMessage());
   }
 
+  @Test
+  void shouldMeasureFromZeroShotsEceOnTheSameEventsWhenTheRuleSaysSo() {
+    EceAlertRule relative =
+        new EceAlertRule(
+            0.05, 100, 2, Duration.ofMinutes(30), true, EceAlertRule.Reference.ZERO_SHOT);
+    AlertPolicy policy = new AlertPolicy(Map.of(ReportGroup.NEW, relative));
+    // A repaired version at 12% where zero-shot itself is at 9%: 3 points above, no breach. The
+    // absolute rule fires on the same reports.
+    AlertStreak state = null;
+    for (int i = 0; i < 3; i++) {
+      AlertPolicy.Outcome outcome =
+          policy.evaluate(state, withZeroShotEce(window(i, 0.12, 0.10), 0.09));
+      assertTrue(outcome.alert().isEmpty(), "3 points above zero-shot is within 5");
+      state = outcome.state();
+    }
+    assertTrue(
+        run(
+                withZeroShotEce(window(0, 0.12, 0.10), 0.09),
+                withZeroShotEce(window(1, 0.12, 0.10), 0.09))
+            .get(1)
+            .isPresent());
+    // 20% against zero-shot's 9%, interval from 16%: 7 points above at its lower end, breaches.
+    Optional<Alert> fired = Optional.empty();
+    for (int i = 3; i < 5; i++) {
+      AlertPolicy.Outcome outcome =
+          policy.evaluate(state, withZeroShotEce(window(i, 0.20, 0.16), 0.09));
+      state = outcome.state();
+      fired = outcome.alert();
+    }
+    Alert alert = fired.orElseThrow();
+    assertEquals(0.11, alert.getObserved(), 1e-12, "the ECE above zero-shot's");
+    assertTrue(
+        alert
+            .getMessage()
+            .contains("more than 5.0 points above zero-shot's 9.0% on the same events"),
+        alert.getMessage());
+    // Reports without the template's figures (older scorers) are read against 0.
+    assertTrue(
+        new AlertPolicy(
+                Map.of(
+                    ReportGroup.NEW,
+                    new EceAlertRule(
+                        0.05, 100, 1, Duration.ZERO, false, EceAlertRule.Reference.ZERO_SHOT)))
+            .evaluate(null, window(0, 0.08, 0.06))
+            .alert()
+            .isPresent());
+  }
+
+  private static CalibrationReport withZeroShotEce(CalibrationReport report, double ece) {
+    report.setZeroShotEce(ece);
+    report.setZeroShotLabelledCount(report.getLabelledCount());
+    return report;
+  }
+
   private static CalibrationReport window(int index, double ece, double ciLow) {
     Instant start = T0.plus(WINDOW.multipliedBy(index));
     return CalibrationReport.newBuilder()

@@ -801,6 +801,45 @@ class MonitorTopologyTest {
     assertTrue(dead.getErrorMessage().contains("zero-shot probability 1.5"), dead.toString());
   }
 
+  @Test
+  void shouldReportTheTemplatesCalibrationOnTheSameLabelledEvents() {
+    // The template's answers for four labelled events: right at 0.6 and 0.8, wrong at 0.7 and
+    // 0.9; a fifth event's prediction came without them. With 10 bins: (|1 - .6| + |1 - .8| +
+    // |0 - .7| + |0 - .9|) / 4 = 0.55, accuracy 0.5, mean confidence 0.75.
+    String[][] answers = {
+      {"a", "red circle", "0.6"}, {"b", "red circle", "0.8"},
+      {"c", "blue square", "0.7"}, {"d", "blue square", "0.9"}
+    };
+    for (String[] answer : answers) {
+      Prediction p = prediction(answer[0], T0, "red circle", 0.9, CalibrationGroup.NEW, 3);
+      p.setZeroShotProbability(0.5);
+      p.setZeroShotClass(answer[1]);
+      p.setZeroShotConfidence(Double.parseDouble(answer[2]));
+      pipePrediction(p);
+      label(answer[0], "red circle", T0.plusSeconds(30));
+    }
+    predict("e", T0, "red circle", 0.9);
+    label("e", "red circle", T0.plusSeconds(30));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(13)));
+
+    CalibrationReport report = finalReport(CalibrationGroup.NEW, 3);
+    assertEquals(5, report.getLabelledCount());
+    assertEquals(4, report.getZeroShotLabelledCount());
+    assertEquals(0.5, report.getZeroShotAccuracy(), 1e-12);
+    assertEquals(0.75, report.getZeroShotMeanConfidence(), 1e-12);
+    assertEquals(0.55, report.getZeroShotEce(), 1e-12);
+
+    // A zero-shot class without its confidence is no answer: dead-lettered with the reason.
+    Prediction half =
+        prediction(
+            "half", T0.plus(Duration.ofMinutes(14)), "red circle", 0.9, CalibrationGroup.NEW, 3);
+    half.setZeroShotClass("red circle");
+    pipePrediction(half);
+    DeadLetter dead = deadLetters.readValuesToList().get(0);
+    assertEquals("INVALID_PREDICTION", dead.getErrorType());
+    assertTrue(dead.getErrorMessage().contains("come together"), dead.toString());
+  }
+
   private void predictWithZeroShot(
       String id,
       Instant eventTime,

@@ -9,6 +9,7 @@ import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.monitor.alerting.ConfidenceLiftRule;
+import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.pretrain.TaskBand;
 import io.calmon.tuning.TuningMethod;
@@ -121,6 +122,14 @@ public final class DemoCommand implements Callable<Integer> {
   int alertWindows;
 
   @Option(
+      names = "--ece-reference",
+      description =
+          "What --ece-threshold is measured from: none (the ECE itself) or zero-shot (the ECE"
+              + " minus the zero-shot template's on the same labelled events). Default: zero-shot"
+              + " for the open-vocabulary scenario, none for the drift scenarios.")
+  String eceReference;
+
+  @Option(
       names = "--text-divergence-ratio",
       defaultValue = "1.1",
       description =
@@ -185,7 +194,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private DemoSettings settings() {
+  DemoSettings settings() {
     DemoSettings.Scenario kind = DemoSettings.Scenario.of(scenario);
     if (kind == null) {
       throw new UserError(
@@ -234,7 +243,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     DemoSettings.Loop loop =
         defaults
-            .withAlertRule(alertEce, alertWindows)
+            .withAlertRule(alertEce, alertWindows, eceReference(defaults))
             .withBootstrap(first, firstEpochs)
             .withWarnings(textRule(), liftThreshold());
     long taskSeed = seed != null ? seed : open ? 1 : 7;
@@ -253,6 +262,17 @@ public final class DemoCommand implements Callable<Integer> {
         summaryJson,
         reportHtml,
         loop);
+  }
+
+  private EceAlertRule.Reference eceReference(DemoSettings.Loop defaults) {
+    if (eceReference == null) {
+      return defaults.eceReference();
+    }
+    try {
+      return EceAlertRule.Reference.parse(eceReference);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--ece-reference " + e.getMessage() + ", got '" + eceReference + "'", e);
+    }
   }
 
   private double liftThreshold() {

@@ -6,7 +6,6 @@ import io.calmon.schemas.Alert;
 import io.calmon.schemas.CalibrationGroup;
 import io.calmon.schemas.CalibrationGrouping;
 import io.calmon.schemas.CalibrationReport;
-import io.calmon.schemas.ClassSet;
 import io.calmon.schemas.Prediction;
 import io.calmon.schemas.PromptHealth;
 import io.calmon.schemas.PromptVersion;
@@ -47,6 +46,9 @@ final class DemoObserver implements Runnable, AutoCloseable {
    *
    * @param zeroShotProbability the template's probability of the predicted class, as the scorer
    *     sent it; null when it did not
+   * @param zeroShotClass the template's own answer for the same image, as the scorer sent it; null
+   *     when it did not
+   * @param zeroShotConfidence the template's probability of that answer
    */
   record Scored(
       String eventId,
@@ -55,6 +57,8 @@ final class DemoObserver implements Runnable, AutoCloseable {
       String predictedClass,
       double confidence,
       Double zeroShotProbability,
+      String zeroShotClass,
+      Double zeroShotConfidence,
       DemoPhase phase) {}
 
   /** A prompt version and when the observer read it. */
@@ -82,7 +86,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
   private final List<Raised> raised = new ArrayList<>();
   private final Map<List<Long>, Measured> measured = new LinkedHashMap<>();
   private final List<Scored> scored = new ArrayList<>();
-  private final Map<Long, List<String>> classSets = new HashMap<>();
   private volatile boolean running = true;
   private volatile Instant driftStart;
   private volatile long versionAtDrift = -1;
@@ -120,7 +123,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
             topics.calibrationAlerts().name(),
             topics.retrainRequests().name(),
             topics.promptVersions().name(),
-            topics.classSets().name(),
             topics.promptHealth().name(),
             topics.deadLetters().name()));
   }
@@ -151,7 +153,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
           reportCodec,
           versionCodec,
           alertCodec,
-          format.codec(ClassSet.class, topics.classSets().name()),
           format.codec(PromptHealth.class, topics.promptHealth().name()));
     } finally {
       consumer.close(Duration.ofSeconds(5));
@@ -163,7 +164,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
       RecordCodec<CalibrationReport> reportCodec,
       RecordCodec<PromptVersion> versionCodec,
       RecordCodec<Alert> alertCodec,
-      RecordCodec<ClassSet> classSetCodec,
       RecordCodec<PromptHealth> healthCodec) {
     while (running) {
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
@@ -184,8 +184,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
             retrainRequests.incrementAndGet();
           } else if (topic.equals(topics.promptVersions().name())) {
             onVersion(versionCodec.decode(record.value()));
-          } else if (topic.equals(topics.classSets().name())) {
-            onClassSet(classSetCodec.decode(record.value()));
           } else if (topic.equals(topics.promptHealth().name())) {
             onHealth(healthCodec.decode(record.value()));
           } else if (topic.equals(topics.deadLetters().name())) {
@@ -214,10 +212,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
         new Measured(health, Instant.now()));
   }
 
-  private synchronized void onClassSet(ClassSet classSet) {
-    classSets.put(classSet.getVersion(), List.copyOf(classSet.getClassNames()));
-  }
-
   private synchronized void onPrediction(Prediction prediction) {
     predictions.incrementAndGet();
     if (!predicted.add(prediction.getEventId())) {
@@ -233,6 +227,8 @@ final class DemoObserver implements Runnable, AutoCloseable {
             prediction.getPredictedClass(),
             prediction.getConfidence(),
             prediction.getZeroShotProbability(),
+            prediction.getZeroShotClass(),
+            prediction.getZeroShotConfidence(),
             phase));
   }
 
@@ -253,11 +249,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
   /** What the traffic generator said about an event; null for one it did not send. */
   Truth truth(String eventId) {
     return truths.get(eventId);
-  }
-
-  /** The classes of a class set version of the deployment; empty if none was read. */
-  synchronized List<String> classSet(long version) {
-    return classSets.getOrDefault(version, List.of());
   }
 
   /** Alerts read, in order. */

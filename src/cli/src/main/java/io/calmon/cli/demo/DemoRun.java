@@ -167,8 +167,6 @@ final class DemoRun implements AutoCloseable {
     DemoObserver observer = new DemoObserver(bootstrap, settings.kafka(), topics, timeline);
     resources.add(observer);
     Thread observing = start("calmon-demo-observer", observer);
-    ZeroShotReference zeroShot = new ZeroShotReference(clip, ScorerConfig.DEFAULT_TEMPLATE);
-    resources.add(zeroShot);
 
     WorldTraffic steady =
         new WorldTraffic(
@@ -187,7 +185,6 @@ final class DemoRun implements AutoCloseable {
             (event, labelled) -> {
               sent.add(event.eventId());
               observer.expect(event.eventId(), event.trueClass(), event.newClass(), labelled);
-              zeroShot.add(event.eventId(), event.png());
             });
     resources.add(traffic);
     Thread producing = start("calmon-demo-traffic", traffic);
@@ -223,7 +220,6 @@ final class DemoRun implements AutoCloseable {
     while (observer.missing(sent) > 0 && Instant.now().isBefore(patience)) {
       Thread.sleep(500);
     }
-    zeroShot.awaitEncoded(60);
     DemoSummary summary =
         DemoSummary.of(
             settings,
@@ -232,7 +228,6 @@ final class DemoRun implements AutoCloseable {
             traffic,
             observer,
             timeline,
-            zeroShot,
             trafficStart,
             observer.missing(sent));
     observer.close();
@@ -309,7 +304,8 @@ final class DemoRun implements AutoCloseable {
             minLabelled,
             loop.consecutiveWindows(),
             window.multipliedBy(6),
-            loop.noiseGate());
+            loop.noiseGate(),
+            loop.eceReference());
     MonitorConfig config =
         new MonitorConfig(
             window,

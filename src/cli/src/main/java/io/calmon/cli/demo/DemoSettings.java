@@ -2,6 +2,7 @@ package io.calmon.cli.demo;
 
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.monitor.alerting.ConfidenceLiftRule;
+import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.pretrain.TaskBand;
 import io.calmon.trainer.service.TrainerSettings.RetrainClasses;
@@ -68,6 +69,7 @@ record DemoSettings(
    * @param textRule the monitor's label-free warning on the served prompt's text features
    * @param liftThreshold the confidence lift over zero-shot at which the monitor warns (its
    *     label-free warning on traffic), or positive infinity for never
+   * @param eceReference what the ECE rule's threshold is measured from
    */
   record Loop(
       double eceThreshold,
@@ -86,7 +88,8 @@ record DemoSettings(
       boolean posthocTemperature,
       RetrainClasses retrainClasses,
       TextDivergenceRule textRule,
-      double liftThreshold) {
+      double liftThreshold,
+      EceAlertRule.Reference eceReference) {
 
     /** What every tuning run but version 1's uses. */
     static final TuningMethod RETRAINING_METHOD = TuningMethod.parse("coop+dor");
@@ -114,7 +117,8 @@ record DemoSettings(
           true,
           RetrainClasses.READY,
           TextDivergenceRule.defaults(),
-          ConfidenceLiftRule.DEFAULT_THRESHOLD);
+          ConfidenceLiftRule.DEFAULT_THRESHOLD,
+          EceAlertRule.Reference.NONE);
     }
 
     /**
@@ -142,22 +146,26 @@ record DemoSettings(
           false,
           RetrainClasses.VERSION_BASE,
           TextDivergenceRule.defaults(),
-          ConfidenceLiftRule.DEFAULT_THRESHOLD);
+          ConfidenceLiftRule.DEFAULT_THRESHOLD,
+          EceAlertRule.Reference.ZERO_SHOT);
     }
 
     /** This loop with another ECE threshold and number of consecutive windows for an alert. */
-    Loop withAlertRule(double threshold, int windows) {
-      return with(threshold, windows, initialMethod, initialEpochs, textRule, liftThreshold);
+    Loop withAlertRule(double threshold, int windows, EceAlertRule.Reference reference) {
+      return with(
+          threshold, windows, initialMethod, initialEpochs, textRule, liftThreshold, reference);
     }
 
     /** This loop with other label-free warnings. */
     Loop withWarnings(TextDivergenceRule rule, double lift) {
-      return with(eceThreshold, consecutiveWindows, initialMethod, initialEpochs, rule, lift);
+      return with(
+          eceThreshold, consecutiveWindows, initialMethod, initialEpochs, rule, lift, eceReference);
     }
 
     /** This loop with version 1 tuned by {@code method} for {@code epochs}. */
     Loop withBootstrap(TuningMethod method, int epochs) {
-      return with(eceThreshold, consecutiveWindows, method, epochs, textRule, liftThreshold);
+      return with(
+          eceThreshold, consecutiveWindows, method, epochs, textRule, liftThreshold, eceReference);
     }
 
     private Loop with(
@@ -166,7 +174,8 @@ record DemoSettings(
         TuningMethod method,
         int firstEpochs,
         TextDivergenceRule rule,
-        double lift) {
+        double lift,
+        EceAlertRule.Reference reference) {
       return new Loop(
           threshold,
           minLabelled,
@@ -184,7 +193,8 @@ record DemoSettings(
           posthocTemperature,
           retrainClasses,
           rule,
-          lift);
+          lift,
+          reference);
     }
   }
 

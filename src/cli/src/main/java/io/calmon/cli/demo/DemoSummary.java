@@ -45,7 +45,6 @@ record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroup
       TrafficGenerator traffic,
       DemoObserver observer,
       DemoTimeline timeline,
-      ZeroShotReference zeroShot,
       Instant trafficStart,
       long lost) {
     Map<String, Object> f = new LinkedHashMap<>();
@@ -82,13 +81,11 @@ record DemoSummary(Map<String, Object> fields, long lost, Map<Long, VersionGroup
     List<Map<String, Object>> versions = new ArrayList<>();
     Map<Long, VersionGroups> byVersion = new LinkedHashMap<>();
     List<DemoObserver.Scored> scored = observer.scored();
-    VersionGroups.Reference reference =
-        s -> zeroShot.score(s.eventId(), observer.classSet(s.classSetVersion()));
     for (DemoObserver.Published p : observer.published()) {
       Map<String, Object> entry = versionEntry(p.version());
       entry.put("published_seconds", seconds(trafficStart, p.readAt()));
       VersionGroups groups =
-          VersionGroups.of(p.version(), scored, observer::truth, reference, timeline.bins());
+          VersionGroups.of(p.version(), scored, observer::truth, timeline.bins());
       byVersion.put(p.version().getVersion(), groups);
       entry.put("groups", groups.fields());
       versions.add(entry);

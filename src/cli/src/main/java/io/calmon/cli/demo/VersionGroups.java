@@ -11,8 +11,9 @@ import java.util.function.Function;
 /**
  * How one prompt version did on the traffic it scored, per group of true classes: its base classes
  * (those it was tuned on) and the others (the paper's base-to-new split, as the monitor's TRUE_BASE
- * / TRUE_NEW groups), with zero-shot CLIP's figures on the same labelled events beside them, and
- * the label-free confidence lift over zero-shot of every prediction (labelled or not) as the scorer
+ * / TRUE_NEW groups), with zero-shot CLIP's figures on the same labelled events beside them (the
+ * template's answer each prediction carries, computed by the scorer on the same image), and the
+ * label-free confidence lift over zero-shot of every prediction (labelled or not) as the scorer
  * sent it.
  */
 final class VersionGroups {
@@ -89,21 +90,14 @@ final class VersionGroups {
     zeroShotNew = new Tally(bins);
   }
 
-  /** Zero-shot's answer for the event of a prediction, over its class set; null if unknown. */
-  @FunctionalInterface
-  interface Reference {
-    ZeroShotReference.Scored score(DemoObserver.Scored prediction);
-  }
-
   /**
    * The figures of {@code version} from the predictions read ({@code truths} says what each event
-   * was) and {@code zeroShot}'s on the same events (null: none).
+   * was) and the template's on the same events (each prediction carries its answer).
    */
   static VersionGroups of(
       PromptVersion version,
       List<DemoObserver.Scored> predictions,
       Function<String, DemoObserver.Truth> truths,
-      Reference zeroShot,
       int bins) {
     VersionGroups groups = new VersionGroups(bins);
     List<String> baseClasses = version.getBaseClasses();
@@ -119,10 +113,9 @@ final class VersionGroups {
         continue;
       }
       tally.labelled(s.confidence(), s.predictedClass().equals(truth.trueClass()));
-      ZeroShotReference.Scored reference = zeroShot == null ? null : zeroShot.score(s);
-      if (reference != null) {
+      if (s.zeroShotClass() != null && s.zeroShotConfidence() != null) {
         (isBase ? groups.zeroShotBase : groups.zeroShotNew)
-            .labelled(reference.confidence(), reference.predictedClass().equals(truth.trueClass()));
+            .labelled(s.zeroShotConfidence(), s.zeroShotClass().equals(truth.trueClass()));
       }
     }
     return groups;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.calmon.cli.Calmon;
+import io.calmon.monitor.alerting.ConfidenceLiftRule;
+import io.calmon.monitor.alerting.EceAlertRule;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,23 @@ class DemoCommandTest {
     assertUserError("--text-divergence-ratio", "demo", "--text-divergence-ratio", "0");
     assertUserError("--text-divergence-ratio", "demo", "--text-divergence-ratio", "never");
     assertUserError("--confidence-lift-threshold", "demo", "--confidence-lift-threshold", "1");
+    assertUserError("--ece-reference", "demo", "--ece-reference", "baseline");
+  }
+
+  @Test
+  void shouldMeasureTheOpenVocabularyAlertsFromZeroShotAndTheDriftAlertsFromNothing() {
+    assertEquals(EceAlertRule.Reference.ZERO_SHOT, loop().eceReference());
+    assertEquals(EceAlertRule.Reference.NONE, loop("--scenario", "noise").eceReference());
+    assertEquals(EceAlertRule.Reference.NONE, loop("--ece-reference", "none").eceReference());
+    assertEquals(ConfidenceLiftRule.DEFAULT_THRESHOLD, loop().liftThreshold());
+    assertEquals(
+        Double.POSITIVE_INFINITY, loop("--confidence-lift-threshold", "off").liftThreshold());
+  }
+
+  private static DemoSettings.Loop loop(String... args) {
+    DemoCommand command = new DemoCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.settings().loop();
   }
 
   private static void assertUserError(String flag, String... args) {

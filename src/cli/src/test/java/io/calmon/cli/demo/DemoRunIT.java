@@ -8,6 +8,7 @@ import io.calmon.broker.testing.CommittedRecords;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.monitor.alerting.ConfidenceLiftRule;
+import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.schemas.Alert;
 import io.calmon.schemas.ClassSet;
@@ -297,7 +298,8 @@ class DemoRunIT {
             posthocTemperature,
             retrainClasses,
             new TextDivergenceRule(1e-9),
-            ConfidenceLiftRule.DEFAULT_THRESHOLD));
+            ConfidenceLiftRule.DEFAULT_THRESHOLD,
+            EceAlertRule.Reference.NONE));
   }
 
   /** Predictions the summary puts after the drift's start (either phase, base and new classes). */

@@ -23,28 +23,37 @@ class VersionGroupsTest {
           "f", new DemoObserver.Truth("fish", true, false),
           "other", new DemoObserver.Truth("bird", true, true));
 
-  /** Zero-shot's answers: right on every labelled event, less sure than the version. */
-  private static final Map<String, ZeroShotReference.Scored> ZERO_SHOT =
-      Map.of(
-          "c", new ZeroShotReference.Scored("cat", 0.6),
-          "d", new ZeroShotReference.Scored("dog", 0.5),
-          "b", new ZeroShotReference.Scored("bird", 0.4));
-
   private static final List<DemoObserver.Scored> PREDICTIONS =
       List.of(
-          scored("c", 1, "cat", 0.9, 0.6), // base, right
-          scored("d", 1, "cat", 0.8, 0.5), // base, wrong
-          scored("b", 1, "cat", 0.7, 0.4), // new, wrong
-          scored("f", 1, "cat", 0.95, 0.45), // new, never labelled
-          scored("other", 2, "bird", 0.99, 0.1)); // another version's
+          // Zero-shot's answers: right on every labelled event, less sure than the version.
+          scored("c", 1, "cat", 0.9, 0.6, "cat", 0.6), // base, right
+          scored("d", 1, "cat", 0.8, 0.5, "dog", 0.5), // base, wrong
+          scored("b", 1, "cat", 0.7, 0.4, "bird", 0.4), // new, wrong
+          scored("f", 1, "cat", 0.95, 0.45, null, null), // new, never labelled, no answer
+          scored("other", 2, "bird", 0.99, 0.1, "bird", 0.1)); // another version's
 
   private static DemoObserver.Scored scored(
-      String id, long version, String cls, double conf, double zeroShot) {
-    return new DemoObserver.Scored(id, version, 1, cls, conf, zeroShot, DemoPhase.BEFORE_DRIFT);
+      String id,
+      long version,
+      String cls,
+      double conf,
+      double zeroShotOfCls,
+      String zeroShotClass,
+      Double zeroShotConfidence) {
+    return new DemoObserver.Scored(
+        id,
+        version,
+        1,
+        cls,
+        conf,
+        zeroShotOfCls,
+        zeroShotClass,
+        zeroShotConfidence,
+        DemoPhase.BEFORE_DRIFT);
   }
 
   private static VersionGroups groups() {
-    return VersionGroups.of(V1, PREDICTIONS, TRUTHS::get, s -> ZERO_SHOT.get(s.eventId()), 10);
+    return VersionGroups.of(V1, PREDICTIONS, TRUTHS::get, 10);
   }
 
   @Test
@@ -81,8 +90,7 @@ class VersionGroupsTest {
   void shouldLeaveFiguresOfAGroupWithoutLabelsEmpty() {
     PromptVersion everything =
         PromptVersion.newBuilder(V1).setBaseClasses(List.of("cat", "dog", "bird", "fish")).build();
-    Map<String, Object> f =
-        VersionGroups.of(everything, PREDICTIONS, TRUTHS::get, s -> null, 10).fields();
+    Map<String, Object> f = VersionGroups.of(everything, PREDICTIONS, TRUTHS::get, 10).fields();
     Map<String, Object> fresh = (Map<String, Object>) f.get("new");
     assertEquals(0L, fresh.get("predictions"));
     assertNull(fresh.get("ece"));
@@ -152,8 +160,7 @@ class VersionGroupsTest {
     Map<String, Object> empty = new LinkedHashMap<>(version);
     PromptVersion everything =
         PromptVersion.newBuilder(V1).setBaseClasses(List.of("cat", "dog", "bird", "fish")).build();
-    VersionGroups noNewLabels =
-        VersionGroups.of(everything, PREDICTIONS, TRUTHS::get, s -> null, 10);
+    VersionGroups noNewLabels = VersionGroups.of(everything, PREDICTIONS, TRUTHS::get, 10);
     empty.put("groups", noNewLabels.fields());
     Map<String, Object> withEmpty = new LinkedHashMap<>(fields);
     withEmpty.put("prompt_versions", List.of(empty));

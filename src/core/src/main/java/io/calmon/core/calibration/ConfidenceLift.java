@@ -53,28 +53,6 @@ public final class ConfidenceLift {
   }
 
   /**
-   * The probability of {@code predicted} under the softmax of {@code logits} (the zero-shot
-   * template's logits of one image), computed stably.
-   *
-   * @throws IllegalArgumentException if there are no logits or {@code predicted} is out of range
-   */
-  public static double probabilityOf(float[] logits, int predicted) {
-    if (predicted < 0 || predicted >= logits.length) {
-      throw new IllegalArgumentException(
-          "class " + predicted + " is not one of " + logits.length + " logits");
-    }
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : logits) {
-      sum += Math.exp(v - max);
-    }
-    return Math.exp(logits[predicted] - max) / sum;
-  }
-
-  /**
    * Adds one prediction.
    *
    * @param confidence the prompt's probability of its predicted class
