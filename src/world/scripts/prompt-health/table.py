@@ -61,17 +61,21 @@ for path in args:
             continue
         for s in m["seeds"]:
             row = dict(task=task, method=name, seed=s["seed"], zs_new_ece=zs["new_ece"],
-                       new_ece=s["new_ece"], rise=s["new_ece"] - zs["new_ece"])
+                       new_ece=s["new_ece"], rise=s["new_ece"] - zs["new_ece"],
+                       new_acc=s["new_acc"],
+                       new_acc_estimate=100 * s.get("new_zero_shot_accuracy_estimate",
+                                                    float("nan")))
             for key, _ in MEASURES:
                 row[key] = s.get(key, float("nan"))
             rows.append(row)
 rows.sort(key=lambda r: (r["task"], r["method"], r["seed"]))
-print("| task | method | seed | zero-shot new ECE | new ECE | rise | "
-      + " | ".join(n for _, n in MEASURES) + " |")
-print("|---" * (6 + len(MEASURES)) + "|")
+print("| task | method | seed | zero-shot new ECE | new ECE | rise | new acc | new acc by zero-shot"
+      " (no label) | " + " | ".join(n for _, n in MEASURES) + " |")
+print("|---" * (8 + len(MEASURES)) + "|")
 for r in rows:
-    print("| %s | %s | %d | %.2f | %.2f | %+.2f | " % (r["task"], r["method"], r["seed"],
-                                                      r["zs_new_ece"], r["new_ece"], r["rise"])
+    print("| %s | %s | %d | %.2f | %.2f | %+.2f | %.2f | %.2f | " % (
+              r["task"], r["method"], r["seed"], r["zs_new_ece"], r["new_ece"], r["rise"],
+              r["new_acc"], r["new_acc_estimate"])
           + " | ".join("%.3f" % r[k] for k, _ in MEASURES) + " |")
 print()
 print("Spearman rank correlation with the rise in new-class ECE over zero-shot, over %d runs:"
@@ -112,13 +116,20 @@ for key, name in MEASURES:
     if best:
         print("| %s | %.3f | %d | %d | %d | %d | %.2f | %.2f |" % ((name,) + best[1:]))
 print()
-print("The default rule, new divergence ratio at or above 1.1:")
-rs = measured(rows, "new_divergence_ratio")
-for method in sorted({r["method"] for r in rs}):
-    m = [r for r in rs if r["method"] == method]
-    flagged = [r for r in m if r["new_divergence_ratio"] >= 1.1]
-    rises = [r for r in m if r["rise"] > rise_bar]
-    print("- %s: %d of %d runs flagged; %d of the %d runs with a rise over %.1f points flagged;"
-          " %d flagged without one" % (method, len(flagged), len(m),
-                                       sum(1 for r in flagged if r["rise"] > rise_bar), len(rises),
-                                       rise_bar, sum(1 for r in flagged if r["rise"] <= rise_bar)))
+DEFAULT_RULES = (("new_confidence_lift", "new confidence lift", 0.05),
+                 ("new_divergence_ratio", "new divergence ratio", 1.1))
+for key, name, bar in DEFAULT_RULES:
+    rs = measured(rows, key)
+    if not rs:
+        continue
+    print("The default rule, %s at or above %g:" % (name, bar))
+    for method in sorted({r["method"] for r in rs}):
+        m = [r for r in rs if r["method"] == method]
+        flagged = [r for r in m if r[key] >= bar]
+        rises = [r for r in m if r["rise"] > rise_bar]
+        print("- %s: %d of %d runs flagged; %d of the %d runs with a rise over %.1f points flagged;"
+              " %d flagged without one" % (method, len(flagged), len(m),
+                                           sum(1 for r in flagged if r["rise"] > rise_bar),
+                                           len(rises), rise_bar,
+                                           sum(1 for r in flagged if r["rise"] <= rise_bar)))
+    print()
