@@ -68,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--rate",
       description =
           "Image events per second (default 24, so that a 10 s window holds enough labels to"
-              + " tell a new-class ECE of 10-20% from its noise floor; 12 for noise and"
+              + " tell a new-class ECE of 10-20%% from its noise floor; 12 for noise and"
               + " new-classes).")
   Double rate;
 
