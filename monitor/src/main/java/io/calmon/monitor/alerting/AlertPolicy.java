@@ -86,7 +86,7 @@ public final class AlertPolicy {
   }
 
   private static boolean breaches(EceAlertRule rule, CalibrationReport report) {
-    Double zeroShot = report.getZeroShotEce();
+    Double zeroShot = zeroShotReference(report);
     boolean above = rule.excess(report.getEce(), zeroShot) > rule.eceThreshold();
     if (!above || !rule.requireCiAboveThreshold()) {
       return above;
@@ -96,6 +96,16 @@ public final class AlertPolicy {
     Double floor = report.getEceNoiseFloor();
     return rule.excess(report.getEceCiLow(), zeroShot) > rule.eceThreshold()
         && (floor == null || report.getEce() > floor);
+  }
+
+  /**
+   * The template's miscalibration on a report's labelled events: its ECE beyond sampling noise, or
+   * its ECE where the report does not say (null when the report has neither).
+   */
+  private static Double zeroShotReference(CalibrationReport report) {
+    return report.getZeroShotEceBeyondNoise() != null
+        ? report.getZeroShotEceBeyondNoise()
+        : report.getZeroShotEce();
   }
 
   private static boolean coolingDown(EceAlertRule rule, AlertStreak state, Instant windowEnd) {
@@ -114,7 +124,7 @@ public final class AlertPolicy {
 
   private static Alert alert(
       EceAlertRule rule, CalibrationReport report, List<CalibrationReport> evidence) {
-    Double zeroShot = report.getZeroShotEce();
+    Double zeroShot = zeroShotReference(report);
     boolean critical = rule.excess(report.getEceCiLow(), zeroShot) > 2 * rule.eceThreshold();
     boolean relative = rule.reference() == EceAlertRule.Reference.ZERO_SHOT && zeroShot != null;
     String group = report.getGroup().name().toLowerCase(java.util.Locale.ROOT);
@@ -126,7 +136,8 @@ public final class AlertPolicy {
         relative
             ? String.format(
                 java.util.Locale.ROOT,
-                "more than %.1f points above zero-shot's %.1f%% on the same events",
+                "more than %.1f points above zero-shot's %.1f%% (beyond sampling noise) on the same"
+                    + " events",
                 100 * rule.eceThreshold(),
                 100 * zeroShot)
             : String.format(java.util.Locale.ROOT, "above %.1f%%", 100 * rule.eceThreshold());

@@ -14,10 +14,12 @@ import java.time.Duration;
  * {@code cooldown} of event time.
  *
  * <p>With {@code reference} {@link Reference#ZERO_SHOT} the rule reads ECE <em>above
- * zero-shot's</em>: the report's ECE minus the hand-written template's ECE on the same labelled
- * events ({@code zero_shot_ece}, from the answer every prediction carries), so a version is not
- * blamed for the miscalibration the model has without any prompt (a report without the template's
- * figures, from scorers that do not send them, is read against 0).
+ * zero-shot's</em>: the report's ECE minus the hand-written template's miscalibration on the same
+ * labelled events ({@code zero_shot_ece_beyond_noise}: its ECE less the small-sample bias a
+ * calibrated model would show; from the answer every prediction carries), so a version is not
+ * blamed for the miscalibration the model has without any prompt, and where zero-shot is calibrated
+ * the rule is the absolute one (a report without the template's figures, from scorers that do not
+ * send them, is read against 0).
  *
  * @param eceThreshold ECE above which a window breaches, a fraction in (0, 1)
  * @param minLabelled labelled predictions a window needs before it counts at all
@@ -39,7 +41,7 @@ public record EceAlertRule(
   public enum Reference {
     /** The ECE itself: above {@code eceThreshold}. */
     NONE,
-    /** The ECE minus the template's ECE on the same labelled events. */
+    /** The ECE minus the template's miscalibration on the same labelled events. */
     ZERO_SHOT;
 
     /** The reference a setting names: {@code none} or {@code zero-shot}. */

@@ -828,6 +828,14 @@ class MonitorTopologyTest {
     assertEquals(0.5, report.getZeroShotAccuracy(), 1e-12);
     assertEquals(0.75, report.getZeroShotMeanConfidence(), 1e-12);
     assertEquals(0.55, report.getZeroShotEce(), 1e-12);
+    // Four labels: most of that ECE is what a calibrated template would show on four labels too.
+    double beyond = report.getZeroShotEceBeyondNoise();
+    assertTrue(beyond >= 0 && beyond < 0.55, "beyond noise: " + beyond);
+    assertTrue(
+        reportsOf(CalibrationGroup.NEW, 3).stream()
+            .filter(r -> !r.getFinal$())
+            .allMatch(r -> r.getZeroShotEceBeyondNoise() == null),
+        "final reports only");
 
     // A zero-shot class without its confidence is no answer: dead-lettered with the reason.
     Prediction half =
