@@ -148,7 +148,8 @@ public record MonitorSettings(
             rule.reference().label(),
             "none|zero-shot",
             "what ece-threshold is measured from: none (the ECE itself) or zero-shot (the ECE"
-                + " minus the zero-shot template's on the same labelled events)")
+                + " minus the zero-shot template's ECE beyond sampling noise on the same labelled"
+                + " events)")
         .define("min-labelled", Long.toString(rule.minLabelled()), "N", "labels a window needs")
         .define(
             "consecutive-windows",

@@ -125,8 +125,9 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--ece-reference",
       description =
           "What --ece-threshold is measured from: none (the ECE itself) or zero-shot (the ECE"
-              + " minus the zero-shot template's on the same labelled events). Default: zero-shot"
-              + " for the open-vocabulary scenario, none for the drift scenarios.")
+              + " minus the zero-shot template's ECE beyond sampling noise on the same labelled"
+              + " events). Default: zero-shot for the open-vocabulary scenario, none for the drift"
+              + " scenarios.")
   String eceReference;
 
   @Option(
