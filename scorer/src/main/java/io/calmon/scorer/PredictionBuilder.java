@@ -54,7 +54,11 @@ public final class PredictionBuilder {
               + " classes");
     }
     ClassScores scores = context.scores(logits);
-    ClassScores zeroShot = ClassScores.fromLogits(zeroShotLogits, 1.0);
+    // Serving the template, its answer is the prediction itself: no second softmax per image.
+    ClassScores zeroShot =
+        zeroShotLogits == logits && context.temperature() == 1.0
+            ? scores
+            : ClassScores.fromLogits(zeroShotLogits, 1.0);
     List<String> names = context.classNames();
     String predicted = names.get(scores.predicted());
     List<ClassProbability> top = new ArrayList<>(topK);
