@@ -19,6 +19,7 @@ import io.calmon.schemas.state.WindowPartial;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -56,8 +57,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       WINDOWS_CLOSED}); one that misses only some (hopping windows) counts in the open ones.
  * </ul>
  *
- * Predictions wait {@link MonitorConfig#predictionRetention()} of watermark time for labels; a
- * time-ordered index store lets each window close drop the expired entries with one range scan.
+ * Predictions wait {@link MonitorConfig#predictionRetention()} of watermark time for labels; an
+ * in-memory {@link ExpiryIndex} lets each window close drop the expired entries in time order.
  * Everything is timed by the watermark, never by stream time: how Kafka Streams interleaves the two
  * topics (or a backlog of hours) does not change what the final reports hold.
  */
@@ -66,6 +67,7 @@ final class PredictionLabelJoiner
   static final String WINDOWS_CLOSED = "WINDOWS_CLOSED";
 
   private final MonitorConfig config;
+  private final Duration retention;
   private final TimeWindows windows;
   private final int sourcePartitions;
   private final MonitorCounters counters;
@@ -93,6 +95,7 @@ final class PredictionLabelJoiner
       MonitorCounters counters,
       RecordCodec<ClassSet> classSetCodec) {
     this.config = config;
+    this.retention = config.predictionRetention();
     this.classSetCodec = classSetCodec;
     this.windows = windows;
     this.sourcePartitions = sourcePartitions;
@@ -208,7 +211,7 @@ final class PredictionLabelJoiner
     WaitingPrediction prediction = waiting(received);
     long eventTime = prediction.getEventTime().toEpochMilli();
     emit(prediction, observation(ObservationKind.SCORED, eventId, prediction), eventTime);
-    Instant expiresAt = prediction.getEventTime().plus(config.predictionRetention());
+    Instant expiresAt = prediction.getEventTime().plus(retention);
     if (entry != null && entry.getLabel() != null) {
       join(eventId, prediction, entry.getLabel(), entry.getLabelArrivedAt().toEpochMilli());
       store(eventId, joined(expiresAt));
@@ -237,7 +240,7 @@ final class PredictionLabelJoiner
           PendingJoin.newBuilder()
               .setLabel(label)
               .setLabelArrivedAt(Instant.ofEpochMilli(arrivedAt))
-              .setExpiresAt(Instant.ofEpochMilli(arrivedAt).plus(config.predictionRetention()))
+              .setExpiresAt(Instant.ofEpochMilli(arrivedAt).plus(retention))
               .build();
       store(eventId, entry);
       return;

@@ -147,12 +147,11 @@ final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, 
       return;
     }
     KeyValueStore<K, V> below = wrapped();
+    // A delete goes down as a put of null, which Kafka Streams' stores take as a delete (a
+    // tombstone in the changelog): their delete() would read and decode the old value only to
+    // return it.
     for (Map.Entry<K, V> entry : written.entrySet()) {
-      if (entry.getValue() == null) {
-        below.delete(entry.getKey());
-      } else {
-        below.put(entry.getKey(), entry.getValue());
-      }
+      below.put(entry.getKey(), entry.getValue());
     }
     // A new map, not clear(): a cleared HashMap keeps its largest table, and every later
     // write-back would walk it. Sized for as many writes as this commit took.

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class WriteBackStoreTest {
   private static final String STORE = "counts";
+  private static final String DELETE = "delete";
 
   /** A mutable value, as a window aggregate is. */
   static final class Count {
@@ -38,6 +39,7 @@ class WriteBackStoreTest {
   }
 
   private final AtomicInteger encoded = new AtomicInteger();
+  private final AtomicInteger decoded = new AtomicInteger();
 
   private Serde<Count> countSerde() {
     return Serdes.serdeFrom(
@@ -49,6 +51,7 @@ class WriteBackStoreTest {
           if (bytes == null) {
             return null;
           }
+          decoded.incrementAndGet();
           Count count = new Count();
           count.n = ByteBuffer.wrap(bytes).getLong();
           return count;
@@ -109,6 +112,18 @@ class WriteBackStoreTest {
   }
 
   @Test
+  void shouldWriteADeleteBackWithoutReadingTheOldValue() {
+    KeyValueStore<String, Count> store = store(new MockProcessorContext<>());
+    increment(store, "a");
+    ((WriteBackStore<String, Count>) store).flushCache();
+    assertEquals(1, store.delete("a").n, "a delete returns the value it removes");
+    int decodedBefore = decoded.get();
+    ((WriteBackStore<String, Count>) store).flushCache();
+    assertEquals(decodedBefore, decoded.get(), "the write-back decodes nothing");
+    assertNull(store.get("a"));
+  }
+
+  @Test
   void shouldForgetWritesThrownAwayWithTheCache() {
     KeyValueStore<String, Count> store = store(new MockProcessorContext<>());
     increment(store, "a");
@@ -130,7 +145,7 @@ class WriteBackStoreTest {
     assertSame(count, store.get("a"));
   }
 
-  /** Counts every key it reads into the write-back store. */
+  /** Counts every key it reads into the write-back store; a value of {@code delete} deletes it. */
   static final class Counting implements Processor<String, String, Void, Void> {
     private KeyValueStore<String, Count> store;
 
@@ -141,7 +156,11 @@ class WriteBackStoreTest {
 
     @Override
     public void process(Record<String, String> record) {
-      increment(store, record.key());
+      if (DELETE.equals(record.value())) {
+        store.delete(record.key());
+      } else {
+        increment(store, record.key());
+      }
     }
   }
 
@@ -169,10 +188,19 @@ class WriteBackStoreTest {
       in.pipeInput("a", "x");
       in.pipeInput("a", "x");
       in.pipeInput("b", "x");
+      in.pipeInput("a", DELETE);
       List<KeyValue<String, Long>> logged = new ArrayList<>();
-      changelog.readKeyValuesToList().forEach(kv -> logged.add(KeyValue.pair(kv.key, kv.value.n)));
+      changelog
+          .readKeyValuesToList()
+          .forEach(kv -> logged.add(KeyValue.pair(kv.key, kv.value == null ? null : kv.value.n)));
       assertEquals(
-          List.of(KeyValue.pair("a", 1L), KeyValue.pair("a", 2L), KeyValue.pair("b", 1L)), logged);
+          List.of(
+              KeyValue.pair("a", 1L),
+              KeyValue.pair("a", 2L),
+              KeyValue.pair("b", 1L),
+              KeyValue.pair("a", null)),
+          logged,
+          "every value and the delete, as a tombstone");
     }
   }
 }
