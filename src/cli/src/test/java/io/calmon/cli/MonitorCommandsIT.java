@@ -357,10 +357,11 @@ class MonitorCommandsIT {
 
   @Test
   void shouldRunTheMonitorBenchmarkOnItsOwnBroker() {
-    CliRun run = CliRun.run("bench", "monitor", "--events", "200", "--warmup-events", "100");
+    CliRun run =
+        CliRun.run("bench", "monitor", "--events", "200", "--warmup-events", "100", "--span", "3m");
     assertEquals(0, run.exitCode, run.err.toString());
     List<String> lines = run.out.text().lines().toList();
-    assertEquals(6, lines.size(), run.out.text());
+    assertEquals(7, lines.size(), run.out.text());
     assertTrue(lines.get(0).startsWith("warm-up (not measured"), lines.get(0));
     // 200 predictions, 200 labels and one closing pair on the one partition.
     assertTrue(lines.get(2).startsWith("plain consumer (bound): 402 records in"), lines.get(2));
@@ -372,6 +373,14 @@ class MonitorCommandsIT {
                 "ratio monitor/bound: \\d+\\.\\d{3} from start \\(\\d+\\.\\d{3} once reading\\)"),
         lines.get(4));
     assertEquals("labelled events counted by the final reports: 200 of 200 (1.0000)", lines.get(5));
+    assertTrue(
+        lines
+            .get(6)
+            .matches(
+                "CPU over the \\d+\\.\\d\\d s pass \\(\\d+ cores\\): process \\d+\\.\\d\\d s, JIT"
+                    + " compilers \\d+\\.\\d\\d s, 1 stream thread\\(s\\) \\d+\\.\\d\\d s"
+                    + " \\(\\d+% of the pass each\\)"),
+        lines.get(6));
   }
 
   /** Runs {@code calmon reports --from-beginning} until a JSON line matches. */

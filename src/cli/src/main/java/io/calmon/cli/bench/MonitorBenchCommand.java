@@ -2,6 +2,7 @@ package io.calmon.cli.bench;
 
 import io.calmon.broker.EmbeddedKafkaBroker;
 import io.calmon.cli.CliKafka;
+import io.calmon.cli.DurationFlag;
 import io.calmon.cli.UserError;
 import io.calmon.kafka.CalmonTopics;
 import io.calmon.kafka.TopicAdmin;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,11 +41,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code calmon bench monitor}: a backlog of predictions and labels (20 minutes of event time, each
- * label 5 s after its event) written before the monitor starts, then read by the monitor on the
- * embedded broker: events per second (predictions + labels) next to the bound measured in the same
- * run, a plain consumer reading the same topics from start to end (no decoding, no state, no
- * transactions), and the share of the labelled events that the final reports count.
+ * {@code calmon bench monitor}: a backlog of predictions and labels (20 minutes of event time by
+ * default, each label 5 s after its event) written before the monitor starts, then read by the
+ * monitor on the embedded broker: events per second (predictions + labels) next to the bound
+ * measured in the same run, a plain consumer reading the same topics from start to end (no
+ * decoding, no state, no transactions), and the share of the labelled events that the final reports
+ * count.
  */
 final class MonitorBenchCommand {
 
@@ -59,6 +62,9 @@ final class MonitorBenchCommand {
       })
   static final class Monitor implements Callable<Integer> {
     private static final Duration WINDOW = Duration.ofMinutes(1);
+
+    /** Kafka Streams' processing threads ({@code <client id>-StreamThread-<n>}). */
+    private static final Pattern STREAM_THREAD = Pattern.compile(".*-StreamThread-\\d+");
 
     /** Classes served, as in the demo's deployment: each prediction carries all their scores. */
     private static final int CLASSES = 40;
@@ -109,8 +115,18 @@ final class MonitorBenchCommand {
                 + " the measured pass runs compiled code (default: ${DEFAULT-VALUE}; 0: none).")
     int warmupEvents;
 
+    @Option(
+        names = "--span",
+        defaultValue = "20m",
+        description =
+            "Event time the backlog covers, in 1-minute windows (default: ${DEFAULT-VALUE}); more"
+                + " --events over a longer span keep the events per window, for a longer pass.")
+    String span;
+
     @Option(names = "--seed", defaultValue = "7", description = "Traffic seed.")
     long seed;
+
+    private Duration spanned;
 
     @Override
     public Integer call() throws Exception {
@@ -119,19 +135,27 @@ final class MonitorBenchCommand {
       requireAtLeast("--instances", instances, 1);
       requireAtLeast("--stream-threads", streamThreads, 1);
       requireAtLeast("--warmup-events", warmupEvents, 0);
+      spanned = DurationFlag.parse("--span", span);
+      if (spanned.compareTo(WINDOW) < 0
+          || !spanned.equals(WINDOW.multipliedBy(spanned.dividedBy(WINDOW)))) {
+        throw new UserError("--span must be a whole number of minutes, got " + span);
+      }
       PrintWriter out = spec.commandLine().getOut();
       Path state = Files.createTempDirectory("calmon-bench-state");
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
         String bootstrap = broker.bootstrapServers();
         if (warmupEvents > 0) {
           Run warmup = run(bootstrap, state, "warmup-", warmupEvents);
+          double waited = CpuMeter.awaitQuietCompilers(Duration.ofSeconds(60));
           out.printf(
               Locale.ROOT,
               "warm-up (not measured: the JIT compiles the monitor's and the consumer's paths): %d"
-                  + " predictions + %d labels on warmup-* topics, %.0f events/s%n",
+                  + " predictions + %d labels on warmup-* topics, %.0f events/s; then %.0f s until"
+                  + " the JIT compilers were quiet%n",
               warmupEvents,
               warmupEvents,
-              warmup.monitorRate());
+              warmup.monitorRate(),
+              waited);
         }
         Run measured = run(bootstrap, state, "bench-", events);
         out.printf(
@@ -143,7 +167,8 @@ final class MonitorBenchCommand {
                 + " %s): %d records in %.2f s = %.0f events/s from start; first read after %.2f s,"
                 + " then %.0f events/s; final reports complete after %.2f s%n"
                 + "ratio monitor/bound: %.3f from start (%.3f once reading)%n"
-                + "labelled events counted by the final reports: %d of %d (%.4f)%n",
+                + "labelled events counted by the final reports: %d of %d (%.4f)%n"
+                + "%s%n",
             events,
             events,
             measured.inputRecords() - 2L * events,
@@ -166,7 +191,8 @@ final class MonitorBenchCommand {
             measured.monitorRate() / measured.read().rateOnceReading(),
             measured.counted(),
             events,
-            (double) measured.counted() / events);
+            (double) measured.counted() / events,
+            measured.cpu().describe("stream thread(s)"));
         out.flush();
       }
       return 0;
@@ -181,7 +207,8 @@ final class MonitorBenchCommand {
         double monitorSeconds,
         double monitorRate,
         double completeSeconds,
-        long counted) {
+        long counted,
+        CpuMeter.Use cpu) {
       double bound() {
         return read.rate();
       }
@@ -210,8 +237,10 @@ final class MonitorBenchCommand {
       long readAtStart = 0;
       double completeSeconds;
       long counted;
+      CpuMeter.Use cpu;
       try {
         long monitorStart = System.nanoTime();
+        CpuMeter meter = CpuMeter.start();
         for (int i = 0; i < instances; i++) {
           monitors.add(
               new MonitorService(
@@ -233,6 +262,7 @@ final class MonitorBenchCommand {
           Thread.sleep(5);
         }
         monitorSeconds = seconds(monitorStart);
+        cpu = meter.stop(name -> STREAM_THREAD.matcher(name).matches());
         startSeconds = firstRead == 0 ? monitorSeconds : (firstRead - monitorStart) / 1e9;
         counted = labelledInFinalReports(bootstrap, topics);
         completeSeconds = seconds(monitorStart);
@@ -249,7 +279,8 @@ final class MonitorBenchCommand {
               ? inputRecords / monitorSeconds
               : (inputRecords - readAtStart) / Math.max(monitorSeconds - startSeconds, 1e-3),
           completeSeconds,
-          counted);
+          counted,
+          cpu);
     }
 
     private static void requireAtLeast(String flag, int value, int least) {
@@ -278,7 +309,7 @@ final class MonitorBenchCommand {
     private long labelledInFinalReports(String bootstrap, CalmonTopics topics)
         throws InterruptedException {
       AvroSerde<CalibrationReport> serde = AvroSerde.of(CalibrationReport.class);
-      long windows = Duration.ofMinutes(20).dividedBy(WINDOW);
+      long windows = spanned.dividedBy(WINDOW);
       int seen = -1;
       long lastChange = System.nanoTime();
       while (true) {
@@ -309,7 +340,7 @@ final class MonitorBenchCommand {
     }
 
     /**
-     * Predictions spread over 20 minutes of event time, each labelled 5 s later, then one
+     * Predictions spread over {@code --span} of event time, each labelled 5 s later, then one
      * prediction and one label on every partition 2 minutes after the last event, which close every
      * window.
      *
@@ -319,7 +350,7 @@ final class MonitorBenchCommand {
       SplittableRandom random = new SplittableRandom(seed);
       Instant t0 =
           Instant.ofEpochMilli(
-              Instant.now().minus(Duration.ofMinutes(30)).toEpochMilli()
+              Instant.now().minus(spanned).minus(Duration.ofMinutes(10)).toEpochMilli()
                   / WINDOW.toMillis()
                   * WINDOW.toMillis());
       AvroSerde<Prediction> predictions = AvroSerde.of(Prediction.class);
@@ -333,7 +364,7 @@ final class MonitorBenchCommand {
       try (KafkaProducer<String, byte[]> producer = CliKafka.producer(bootstrap)) {
         for (int i = 0; i < events; i++) {
           String id = "e" + i;
-          Instant eventTime = t0.plusMillis(i * 1_200_000L / events);
+          Instant eventTime = t0.plusMillis(i * spanned.toMillis() / events);
           int top = random.nextInt(classes.size());
           String predicted = classes.get(top);
           double confidence = 0.25 + 0.75 * random.nextDouble();
@@ -378,7 +409,7 @@ final class MonitorBenchCommand {
                   labels.serialize(null, label)),
               check);
         }
-        Instant close = t0.plus(Duration.ofMinutes(22));
+        Instant close = t0.plus(spanned).plus(Duration.ofMinutes(2));
         for (int p = 0; p < partitions; p++) {
           String id = "close-" + p;
           Prediction tick =
