@@ -98,7 +98,8 @@ public final class ScorerBenchmark {
       for (int i = 0; i < 64; i++) {
         pngs.add(png(side, i));
       }
-      double alone = modelAlone(clip, pngs);
+      CpuMeter.Use aloneCpu = modelAlone(clip, pngs);
+      double alone = images / aloneCpu.wallSeconds();
       CalmonTopics topics = CalmonTopics.withPrefix("bench-");
       try (TopicAdmin admin =
           TopicAdmin.connect(broker.bootstrapServers(), Duration.ofSeconds(30))) {
@@ -123,23 +124,32 @@ public final class ScorerBenchmark {
                 "bench".getBytes(StandardCharsets.UTF_8),
                 AvroCodec.of(ClassSet.class).encode(cs)));
         scorer.start();
-        int warm = 4 * batchSize;
+        // An unmeasured burst as large as the measured one, then until the JIT compilers are
+        // quiet: a short run otherwise measures the compiler as much as the scorer.
+        int warm = images;
         sendBurst(producer, topics, pngs, 0, warm);
         awaitPredictions(scorer, warm);
-        long t0 = System.nanoTime();
+        CpuMeter.awaitQuietCompilers(Duration.ofSeconds(30));
+        CpuMeter meter = CpuMeter.start();
         sendBurst(producer, topics, pngs, warm, images);
         awaitPredictions(scorer, warm + images);
-        double endToEnd = images / ((System.nanoTime() - t0) / 1e9);
+        CpuMeter.Use endToEndCpu = meter.stop(name -> false);
+        double endToEnd = images / endToEndCpu.wallSeconds();
         double rate = Math.max(1, load * endToEnd);
         double[] latencies = latency(producer, topics, pngs, broker.bootstrapServers(), rate);
-        double aloneAfter = modelAlone(clip, pngs);
+        CpuMeter.Use aloneAfterCpu = modelAlone(clip, pngs);
+        double aloneAfter = images / aloneAfterCpu.wallSeconds();
         report(clip, alone, aloneAfter, endToEnd, rate, latencies, scorer.metrics());
+        reportCpu(aloneAfterCpu, endToEndCpu);
       }
     }
   }
 
-  /** Decode + preprocess + image encoder + logits + prediction record, batched, no Kafka. */
-  private double modelAlone(ClipModel clip, List<byte[]> pngs) {
+  /**
+   * Decode + preprocess + image encoder + logits + prediction record, batched, no Kafka: the CPU
+   * use of the second of two passes over {@code images} (the first warms up).
+   */
+  private CpuMeter.Use modelAlone(ClipModel clip, List<byte[]> pngs) {
     ScoringContext ctx =
         new ScoringContextCompiler(clip, ScorerConfig.DEFAULT_TEMPLATE)
             .zeroShot(new ClassSet("bench", 1L, Instant.now(), CLASSES));
@@ -147,9 +157,9 @@ public final class ScorerBenchmark {
     PredictionBuilder builder = new PredictionBuilder(5, 64, "bench");
     ImageEvent event = ImageEvent.newBuilder().setEventId("x").setEventTime(Instant.now()).build();
     int rounds = 2; // the first warms up
-    double rate = 0;
+    CpuMeter.Use use = null;
     for (int round = 0; round < rounds; round++) {
-      long t0 = System.nanoTime();
+      CpuMeter meter = CpuMeter.start();
       for (int start = 0; start < images; start += batchSize) {
         List<float[]> pixels = new ArrayList<>();
         for (int i = start; i < Math.min(images, start + batchSize); i++) {
@@ -162,9 +172,9 @@ public final class ScorerBenchmark {
           builder.build(event, ctx, logits[i], zeroShotLogits[i], Instant.now());
         }
       }
-      rate = images / ((System.nanoTime() - t0) / 1e9);
+      use = meter.stop(name -> false);
     }
-    return rate;
+    return use;
   }
 
   private double[] latency(
@@ -248,6 +258,29 @@ public final class ScorerBenchmark {
         "p99 against max wait + commit interval + 100 ms = %d ms: %s%n",
         bound, quantile(latencies, 0.99) <= bound ? "within" : "over");
     out.printf("scorer metrics: %s%n", metrics.snapshot());
+    out.flush();
+  }
+
+  /**
+   * The CPU each image costs alone and end to end, and what that allows: where the model alone
+   * already keeps every core busy, end to end can reach at most its CPU per image over the end to
+   * end CPU per image (the rest goes to the broker, the load generator and the Kafka clients, all
+   * in this process).
+   */
+  private void reportCpu(CpuMeter.Use alone, CpuMeter.Use endToEnd) {
+    double aloneMs = 1e3 * alone.processSeconds() / images;
+    double endToEndMs = 1e3 * endToEnd.processSeconds() / images;
+    out.printf(
+        "CPU per image: model alone %.2f ms (%.1f of %d cores busy), end to end %.2f ms (%.1f"
+            + " busy; JIT compilers %.2f s of the pass); where the model alone fills the cores, end"
+            + " to end can reach at most %.0f%% of it on this machine%n",
+        aloneMs,
+        alone.processSeconds() / alone.wallSeconds(),
+        alone.cores(),
+        endToEndMs,
+        endToEnd.processSeconds() / endToEnd.wallSeconds(),
+        endToEnd.jitSeconds(),
+        100 * aloneMs / endToEndMs);
     out.flush();
   }
 
