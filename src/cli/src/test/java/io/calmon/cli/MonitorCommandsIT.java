@@ -379,7 +379,8 @@ class MonitorCommandsIT {
             .matches(
                 "CPU over the \\d+\\.\\d\\d s pass \\(\\d+ cores\\): process \\d+\\.\\d\\d s, JIT"
                     + " compilers \\d+\\.\\d\\d s, 1 stream thread\\(s\\) \\d+\\.\\d\\d s"
-                    + " \\(\\d+% of the pass each\\)"),
+                    + " \\(\\d+% of the pass each\\); \\d+\\.\\d us of stream-thread CPU per"
+                    + " input record"),
         lines.get(6));
   }
 
