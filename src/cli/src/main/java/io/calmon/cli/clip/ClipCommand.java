@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     name = "clip",
     mixinStandardHelpOptions = true,
     description = "Run a CLIP model directory (Hugging Face layout).",
-    subcommands = {ZeroShotCommand.class, ClipInfoCommand.class})
+    subcommands = {ZeroShotCommand.class, ClipInfoCommand.class, ClipRandomCommand.class})
 public final class ClipCommand {
 
   /** Loads a model directory, turning every model problem into a one-line user error. */

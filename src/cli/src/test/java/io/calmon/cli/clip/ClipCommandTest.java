@@ -99,6 +99,33 @@ class ClipCommandTest {
   }
 
   @Test
+  void shouldWriteARandomModelOfARealArchitectureThatLoads() {
+    Path dir = tmp.resolve("vit-b32");
+    assertEquals(
+        0,
+        run("clip", "random", "--out", dir.toString(), "--tokenizer-from", MODEL),
+        err::toString);
+    assertTrue(
+        out.toString().startsWith("wrote " + dir + ": vit-b32 with random weights (seed 1)"));
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("clip", "info", "--model", dir.toString()), err::toString);
+    assertTrue(out.toString().contains("ViT 224 px, patch 32 (50 tokens), width 768, 12 layers"));
+    assertTrue(out.toString().contains("tokenizer:  tokenizer.json"), out::toString);
+    assertUserError("already exists", "clip", "random", "--out", dir.toString());
+  }
+
+  @Test
+  void shouldRefuseAnUnknownArchitectureNamingTheOption() {
+    assertEquals(
+        Calmon.USER_ERROR,
+        run("clip", "random", "--architecture", "resnet50", "--out", tmp.resolve("x").toString()));
+    assertEquals(
+        "calmon: Invalid value for option '--architecture': expected vit-b32 or vit-b16, got"
+            + " 'resnet50'",
+        err.toString().lines().findFirst().orElseThrow());
+  }
+
+  @Test
   void shouldExitTwoWithOneLineForAMissingModelDirectory() {
     assertUserError("does not exist", "clip", "info", "--model", tmp.resolve("none").toString());
   }
