@@ -1,6 +1,5 @@
 package io.calmon.cli;
 
-import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.CalmonTopic;
 import io.calmon.kafka.CalmonTopics;
@@ -11,11 +10,9 @@ import io.calmon.scorer.ScorerConfig;
 import io.calmon.scorer.ScorerService;
 import io.calmon.service.ServiceRunner;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,23 +49,14 @@ final class ScorerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /**
-   * The model used without {@code --model}. None yet: switch this line to {@code
-   * Optional.of(io.calmon.world.DefaultModel.path())} when the world-pretrained model ships.
-   */
-  static Optional<Path> defaultModel() {
-    return Optional.empty();
-  }
-
   @Override
   public Integer call() {
     Settings settings = settings();
     ScorerConfig config = settings.config();
-    Path modelDir = modelDir(settings.model());
-    requireTopics(config, settings.connectTimeout());
     Throwable failure;
     String counts;
-    try (ClipModel clip = load(modelDir)) {
+    try (ClipModel clip = ClipModels.require(settings.model())) {
+      requireTopics(config, settings.connectTimeout());
       ScorerService service = new ScorerService(config, clip);
       failure =
           ServiceRunner.run(
@@ -134,30 +122,5 @@ final class ScorerCommand implements Callable<Integer> {
                 + " does not exist (run 'calmon topics create')");
       }
     }
-  }
-
-  private static Path modelDir(Path model) {
-    Path dir = model != null ? model : defaultModel().orElse(null);
-    if (dir == null) {
-      throw new UserError("--model is required: no default model ships yet");
-    }
-    if (!Files.isDirectory(dir)) {
-      throw new UserError("--model " + dir + ": no such directory");
-    }
-    return dir;
-  }
-
-  private static ClipModel load(Path dir) {
-    ClipModel clip;
-    try {
-      clip = ClipModel.load(dir);
-    } catch (ClipException e) {
-      throw new UserError("--model " + dir + ": " + e.getMessage(), e);
-    }
-    if (clip.tokenizer().isEmpty()) {
-      clip.close();
-      throw new UserError("--model " + dir + ": no tokenizer.json");
-    }
-    return clip;
   }
 }

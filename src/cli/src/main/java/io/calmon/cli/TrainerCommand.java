@@ -10,7 +10,6 @@ import io.calmon.trainer.service.TrainerSettings;
 import io.calmon.tuning.TuningProgress;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -56,13 +55,9 @@ final class TrainerCommand implements Callable<Integer> {
   public Integer call() {
     Settings settings = settings();
     TrainerSettings trainer = settings.trainer();
-    Path modelDir = settings.model();
-    if (modelDir == null || !Files.isDirectory(modelDir)) {
-      throw new UserError("--model must name a CLIP model directory, got " + modelDir);
-    }
-    connect(trainer, settings.connectTimeout());
     Throwable failure;
-    try (ClipModel clip = loadModel(modelDir)) {
+    try (ClipModel clip = ClipModels.require(settings.model())) {
+      connect(trainer, settings.connectTimeout());
       failure =
           ServiceRunner.run(
               new TrainerService(trainer, clip),
@@ -120,14 +115,6 @@ final class TrainerCommand implements Callable<Integer> {
       admin.listTopics();
     } catch (KafkaUnreachableException e) {
       throw KafkaConfigOption.unreachable(e, trainer.kafka());
-    }
-  }
-
-  private static ClipModel loadModel(Path dir) {
-    try {
-      return ClipModel.load(dir);
-    } catch (RuntimeException e) {
-      throw new UserError("--model " + dir + ": " + e.getMessage(), e);
     }
   }
 }

@@ -50,7 +50,20 @@ class ScorerCommandTest {
 
   @Test
   void shouldNameAMissingModelDirectory() {
-    assertOneLineError(run("--model", "no/such/model"), "--model no/such/model");
+    assertOneLineError(run("--model", "no/such/model"), "--model no/such/model: no such directory");
+  }
+
+  @Test
+  void shouldRequireAModelAndNeverServeTheShippedOneUnasked() {
+    assertOneLineError(run(), "--model is required");
+  }
+
+  @Test
+  void shouldNameAModelWithoutATokenizer(@TempDir Path dir) throws Exception {
+    for (String file : List.of("config.json", "model.safetensors")) {
+      Files.copy(Path.of(TINY, file), dir.resolve(file));
+    }
+    assertOneLineError(run("--model", dir.toString()), "--model " + dir + ": no tokenizer.json");
   }
 
   @Test

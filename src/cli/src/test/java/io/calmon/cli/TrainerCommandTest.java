@@ -115,6 +115,12 @@ class TrainerCommandTest {
   }
 
   @Test
+  void shouldRequireAModelDirectoryThatHoldsAModel() {
+    assertUserError("--model is required", "trainer");
+    assertUserError("--model " + dir + ": ", "trainer", "--model", dir.toString());
+  }
+
+  @Test
   void shouldRefuseAnUnknownKeyInTheConfigFile() throws Exception {
     Path config = dir.resolve("typo.properties");
     Files.writeString(config, "epochs=5\nmin-shot=3\n");
@@ -136,7 +142,7 @@ class TrainerCommandTest {
         "127.0.0.1:1",
         "trainer",
         "--model",
-        dir.toString(),
+        "../clip/src/test/resources/golden/tiny",
         "--config",
         config.toString(),
         "--connect-timeout",

@@ -1,5 +1,6 @@
 package io.calmon.cli.clip;
 
+import io.calmon.cli.ClipModels;
 import io.calmon.clip.ClipConfig;
 import io.calmon.clip.ClipModel;
 import java.io.PrintWriter;
@@ -25,7 +26,7 @@ final class ClipInfoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (ClipModel m = ClipCommand.loadModel(model)) {
+    try (ClipModel m = ClipModels.load(model)) {
       ClipConfig c = m.config();
       out.printf("model:      %s%n", model);
       out.printf(

@@ -3,6 +3,7 @@ package io.calmon.cli.clip;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.calmon.cli.ClipModels;
 import io.calmon.cli.UserError;
 import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
@@ -83,10 +84,7 @@ final class ZeroShotCommand implements Callable<Integer> {
         throw new UserError("image " + image + " does not exist");
       }
     }
-    try (ClipModel clip = ClipCommand.loadModel(model)) {
-      if (clip.tokenizer().isEmpty()) {
-        throw new UserError("model directory " + model + " lacks tokenizer.json");
-      }
+    try (ClipModel clip = ClipModels.withTokenizer(ClipModels.load(model), model)) {
       ImagePreprocessor preprocessor = new ImagePreprocessor(clip.config().vision().imageSize());
       List<float[]> pixels = new ArrayList<>();
       for (Path image : images) {

@@ -5,7 +5,6 @@ import io.calmon.cli.DurationFlag;
 import io.calmon.cli.KafkaConfigOption;
 import io.calmon.cli.UserError;
 import io.calmon.cli.world.TaskBandOption;
-import io.calmon.clip.ClipException;
 import io.calmon.clip.ClipModel;
 import io.calmon.kafka.KafkaClientConfig;
 import io.calmon.monitor.alerting.ConfidenceLiftRule;
@@ -13,7 +12,6 @@ import io.calmon.monitor.alerting.EceAlertRule;
 import io.calmon.monitor.alerting.TextDivergenceRule;
 import io.calmon.pretrain.TaskBand;
 import io.calmon.tuning.TuningMethod;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -180,15 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DemoSettings settings = settings();
     Path modelDir = ClipModels.directory(model);
-    if (!Files.isDirectory(modelDir)) {
-      throw new UserError("--model: no model directory at " + modelDir);
-    }
-    ClipModel clip;
-    try {
-      clip = ClipModel.load(modelDir);
-    } catch (ClipException e) {
-      throw new UserError("--model: " + e.getMessage(), e);
-    }
+    ClipModel clip = ClipModels.load(modelDir);
     try (clip;
         DemoRun run = new DemoRun(settings, clip, modelDir, spec.commandLine().getErr())) {
       return run.run().lost() == 0 ? 0 : 1;

@@ -127,7 +127,12 @@ class ClipCommandTest {
 
   @Test
   void shouldExitTwoWithOneLineForAMissingModelDirectory() {
-    assertUserError("does not exist", "clip", "info", "--model", tmp.resolve("none").toString());
+    assertUserError(
+        "--model " + tmp.resolve("none") + ": no such directory",
+        "clip",
+        "info",
+        "--model",
+        tmp.resolve("none").toString());
   }
 
   @Test
