@@ -361,27 +361,31 @@ class MonitorCommandsIT {
         CliRun.run("bench", "monitor", "--events", "200", "--warmup-events", "100", "--span", "3m");
     assertEquals(0, run.exitCode, run.err.toString());
     List<String> lines = run.out.text().lines().toList();
-    assertEquals(7, lines.size(), run.out.text());
+    assertEquals(8, lines.size(), run.out.text());
     assertTrue(lines.get(0).startsWith("warm-up (not measured"), lines.get(0));
     // 200 predictions, 200 labels and one closing pair on the one partition.
     assertTrue(lines.get(2).startsWith("plain consumer (bound): 402 records in"), lines.get(2));
-    assertTrue(lines.get(3).contains(": 402 records in"), lines.get(3));
+    assertTrue(
+        lines.get(3).matches("decoding consumer \\(bound: .*\\): \\d+ events/s once reading"),
+        lines.get(3));
+    assertTrue(lines.get(4).contains(": 402 records in"), lines.get(4));
     assertTrue(
         lines
-            .get(4)
+            .get(5)
             .matches(
-                "ratio monitor/bound: \\d+\\.\\d{3} from start \\(\\d+\\.\\d{3} once reading\\)"),
-        lines.get(4));
-    assertEquals("labelled events counted by the final reports: 200 of 200 (1.0000)", lines.get(5));
+                "ratio monitor/bound: \\d+\\.\\d{3} from start \\(\\d+\\.\\d{3} once reading\\);"
+                    + " monitor/decoding consumer \\d+\\.\\d{3} once reading"),
+        lines.get(5));
+    assertEquals("labelled events counted by the final reports: 200 of 200 (1.0000)", lines.get(6));
     assertTrue(
         lines
-            .get(6)
+            .get(7)
             .matches(
                 "CPU over the \\d+\\.\\d\\d s pass \\(\\d+ cores\\): process \\d+\\.\\d\\d s, JIT"
                     + " compilers \\d+\\.\\d\\d s, 1 stream thread\\(s\\) \\d+\\.\\d\\d s"
                     + " \\(\\d+% of the pass each\\); \\d+\\.\\d us of stream-thread CPU per"
                     + " input record"),
-        lines.get(6));
+        lines.get(7));
   }
 
   /** Runs {@code calmon reports --from-beginning} until a JSON line matches. */

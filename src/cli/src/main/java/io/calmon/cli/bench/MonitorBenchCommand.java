@@ -163,10 +163,13 @@ final class MonitorBenchCommand {
             "produced %d predictions + %d labels (+ %d closing records) in %.1f s on %d partition(s)%n"
                 + "plain consumer (bound): %d records in %.2f s = %.0f events/s from start"
                 + " (%.0f events/s once reading)%n"
+                + "decoding consumer (bound: the same, decoding every record as the monitor does):"
+                + " %.0f events/s once reading%n"
                 + "monitor (%d instance(s) x %d stream thread(s), exactly_once_v2, commit interval"
                 + " %s): %d records in %.2f s = %.0f events/s from start; first read after %.2f s,"
                 + " then %.0f events/s; final reports complete after %.2f s%n"
-                + "ratio monitor/bound: %.3f from start (%.3f once reading)%n"
+                + "ratio monitor/bound: %.3f from start (%.3f once reading); monitor/decoding"
+                + " consumer %.3f once reading%n"
                 + "labelled events counted by the final reports: %d of %d (%.4f)%n"
                 + "%s%n",
             events,
@@ -178,6 +181,7 @@ final class MonitorBenchCommand {
             measured.read().totalSeconds(),
             measured.bound(),
             measured.read().rateOnceReading(),
+            measured.decoding().rateOnceReading(),
             instances,
             streamThreads,
             commitInterval,
@@ -189,6 +193,7 @@ final class MonitorBenchCommand {
             measured.completeSeconds(),
             measured.monitorRateFromStart() / measured.bound(),
             measured.monitorRate() / measured.read().rateOnceReading(),
+            measured.monitorRate() / measured.decoding().rateOnceReading(),
             measured.counted(),
             events,
             (double) measured.counted() / events,
@@ -207,6 +212,7 @@ final class MonitorBenchCommand {
         long inputRecords,
         double produceSeconds,
         Reading read,
+        Reading decoding,
         double startSeconds,
         double monitorSeconds,
         double monitorRate,
@@ -231,7 +237,8 @@ final class MonitorBenchCommand {
       long inputRecords = produce(bootstrap, topics, events);
       double produceSeconds = seconds(produceStart);
 
-      Reading read = readAll(bootstrap, topics);
+      Reading read = readAll(bootstrap, topics, false);
+      Reading decoding = readAll(bootstrap, topics, true);
 
       Map<String, Object> overrides = new java.util.HashMap<>(streamsProperties);
       overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
@@ -277,6 +284,7 @@ final class MonitorBenchCommand {
           inputRecords,
           produceSeconds,
           read,
+          decoding,
           startSeconds,
           monitorSeconds,
           readAtStart == inputRecords
@@ -492,7 +500,14 @@ final class MonitorBenchCommand {
     }
 
     /** The bound: one consumer reads both topics to their end, bytes only. */
-    private static Reading readAll(String bootstrap, CalmonTopics topics) {
+    /**
+     * Reads both topics from start to end with one plain consumer; with {@code decode}, also
+     * decodes every value into its record (a prediction or a label), as the monitor must.
+     */
+    private static Reading readAll(String bootstrap, CalmonTopics topics, boolean decode) {
+      AvroSerde<Prediction> predictions = AvroSerde.of(Prediction.class);
+      AvroSerde<Label> labels = AvroSerde.of(Label.class);
+      String predictionTopic = topics.predictions().name();
       try (KafkaConsumer<String, byte[]> consumer =
           new KafkaConsumer<>(
               Map.of(
@@ -518,7 +533,17 @@ final class MonitorBenchCommand {
         long firstRead = 0;
         long readAtStart = 0;
         while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-          read += consumer.poll(Duration.ofMillis(200)).count();
+          var records = consumer.poll(Duration.ofMillis(200));
+          read += records.count();
+          if (decode) {
+            for (var r : records) {
+              if (r.topic().equals(predictionTopic)) {
+                predictions.deserialize(r.topic(), r.value());
+              } else {
+                labels.deserialize(r.topic(), r.value());
+              }
+            }
+          }
           if (firstRead == 0 && read > 0) {
             firstRead = System.nanoTime();
             readAtStart = read;
