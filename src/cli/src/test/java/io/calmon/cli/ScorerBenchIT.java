@@ -22,7 +22,7 @@ class ScorerBenchIT {
     assertEquals(8, lines.size(), run.out.text());
     assertTrue(lines.get(2).startsWith("model alone (decode, preprocess"), lines.get(2));
     assertTrue(
-        lines.get(3).matches("end to end through Kafka .*: \\d+ images/s \\(\\d+% of .*"),
+        lines.get(3).matches("end to end through Kafka .*: \\d+(\\.\\d)? images/s \\(\\d+% of .*"),
         lines.get(3));
     assertTrue(lines.get(6).startsWith("scorer metrics: {"), lines.get(6));
     assertTrue(

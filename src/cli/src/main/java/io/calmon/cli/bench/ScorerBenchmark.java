@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -228,26 +229,37 @@ public final class ScorerBenchmark {
       double[] latencies,
       ScorerMetrics metrics) {
     out.printf(
+        Locale.ROOT,
         "model: %s (image %d px), batch size %d, %d classes, %d images per measurement%n",
-        modelDir, clip.config().vision().imageSize(), batchSize, CLASSES.size(), images);
+        modelDir,
+        clip.config().vision().imageSize(),
+        batchSize,
+        CLASSES.size(),
+        images);
     out.printf(
+        Locale.ROOT,
         "scorer: max wait %d ms, commit interval %d ms, %d decode threads; %d cores%n",
         maxWait.toMillis(),
         commitInterval.toMillis(),
         decodeThreads,
         Runtime.getRuntime().availableProcessors());
     out.printf(
-        "model alone (decode, preprocess, encode, logits, record): %.0f images/s before the Kafka"
-            + " runs, %.0f after%n",
-        alone, aloneAfter);
+        Locale.ROOT,
+        "model alone (decode, preprocess, encode, logits, record): %s images/s before the Kafka"
+            + " runs, %s after%n",
+        imagesPerSecond(alone),
+        imagesPerSecond(aloneAfter));
     out.printf(
-        "end to end through Kafka (exactly once, 1 scorer, 3 partitions): %.0f images/s (%.0f%% of"
+        Locale.ROOT,
+        "end to end through Kafka (exactly once, 1 scorer, 3 partitions): %s images/s (%.0f%% of"
             + " the better model-alone figure)%n",
-        endToEnd, 100 * endToEnd / Math.max(alone, aloneAfter));
+        imagesPerSecond(endToEnd),
+        100 * endToEnd / Math.max(alone, aloneAfter));
     out.printf(
-        "latency event time -> read_committed prediction at %.0f images/s (%.0f%% of end to end),"
+        Locale.ROOT,
+        "latency event time -> read_committed prediction at %s images/s (%.0f%% of end to end),"
             + " %d events: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-        rate,
+        imagesPerSecond(rate),
         100 * load,
         latencies.length,
         quantile(latencies, 0.5),
@@ -255,9 +267,11 @@ public final class ScorerBenchmark {
         latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1]);
     long bound = maxWait.toMillis() + commitInterval.toMillis() + 100;
     out.printf(
+        Locale.ROOT,
         "p99 against max wait + commit interval + 100 ms = %d ms: %s%n",
-        bound, quantile(latencies, 0.99) <= bound ? "within" : "over");
-    out.printf("scorer metrics: %s%n", metrics.snapshot());
+        bound,
+        quantile(latencies, 0.99) <= bound ? "within" : "over");
+    out.printf(Locale.ROOT, "scorer metrics: %s%n", metrics.snapshot());
     out.flush();
   }
 
@@ -271,6 +285,7 @@ public final class ScorerBenchmark {
     double aloneMs = 1e3 * alone.processSeconds() / images;
     double endToEndMs = 1e3 * endToEnd.processSeconds() / images;
     out.printf(
+        Locale.ROOT,
         "CPU per image: model alone %.2f ms (%.1f of %d cores busy), end to end %.2f ms (%.1f"
             + " busy; JIT compilers %.2f s of the pass); where the model alone fills the cores, end"
             + " to end can reach at most %.0f%% of it on this machine%n",
@@ -282,6 +297,11 @@ public final class ScorerBenchmark {
         endToEnd.jitSeconds(),
         100 * aloneMs / endToEndMs);
     out.flush();
+  }
+
+  /** A rate with a decimal where whole images per second would be coarse (a ViT on a CPU). */
+  static String imagesPerSecond(double rate) {
+    return String.format(Locale.ROOT, rate < 100 ? "%.1f" : "%.0f", rate);
   }
 
   private static double quantile(double[] sorted, double q) {
