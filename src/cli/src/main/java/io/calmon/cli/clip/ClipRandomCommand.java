@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code calmon clip random --architecture vit-b32 --out DIR}: a model directory of a real CLIP
@@ -30,8 +32,15 @@ final class ClipRandomCommand implements Callable<Integer> {
 
   /** The architectures it writes. */
   enum Architecture {
-    VIT_B32,
-    VIT_B16;
+    VIT_B32("vit-b32"),
+    VIT_B16("vit-b16");
+
+    /** How the flag names it. */
+    final String flag;
+
+    Architecture(String flag) {
+      this.flag = flag;
+    }
 
     ClipConfig config() {
       return this == VIT_B32 ? ClipConfig.vitB32() : ClipConfig.vitB16();
@@ -76,26 +85,21 @@ final class ClipRandomCommand implements Callable<Integer> {
     PrintWriter printer = spec.commandLine().getOut();
     printer.printf(
         "wrote %s: %s with random weights (seed %d), weights sha256 %s%n",
-        out,
-        architecture.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-        seed,
-        sha256);
+        out, architecture.flag, seed, sha256);
     printer.flush();
     return 0;
   }
 
   /** {@code vit-b32} or {@code vit-b16}, any case. */
-  static final class ArchitectureConverter
-      implements picocli.CommandLine.ITypeConverter<Architecture> {
+  static final class ArchitectureConverter implements ITypeConverter<Architecture> {
     @Override
     public Architecture convert(String value) {
-      return switch (value.toLowerCase(java.util.Locale.ROOT)) {
-        case "vit-b32" -> Architecture.VIT_B32;
-        case "vit-b16" -> Architecture.VIT_B16;
-        default ->
-            throw new picocli.CommandLine.TypeConversionException(
-                "expected vit-b32 or vit-b16, got '" + value + "'");
-      };
+      for (Architecture a : Architecture.values()) {
+        if (a.flag.equalsIgnoreCase(value)) {
+          return a;
+        }
+      }
+      throw new TypeConversionException("expected vit-b32 or vit-b16, got '" + value + "'");
     }
   }
 }
