@@ -59,7 +59,7 @@ final class CpuMeter {
    * CPU used over a pass of {@code wallSeconds}.
    *
    * @param processSeconds CPU time of the whole process (broker, clients, compilers, collectors)
-   * @param jitSeconds time the JIT compilers spent (the JVM's own account; -1 where unsupported)
+   * @param jitSeconds time the JIT compilers spent (the JVM's own account; 0 where unsupported)
    * @param workerSeconds CPU time of the {@code workers} threads that do the measured work
    * @param cores processors available to the JVM
    */
