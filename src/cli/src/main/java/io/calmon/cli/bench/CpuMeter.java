@@ -29,6 +29,11 @@ final class CpuMeter {
     return new CpuMeter();
   }
 
+  /** What the process and the JIT compilers used since {@link #start}, no thread singled out. */
+  Use stop() {
+    return stop(name -> false);
+  }
+
   /**
    * What was used since {@link #start}, with the CPU time of the live threads whose names {@code
    * worker} accepts (threads started after {@link #start} and still running: their whole CPU time).

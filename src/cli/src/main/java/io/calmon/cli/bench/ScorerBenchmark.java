@@ -134,7 +134,7 @@ public final class ScorerBenchmark {
         CpuMeter meter = CpuMeter.start();
         sendBurst(producer, topics, pngs, warm, images);
         awaitPredictions(scorer, warm + images);
-        CpuMeter.Use endToEndCpu = meter.stop(name -> false);
+        CpuMeter.Use endToEndCpu = meter.stop();
         double endToEnd = images / endToEndCpu.wallSeconds();
         double rate = Math.max(1, load * endToEnd);
         double[] latencies = latency(producer, topics, pngs, broker.bootstrapServers(), rate);
@@ -173,7 +173,7 @@ public final class ScorerBenchmark {
           builder.build(event, ctx, logits[i], zeroShotLogits[i], Instant.now());
         }
       }
-      use = meter.stop(name -> false);
+      use = meter.stop();
     }
     return use;
   }

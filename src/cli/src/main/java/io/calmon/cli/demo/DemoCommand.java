@@ -178,8 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DemoSettings settings = settings();
     Path modelDir = ClipModels.directory(model);
-    ClipModel clip = ClipModels.load(modelDir);
-    try (clip;
+    try (ClipModel clip = ClipModels.load(modelDir);
         DemoRun run = new DemoRun(settings, clip, modelDir, spec.commandLine().getErr())) {
       return run.run().lost() == 0 ? 0 : 1;
     }
